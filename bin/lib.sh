@@ -1,0 +1,134 @@
+# Shared set-up for bin/run and bin/test: a virtualenv with the pinned requirements, and a
+# database (DATABASE_URL when set, else a project-local PostgreSQL 15 cluster in .pg/).
+# Sourced, not run.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+PYTHON="${PYTHON:-python3}"
+VENV="$ROOT/.venv"
+PG_DIR="$ROOT/.pg"
+PG_PORT="${VC_PG_PORT:-54329}"
+PG_DB="${VC_PG_DB:-volunteer_centre}"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+ensure_venv() {
+    if [ ! -x "$VENV/bin/python" ]; then
+        say "Creating the virtualenv in .venv"
+        "$PYTHON" -m venv "$VENV" || die "python3 -m venv failed: install python3-venv (Debian/Ubuntu: apt-get install python3-venv)"
+    fi
+    # Reinstall only when requirements.txt changed since the last install.
+    local stamp="$VENV/.requirements.sha"
+    local want
+    want="$(sha256sum requirements.txt | cut -d' ' -f1)"
+    if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+        say "Installing requirements"
+        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
+        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt
+        echo "$want" >"$stamp"
+    fi
+}
+
+pg_bindir() {
+    local d
+    for d in "${PG_BINDIR:-}" /usr/lib/postgresql/15/bin /usr/lib/postgresql/*/bin /usr/local/pgsql/bin; do
+        if [ -n "$d" ] && [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ]; then
+            echo "$d"
+            return 0
+        fi
+    done
+    if command -v initdb >/dev/null 2>&1; then
+        dirname "$(command -v initdb)"
+        return 0
+    fi
+    return 1
+}
+
+ensure_pg_binaries() {
+    if pg_bindir >/dev/null; then return 0; fi
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        say "Installing PostgreSQL server (apt-get install postgresql)"
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+    fi
+    pg_bindir >/dev/null || die "no PostgreSQL server binaries found (initdb, pg_ctl).
+Install PostgreSQL 15 or newer, e.g. on Debian/Ubuntu: sudo apt-get install postgresql
+or set DATABASE_URL to an existing PostgreSQL database."
+}
+
+# Run a PostgreSQL binary as the owner of the cluster: initdb and postgres refuse root.
+as_pg_owner() {
+    if [ "$(id -u)" = 0 ]; then
+        runuser -u postgres -- "$@"
+    else
+        "$@"
+    fi
+}
+
+pg_start() {
+    ensure_pg_binaries
+    local bin
+    bin="$(pg_bindir)"
+    mkdir -p "$PG_DIR"
+    if [ "$(id -u)" = 0 ]; then
+        id postgres >/dev/null 2>&1 || die "running as root needs a 'postgres' system user (it comes with the postgresql package)"
+        chown postgres: "$PG_DIR"
+        # The server runs as postgres and must be able to reach .pg/ through every parent.
+        if ! runuser -u postgres -- test -x "$PG_DIR"; then
+            local d="$ROOT"
+            while [ "$d" != "/" ]; do chmod o+x "$d"; d="$(dirname "$d")"; done
+        fi
+    fi
+    if [ ! -f "$PG_DIR/data/PG_VERSION" ]; then
+        say "Creating a PostgreSQL cluster in .pg/data (UTF8, C.UTF-8)"
+        # Under the plain C locale pg_trgm extracts no trigrams from Thai text.
+        as_pg_owner "$bin/initdb" -D "$PG_DIR/data" -U postgres -E UTF8 --locale=C.UTF-8 \
+            --auth=trust >"$PG_DIR/initdb.log" 2>&1 || { cat "$PG_DIR/initdb.log" >&2; die "initdb failed"; }
+    fi
+    if ! as_pg_owner "$bin/pg_ctl" -D "$PG_DIR/data" status >/dev/null 2>&1; then
+        say "Starting PostgreSQL on 127.0.0.1:$PG_PORT"
+        as_pg_owner "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
+            -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories='$PG_DIR'" start >/dev/null \
+            || { tail -20 "$PG_DIR/server.log" >&2; die "PostgreSQL did not start (see .pg/server.log)"; }
+    fi
+    if ! as_pg_owner "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -tAc \
+        "SELECT 1 FROM pg_database WHERE datname='$PG_DB'" | grep -q 1; then
+        as_pg_owner "$bin/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres "$PG_DB"
+    fi
+}
+
+pg_stop() {
+    local bin
+    bin="$(pg_bindir)" || return 0
+    if [ -f "$PG_DIR/data/PG_VERSION" ]; then
+        as_pg_owner "$bin/pg_ctl" -D "$PG_DIR/data" -m fast stop || true
+    fi
+}
+
+ensure_database() {
+    if [ -z "${DATABASE_URL:-}" ]; then
+        pg_start
+        export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/$PG_DB"
+    fi
+}
+
+ensure_env_file() {
+    # A development .env with a random SECRET_KEY and DEBUG on, made once from .env.example.
+    if [ ! -f .env ]; then
+        say "Writing a development .env (DEBUG on, random SECRET_KEY)"
+        local key
+        key="$("$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(50))')"
+        sed -e "s|^SECRET_KEY=.*|SECRET_KEY=$key|" -e "s|^DEBUG=.*|DEBUG=on|" .env.example >.env
+    fi
+}
+
+ensure_chromium() {
+    if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi -e garuda -e loma -e tlwg; then return 0; fi
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        say "Installing Chromium and Thai fonts for the browser tests"
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-thai-tlwg >/dev/null
+    fi
+    [ -x /usr/bin/chromium ] || die "Chromium is needed for the browser tests: sudo apt-get install chromium fonts-thai-tlwg"
+}

@@ -1,0 +1,100 @@
+"""The one access rule. Every centre-owned queryset is narrowed by ``Scope.filter``.
+
+A user sees the centres under those they are assigned to (and, for province or region
+assignments, every centre located there); a ministry administrator or a superuser sees all;
+a user with no current assignment sees nothing. Deny by default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+from centres.models import StaffAssignment
+
+_SUBTREE_SQL = """
+    WITH RECURSIVE subtree(id) AS (
+        SELECT id FROM centres_centre WHERE id = ANY(%s)
+        UNION
+        SELECT c.id FROM centres_centre c JOIN subtree s ON c.parent_id = s.id
+    )
+    SELECT id FROM subtree
+"""
+
+WRITE_ROLES = {StaffAssignment.Role.MINISTRY_ADMIN, StaffAssignment.Role.CHAIR,
+               StaffAssignment.Role.STAFF}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Scope:
+    sees_all: bool
+    centre_ids: tuple[int, ...] = ()
+    province_codes: tuple[str, ...] = ()
+    region_codes: tuple[str, ...] = ()
+    can_write: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.sees_all or self.centre_ids or self.province_codes or self.region_codes)
+
+    def centre_q(self, prefix: str = "") -> Q:
+        """A Q on the centre reached through ``prefix`` ("" for Centre itself, "centre__")."""
+        if self.sees_all:
+            return Q()
+        if self.is_empty:
+            return Q(pk__in=[])
+        pk = f"{prefix}pk" if prefix else "pk"
+        # The SQL is a constant; the ids go in as a bound parameter.
+        subtree = RawSQL(_SUBTREE_SQL, (list(self.centre_ids),))  # noqa: S611
+        q = Q(**{f"{pk}__in": subtree})
+        if self.province_codes:
+            q |= Q(**{f"{prefix}province_id__in": self.province_codes})
+        if self.region_codes:
+            q |= Q(**{f"{prefix}province__region_id__in": self.region_codes})
+        return q
+
+    def filter(self, queryset: QuerySet, centre_path: str) -> QuerySet:
+        """Narrow ``queryset`` to rows whose centre (reached by ``centre_path``) is in scope.
+
+        ``centre_path`` is the lookup from the model to its owning Centre, such as
+        ``"centre"`` for a Case or ``"case__centre"`` for a Visit; "" for Centre itself.
+        The path must be single-valued (foreign keys only); for a many-valued one such as a
+        volunteer's registrations, filter on ``Exists`` of the related rows with ``centre_q``.
+        """
+        if self.sees_all:
+            return queryset
+        if self.is_empty:
+            return queryset.none()
+        return queryset.filter(self.centre_q(f"{centre_path}__" if centre_path else ""))
+
+
+def scope_for(user) -> Scope:
+    """The scope of ``user``, computed once per user object (one query)."""
+    cached = getattr(user, "_vc_scope", None)
+    if cached is not None:
+        return cached
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        scope = Scope(sees_all=False)
+    elif user.is_superuser:
+        scope = Scope(sees_all=True, can_write=True)
+    else:
+        today = timezone.localdate()
+        rows = list(
+            StaffAssignment.objects.filter(user=user)
+            .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=today))
+            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+            .values_list("role", "centre_id", "province_id", "region_id")
+        )
+        roles = {r[0] for r in rows}
+        scope = Scope(
+            sees_all=StaffAssignment.Role.MINISTRY_ADMIN in roles,
+            centre_ids=tuple(sorted({r[1] for r in rows if r[1]})),
+            province_codes=tuple(sorted({r[2] for r in rows if r[2]})),
+            region_codes=tuple(sorted({r[3] for r in rows if r[3]})),
+            can_write=bool(roles & WRITE_ROLES),
+        )
+    user._vc_scope = scope
+    return scope

@@ -1,0 +1,19 @@
+from django.apps import apps
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from centres.services import centres_load
+
+
+class Command(BaseCommand):
+    help = "Load geography, the reference centres and each app's reference data (idempotent)."
+
+    def handle(self, *args, **options):
+        call_command("load_geography", stdout=self.stdout)
+        self.stdout.write(f"centres: {centres_load()} new")
+        # Apps further up the dependency chain (cases: agencies) add their own reference data
+        # through a load_reference_data() method on their AppConfig, so nothing imports upward.
+        for config in apps.get_app_configs():
+            loader = getattr(config, "load_reference_data", None)
+            if loader is not None:
+                self.stdout.write(f"{config.label}: {loader()}")

@@ -1,0 +1,235 @@
+"""Thailand's geography (DOPA codes, loaded from geothai) and the tree of coordination centres."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# Thai dictionary order (กา เกาะ แก้ว โกง ไก่ ขวด) comes from ICU, not from the libc locale.
+THAI_COLLATION = "th-x-icu"
+
+
+class Region(models.Model):
+    """Bangkok or one of the four regions of national statistics."""
+
+    code = models.CharField(_("code"), max_length=8, primary_key=True)
+    name_th = models.CharField(_("Thai name"), max_length=100, db_collation=THAI_COLLATION)
+    name_en = models.CharField(_("English name"), max_length=100)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self) -> str:
+        return self.name_th
+
+
+class Province(models.Model):
+    code = models.CharField(_("DOPA code"), max_length=2, primary_key=True)
+    name_th = models.CharField(_("Thai name"), max_length=100, db_collation=THAI_COLLATION)
+    name_en = models.CharField(_("English name"), max_length=100)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="provinces", verbose_name=_("region")
+    )
+
+    class Meta:
+        ordering = ["name_th"]
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+
+    def __str__(self) -> str:
+        return self.name_th
+
+
+class District(models.Model):
+    """อำเภอ, or เขต in Bangkok."""
+
+    code = models.CharField(_("DOPA code"), max_length=4, primary_key=True)
+    name_th = models.CharField(_("Thai name"), max_length=100, db_collation=THAI_COLLATION)
+    name_en = models.CharField(_("English name"), max_length=100)
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="districts", verbose_name=_("province")
+    )
+
+    class Meta:
+        ordering = ["name_th"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+
+    def __str__(self) -> str:
+        return self.name_th
+
+
+class Subdistrict(models.Model):
+    """ตำบล, or แขวง in Bangkok."""
+
+    code = models.CharField(_("DOPA code"), max_length=6, primary_key=True)
+    name_th = models.CharField(_("Thai name"), max_length=100, db_collation=THAI_COLLATION)
+    name_en = models.CharField(_("English name"), max_length=100)
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="subdistricts", verbose_name=_("district")
+    )
+    # The first postcode; a subdistrict spanning post-office zones lists the others too.
+    postcode = models.CharField(_("postcode"), max_length=5)
+    postcodes = models.CharField(_("all postcodes"), max_length=60)
+
+    class Meta:
+        ordering = ["name_th"]
+        verbose_name = _("subdistrict")
+        verbose_name_plural = _("subdistricts")
+
+    def __str__(self) -> str:
+        return self.name_th
+
+
+class CentreQuerySet(models.QuerySet):
+    def active(self):
+        """Centres that are open."""
+        return self.filter(status=Centre.Status.ACTIVE)
+
+    def visible_to(self, user):
+        """Centres in ``user``'s scope (see centres.access)."""
+        from centres.access import scope_for
+
+        return scope_for(user).filter(self, "")
+
+
+class Centre(models.Model):
+    """A volunteer coordination centre; the national centre is the root of the tree."""
+
+    class Level(models.TextChoices):
+        NATIONAL = "national", _("national")
+        REGIONAL = "regional", _("regional")
+        PROVINCIAL = "provincial", _("provincial")
+        DISTRICT = "district", _("district")
+        SUBDISTRICT = "subdistrict", _("subdistrict or community")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        CLOSED = "closed", _("closed")
+
+    code = models.CharField(
+        _("code"),
+        max_length=12,
+        unique=True,
+        help_text=_("Short code in capitals, used in case numbers (BKN-2562-0001)."),
+    )
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent centre"),
+    )
+    name_th = models.CharField(_("Thai name"), max_length=200, db_collation=THAI_COLLATION)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    province = models.ForeignKey(
+        Province,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="centres",
+        verbose_name=_("province"),
+    )
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="centres",
+        verbose_name=_("district"),
+    )
+    subdistrict = models.ForeignKey(
+        Subdistrict,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="centres",
+        verbose_name=_("subdistrict"),
+    )
+    address = models.TextField(_("address"), blank=True)
+    opened_on = models.DateField(_("opened on"), null=True, blank=True)
+    opening_venue = models.CharField(_("opening venue"), max_length=300, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+
+    objects = CentreQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name_th"]
+        verbose_name = _("centre")
+        verbose_name_plural = _("centres")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(level="national") | models.Q(parent__isnull=False),
+                name="centre_has_parent_unless_national",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_th
+
+
+class StaffAssignment(models.Model):
+    """Which user works for which part of the centre tree, in which role, from when to when.
+
+    A centre assignment covers that centre and every centre under it; a supervisor may instead
+    be assigned a province or a region, covering every centre located there.
+    """
+
+    class Role(models.TextChoices):
+        MINISTRY_ADMIN = "ministry_admin", _("ministry administrator")
+        SUPERVISOR = "supervisor", _("supervisor")
+        CHAIR = "chair", _("centre chair")
+        STAFF = "staff", _("centre staff")
+
+    user = models.ForeignKey(
+        "auth.User",
+        on_delete=models.CASCADE,
+        related_name="staff_assignments",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    centre = models.ForeignKey(
+        Centre,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="staff_assignments",
+        verbose_name=_("centre"),
+    )
+    province = models.ForeignKey(
+        Province, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("province")
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("region")
+    )
+    starts_on = models.DateField(_("from"), null=True, blank=True)
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("staff assignment")
+        verbose_name_plural = _("staff assignments")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role="ministry_admin")
+                | models.Q(centre__isnull=False)
+                | models.Q(province__isnull=False)
+                | models.Q(region__isnull=False),
+                name="staff_assignment_has_a_scope",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="staff_assignment_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.centre or self.province or self.region or _("all centres")
+        return f"{self.user} · {self.get_role_display()} · {where}"

@@ -1,0 +1,43 @@
+"""Which region each province belongs to.
+
+The grouping is the one the National Statistical Office (สำนักงานสถิติแห่งชาติ) uses in its
+national statistics and that the ministry's reports follow: Bangkok plus four regions.
+Source: National Statistical Office, Statistical Yearbook Thailand, "Region and province"
+classification (ภาค: กรุงเทพมหานคร, ภาคกลาง, ภาคเหนือ, ภาคตะวันออกเฉียงเหนือ, ภาคใต้), in which the
+eastern and western provinces are counted in the Central region.
+https://www.nso.go.th/ (Statistical Yearbook Thailand, regional tables)
+Keyed by DOPA province code.
+"""
+
+REGIONS = [
+    # code, Thai name, English name, order
+    ("BKK", "กรุงเทพมหานคร", "Bangkok", 1),
+    ("C", "ภาคกลาง", "Central", 2),
+    ("N", "ภาคเหนือ", "North", 3),
+    ("NE", "ภาคตะวันออกเฉียงเหนือ", "Northeast", 4),
+    ("S", "ภาคใต้", "South", 5),
+]
+
+_BY_REGION = {
+    "BKK": ["10"],
+    # Central, with the East (20-27) and the West (70-77): 25 provinces.
+    "C": [
+        "11", "12", "13", "14", "15", "16", "17", "18", "19",
+        "20", "21", "22", "23", "24", "25", "26", "27",
+        "70", "71", "72", "73", "74", "75", "76", "77",
+    ],
+    # North, with the lower north (60-67): 17 provinces.
+    "N": [
+        "50", "51", "52", "53", "54", "55", "56", "57", "58",
+        "60", "61", "62", "63", "64", "65", "66", "67",
+    ],
+    # Northeast: 20 provinces.
+    "NE": [
+        "30", "31", "32", "33", "34", "35", "36", "37", "38", "39",
+        "40", "41", "42", "43", "44", "45", "46", "47", "48", "49",
+    ],
+    # South: 14 provinces.
+    "S": ["80", "81", "82", "83", "84", "85", "86", "90", "91", "92", "93", "94", "95", "96"],
+}  # fmt: skip
+
+PROVINCE_REGION = {code: region for region, codes in _BY_REGION.items() for code in codes}

@@ -1,0 +1,151 @@
+"""Loading reference data: geography from geothai and the coordination centres of the sources."""
+
+import datetime as dt
+
+import geothai
+from django.db import transaction
+
+from centres.models import Centre, District, Province, Region, Subdistrict
+from centres.regions import PROVINCE_REGION, REGIONS
+
+
+def _sync(model, rows: list[dict], fields: list[str]) -> tuple[int, int]:
+    """Create missing rows and update changed ones, keyed by primary key. Returns (new, changed)."""
+    existing = model.objects.in_bulk([r["pk"] for r in rows])
+    new, changed = [], []
+    for row in rows:
+        obj = existing.get(row["pk"])
+        values = {f: row[f] for f in fields}
+        if obj is None:
+            new.append(model(pk=row["pk"], **values))
+        elif any(getattr(obj, f) != v for f, v in values.items()):
+            for f, v in values.items():
+                setattr(obj, f, v)
+            changed.append(obj)
+    model.objects.bulk_create(new, batch_size=2000)
+    if changed:
+        model.objects.bulk_update(changed, fields, batch_size=2000)
+    return len(new), len(changed)
+
+
+@transaction.atomic
+def geography_load() -> dict[str, tuple[int, int]]:
+    """Load regions, provinces, districts and subdistricts; running it twice changes nothing."""
+    result = {}
+    result["regions"] = _sync(
+        Region,
+        [{"pk": c, "name_th": th, "name_en": en, "sort_order": o} for c, th, en, o in REGIONS],
+        ["name_th", "name_en", "sort_order"],
+    )
+    provinces = geothai.provinces()
+    result["provinces"] = _sync(
+        Province,
+        [
+            {"pk": p.code, "name_th": p.name_th, "name_en": p.name_en,
+             "region_id": PROVINCE_REGION[p.code]}
+            for p in provinces
+        ],
+        ["name_th", "name_en", "region_id"],
+    )  # fmt: skip
+    districts = [d for p in provinces for d in geothai.districts(p.code)]
+    result["districts"] = _sync(
+        District,
+        [
+            {"pk": d.code, "name_th": d.name_th, "name_en": d.name_en,
+             "province_id": d.province_code}
+            for d in districts
+        ],
+        ["name_th", "name_en", "province_id"],
+    )  # fmt: skip
+    subdistricts = [s for d in districts for s in geothai.subdistricts(d.code)]
+    result["subdistricts"] = _sync(
+        Subdistrict,
+        [
+            {"pk": s.code, "name_th": s.name_th, "name_en": s.name_en,
+             "district_id": s.district_code, "postcode": s.postal_codes[0],
+             "postcodes": " ".join(s.postal_codes)}
+            for s in subdistricts
+        ],
+        ["name_th", "name_en", "district_id", "postcode", "postcodes"],
+    )  # fmt: skip
+    return result
+
+
+NATIONAL_CENTRE_CODE = "NAT"
+
+# The national centre and the 11 Bangkok district centres named in the source articles
+# (shared/seeds). Opening dates and places only where a source gives them; unknown stays empty.
+CENTRES = [
+    {
+        "code": NATIONAL_CENTRE_CODE,
+        "level": Centre.Level.NATIONAL,
+        "name_th": "ศูนย์ประสานงานอาสาสมัครแห่งชาติ",
+        "name_en": "National Volunteer Coordination Centre",
+        "opened_on": dt.date(2017, 5, 25),
+        "opening_venue": "โรงแรมปริ๊นซ์ พาเลซ มหานาค กรุงเทพมหานคร",
+    },
+    {"code": "KTY", "district": "1033", "name_en": "Khlong Toei"},
+    {"code": "DMG", "district": "1036", "name_en": "Don Mueang", "opened_on": dt.date(2018, 5, 15)},
+    {"code": "KSW", "district": "1046", "name_en": "Khlong Sam Wa"},
+    {"code": "BBN", "district": "1050", "name_en": "Bang Bon"},
+    {"code": "TLC", "district": "1019", "name_en": "Taling Chan"},
+    {
+        "code": "WTL",
+        "district": "1045",
+        "name_en": "Wang Thonglang",
+        "opened_on": dt.date(2018, 7, 5),
+    },
+    {"code": "LPR", "district": "1038", "name_en": "Lat Phrao"},
+    {"code": "BKY", "district": "1016", "name_en": "Bangkok Yai"},
+    {"code": "NCK", "district": "1003", "name_en": "Nong Chok"},
+    {
+        "code": "BKN",
+        "district": "1005",
+        "subdistrict": "100502",
+        "name_en": "Bang Khen",
+        "opened_on": dt.date(2019, 3, 11),
+        "address": "ที่ทำการชุมชนหมู่บ้านพร้อมสุข ซอยรามอินทรา 8 แขวงอนุสาวรีย์ เขตบางเขน กรุงเทพมหานคร",
+    },
+    {
+        "code": "TWT",
+        "district": "1048",
+        "subdistrict": "104802",
+        "name_en": "Thawi Watthana",
+        "opened_on": dt.date(2019, 3, 12),
+        "address": "ที่ทำการสุขภาพ เลียบคลองทวีวัฒนา แขวงศาลาธรรมสพน์ เขตทวีวัฒนา กรุงเทพมหานคร",
+    },
+]
+
+
+@transaction.atomic
+def centres_load() -> int:
+    """Create or update the reference centres; returns how many were created."""
+    created = 0
+    national = None
+    for spec in CENTRES:
+        spec = dict(spec)
+        values = {
+            "level": spec.get("level", Centre.Level.DISTRICT),
+            "opened_on": spec.get("opened_on"),
+            "opening_venue": spec.get("opening_venue", ""),
+            "address": spec.get("address", ""),
+        }
+        if "district" in spec:
+            district = District.objects.select_related("province").get(pk=spec["district"])
+            bare = district.name_th.removeprefix("เขต")
+            values |= {
+                "district": district,
+                "province": district.province,
+                "parent": national,
+                "name_th": f"ศูนย์ประสานงาน อพม. เขต{bare}",
+                "name_en": f"{spec['name_en']} District Volunteer Coordination Centre",
+            }
+            if "subdistrict" in spec:
+                values["subdistrict"] = Subdistrict.objects.get(pk=spec["subdistrict"])
+        else:
+            values |= {"name_th": spec["name_th"], "name_en": spec["name_en"]}
+        centre, was_created = Centre.objects.update_or_create(code=spec["code"], defaults=values)
+        created += was_created
+        if centre.level == Centre.Level.NATIONAL:
+            national = centre
+    return created

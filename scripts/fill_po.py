@@ -1,0 +1,37 @@
+"""Fill a catalogue's empty msgstrs from a JSON dict {msgid: Thai} and compile it.
+
+    .venv/bin/python scripts/fill_po.py centres/locale/th/LC_MESSAGES/django.po tr.json
+Entries already translated are left alone unless the dict names them.
+"""
+
+import json
+import subprocess
+import sys
+
+import polib
+
+
+def main(po_path: str, json_path: str) -> None:
+    with open(json_path, encoding="utf-8") as fh:
+        table = json.load(fh)
+    po = polib.pofile(po_path)
+    po.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
+    po.metadata["Language"] = "th"
+    po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
+    for entry in po:
+        if entry.msgid in table:
+            if entry.msgid_plural:
+                entry.msgstr_plural = {0: table[entry.msgid]}
+            else:
+                entry.msgstr = table[entry.msgid]
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+    po.save(po_path)
+    missing = [e.msgid for e in po if not e.translated() and not e.obsolete]
+    subprocess.run(["msgfmt", "--check-format", "-o", po_path[:-3] + ".mo", po_path], check=True)  # noqa: S603, S607
+    if missing:
+        print("untranslated:", *missing, sep="\n  ")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:3])

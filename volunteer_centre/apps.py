@@ -1,0 +1,31 @@
+from django.apps import AppConfig
+from django.utils import dateformat
+
+
+class VolunteerCentreConfig(AppConfig):
+    name = "volunteer_centre"
+    verbose_name = "Volunteer Centre"
+
+    def ready(self) -> None:
+        _show_years_in_buddhist_era()
+
+
+def _show_years_in_buddhist_era() -> None:
+    """Make Django's date formatting print BE years while Thai is active.
+
+    Every date the site shows (templates' |date, the admin, localized output) goes through
+    DateFormat, so patching its two year letters here is the one chokepoint; the alternative,
+    a custom filter in every template, would miss the admin and third-party pages.
+    """
+    from volunteer_centre.thai import be_year, uses_buddhist_era
+
+    def year_4(self) -> str:
+        year = self.data.year
+        return f"{be_year(year) if uses_buddhist_era() else year:04d}"
+
+    def year_2(self) -> str:
+        year = self.data.year
+        return f"{(be_year(year) if uses_buddhist_era() else year) % 100:02d}"
+
+    dateformat.DateFormat.Y = year_4
+    dateformat.DateFormat.y = year_2

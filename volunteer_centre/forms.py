@@ -1,0 +1,38 @@
+"""Form pieces shared by the admin and the staff pages."""
+
+import datetime as dt
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from volunteer_centre.thai import format_input_date, parse_date
+
+
+class ThaiDateInput(forms.DateInput):
+    """A text date input that shows dd/mm/yyyy in the Buddhist Era while Thai is active."""
+
+    def format_value(self, value):
+        if isinstance(value, dt.date):
+            return format_input_date(value)
+        return super().format_value(value)
+
+
+class ThaiDateField(forms.DateField):
+    """Accepts 25/05/2560, 25/05/2017, 2017-05-25 and Thai digits (๒๕/๐๕/๒๕๖๐)."""
+
+    widget = ThaiDateInput
+    default_error_messages = {
+        "invalid": _("Enter a valid date, such as 25/05/2560 (B.E.) or 25/05/2017."),
+    }
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        parsed = parse_date(str(value))
+        if parsed is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return parsed
