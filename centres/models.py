@@ -233,3 +233,46 @@ class StaffAssignment(models.Model):
     def __str__(self) -> str:
         where = self.centre or self.province or self.region or _("all centres")
         return f"{self.user} · {self.get_role_display()} · {where}"
+
+
+class ThaiAddress(models.Model):
+    """A structured Thai address. District and province follow from the subdistrict."""
+
+    house_number = models.CharField(_("house number"), max_length=30, blank=True)
+    moo = models.CharField(_("village no. (หมู่ที่)"), max_length=10, blank=True)
+    village = models.CharField(_("village or building"), max_length=150, blank=True)
+    soi = models.CharField(_("lane (ตรอก/ซอย)"), max_length=150, blank=True)
+    road = models.CharField(_("road"), max_length=150, blank=True)
+    subdistrict = models.ForeignKey(
+        Subdistrict,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("subdistrict"),
+    )
+    postcode = models.CharField(_("postcode"), max_length=5, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def address_text(self) -> str:
+        """The address on one line, in the Thai order (select_related the subdistrict chain)."""
+        parts = [self.house_number]
+        if self.moo:
+            parts.append(f"หมู่ {self.moo}")
+        parts += [
+            self.village,
+            f"ซ.{self.soi}" if self.soi else "",
+            f"ถ.{self.road}" if self.road else "",
+        ]
+        if self.subdistrict_id:
+            sub = self.subdistrict
+            bangkok = sub.district.province_id == "10"
+            parts += [
+                ("แขวง" if bangkok else "ต.") + sub.name_th,
+                sub.district.name_th if bangkok else "อ." + sub.district.name_th,
+                sub.district.province.name_th if bangkok else "จ." + sub.district.province.name_th,
+            ]
+        parts.append(self.postcode or (self.subdistrict.postcode if self.subdistrict_id else ""))
+        return " ".join(p for p in parts if p)

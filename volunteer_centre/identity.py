@@ -1,0 +1,94 @@
+"""Thai national ID numbers and phone numbers: clean what people type, refuse what is wrong.
+
+The arithmetic is python-stdnum's (stdnum.th.pin) and libphonenumber's (phonenumbers); this
+module only adds Thai digits, the error messages our users read, and the display forms.
+"""
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from stdnum import exceptions as stdnum_errors
+from stdnum.th import pin
+
+from volunteer_centre.thai import to_arabic_digits
+
+
+def normalise_national_id(value: str) -> str:
+    """Return the 13 digits of a national ID typed with dashes, spaces or Thai digits.
+
+    Raises ValidationError with a message saying what is wrong (length, characters, check digit).
+    IDs starting with 0 (documents of people without Thai nationality) are accepted: stdnum
+    refuses them, but they carry the same check digit.
+    """
+    text = pin.compact(to_arabic_digits(str(value or "")))
+    if not text.isdigit():
+        raise ValidationError(
+            _("A national ID has digits only, with dashes or spaces if you like."),
+            code="national_id_format",
+        )
+    if len(text) != 13:
+        raise ValidationError(
+            _("A national ID has 13 digits; this one has %(count)d."),
+            code="national_id_length",
+            params={"count": len(text)},
+        )
+    if text[0] == "9":
+        raise ValidationError(_("No national ID starts with 9."), code="national_id_prefix")
+    if text[-1] != pin.calc_check_digit(text):
+        raise ValidationError(
+            _("The check digit (the last digit) does not match: please check the number."),
+            code="national_id_checksum",
+        )
+    try:
+        if text[0] != "0":
+            pin.validate(text)
+    except stdnum_errors.ValidationError as error:  # anything stdnum knows that we did not
+        raise ValidationError(_("This is not a valid national ID."), code="national_id") from error
+    return text
+
+
+def format_national_id(digits: str) -> str:
+    """1101700230705 -> 1-1017-00230-70-5; anything else is returned unchanged."""
+    if len(digits or "") == 13 and digits.isdigit():
+        return pin.format(digits)
+    return digits or ""
+
+
+def validate_national_id(value: str) -> None:
+    """Model field validator: the stored value must be 13 digits with a valid check digit."""
+    if normalise_national_id(value) != value:
+        raise ValidationError(_("Store the national ID as 13 digits."), code="national_id")
+
+
+def normalise_phone(value: str) -> str:
+    """Return a Thai mobile or landline number in E.164 (+66812345678), or raise."""
+    text = to_arabic_digits(str(value or "")).strip()
+    if not text:
+        return ""
+    try:
+        number = phonenumbers.parse(text, "TH")
+    except phonenumbers.NumberParseException as error:
+        raise ValidationError(
+            _("Enter a phone number such as 081 234 5678 or 02 123 4567."), code="phone"
+        ) from error
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationError(
+            _("Enter a phone number such as 081 234 5678 or 02 123 4567."), code="phone"
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def format_phone(e164: str) -> str:
+    """+66812345678 -> 081 234 5678 (national form for Thai numbers, international otherwise)."""
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    form = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if number.country_code == 66
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, form)
