@@ -28,3 +28,63 @@ def reference_centres(db):
 @pytest.fixture
 def superuser(db):
     return get_user_model().objects.create_superuser("root", "root@example.org", "pw-Root-1234")
+
+
+# The access matrix's cast (healthchecks' alice/bob/charlie): centre A in Bangkok (Bang Khen),
+# centre B in Chiang Mai (the North), their chairs, a supervisor of the North, an administrator.
+@pytest.fixture
+def national_centre(db):
+    from centres.models import Centre
+
+    return Centre.objects.create(code="NAT", level=Centre.Level.NATIONAL, name_th="ศูนย์แห่งชาติ")
+
+
+@pytest.fixture
+def centre_a(national_centre):
+    from tests.factories import CentreFactory
+
+    return CentreFactory(code="BKN", parent=national_centre, district_id="1005")
+
+
+@pytest.fixture
+def centre_b(national_centre):
+    from centres.models import District
+    from tests.factories import CentreFactory
+
+    return CentreFactory(
+        code="CMI", parent=national_centre, district=District.objects.get(code="5001")
+    )
+
+
+def _assigned(role, **where):
+    from tests.factories import StaffAssignmentFactory, UserFactory
+
+    user = UserFactory(username=f"{role}-{'-'.join(str(v) for v in where.values())}")
+    StaffAssignmentFactory(user=user, role=role, **where)
+    return user
+
+
+@pytest.fixture
+def chair_a(centre_a):
+    return _assigned("chair", centre=centre_a)
+
+
+@pytest.fixture
+def chair_b(centre_b):
+    return _assigned("chair", centre=centre_b)
+
+
+@pytest.fixture
+def supervisor_north(db):
+    from centres.models import Region
+
+    return _assigned("supervisor", centre=None, region=Region.objects.get(code="N"))
+
+
+@pytest.fixture
+def ministry_admin(db):
+    from tests.factories import StaffAssignmentFactory, UserFactory
+
+    user = UserFactory(username="ministry-admin", is_staff=True)
+    StaffAssignmentFactory(user=user, role="ministry_admin", centre=None)
+    return user

@@ -1,0 +1,27 @@
+from django.apps import apps
+from django.urls import NoReverseMatch, reverse
+
+
+def navigation(request):
+    """Menu entries contributed by apps: AppConfig.nav_items = [(url name, label), ...].
+
+    An entry whose URL name does not exist yet is skipped, so apps can be built one at a time.
+    """
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
+    items = []
+    for config in apps.get_app_configs():
+        for url_name, label in getattr(config, "nav_items", ()):
+            try:
+                items.append({"url": reverse(url_name), "label": label})
+            except NoReverseMatch:
+                continue
+    if request.user.is_staff:
+        items.append({"url": reverse("admin:index"), "label": _admin_label()})
+    return {"nav_items": items}
+
+
+def _admin_label():
+    from django.utils.translation import gettext
+
+    return gettext("Administration")
