@@ -1,8 +1,50 @@
 from django.contrib import admin
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from centres.access import scope_for
 from centres.models import Centre, District, Province, Region, StaffAssignment, Subdistrict
 from volunteer_centre.admin import ThaiDatesAdminMixin
+
+
+class ScopedAdminMixin:
+    """The admin side of the access rule, for every centre-owned model.
+
+    Lists, change pages, autocomplete results and actions start from the model's
+    ``visible_to(user)``; foreign-key choices to centre-owned models are narrowed the same way;
+    a user whose scope is read-only (a supervisor) can view but not add, change or delete; and an
+    object outside the scope answers 404 instead of the admin's redirect to its index.
+    """
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        manager = db_field.related_model._default_manager
+        if hasattr(manager, "visible_to") and "queryset" not in kwargs:
+            kwargs["queryset"] = manager.visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        manager = db_field.related_model._default_manager
+        if hasattr(manager, "visible_to") and "queryset" not in kwargs:
+            kwargs["queryset"] = manager.visible_to(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def _writable(self, request) -> bool:
+        return scope_for(request.user).can_write
+
+    def has_add_permission(self, request, *args):
+        return self._writable(request) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return self._writable(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._writable(request) and super().has_delete_permission(request, obj)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise Http404(_("No such record, or it is outside your centres."))
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -53,7 +95,7 @@ class SubdistrictAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Centre)
-class CentreAdmin(ThaiDatesAdminMixin, admin.ModelAdmin):
+class CentreAdmin(ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin):
     list_display = ["name_th", "code", "level", "parent", "district", "opened_on", "status"]
     list_filter = ["level", "status", "province__region"]
     list_select_related = ["parent", "district"]
