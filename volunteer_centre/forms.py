@@ -5,7 +5,7 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from volunteer_centre.thai import format_input_date, parse_date
+from volunteer_centre.thai import format_input_date, parse_date, to_arabic_digits
 
 
 class ThaiDateInput(forms.DateInput):
@@ -36,3 +36,30 @@ class ThaiDateField(forms.DateField):
         if parsed is None:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return parsed
+
+
+class ThaiFormMixin:
+    """For every staff form: dates in BE or Gregorian, Thai digits in numbers and dates.
+
+    Date fields a ModelForm made become ThaiDateField (keeping their validators); numeric input
+    typed with Thai digits (๑๒๓) is read as 123.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in list(self.fields.items()):
+            if isinstance(field, forms.DateField) and not isinstance(field, ThaiDateField):
+                self.fields[name] = ThaiDateField(
+                    required=field.required,
+                    label=field.label,
+                    help_text=field.help_text,
+                    initial=field.initial,
+                    validators=[v for v in field.validators if v not in field.default_validators],
+                )
+        if self.is_bound:
+            data = self.data.copy()
+            for name, field in self.fields.items():
+                key = self.add_prefix(name)
+                if isinstance(field, forms.IntegerField | forms.DecimalField) and key in data:
+                    data[key] = to_arabic_digits(data[key])
+            self.data = data

@@ -1,0 +1,77 @@
+"""Form pieces for the staff pages: a structured Thai address with cascading selects."""
+
+from django import forms
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from centres.models import District, Province, Subdistrict
+
+
+class AddressFieldsMixin:
+    """Province → district → subdistrict selects for a model with ThaiAddress fields.
+
+    Only the subdistrict is stored; province and district are form fields that narrow the
+    choices. The choices of each select are the children of the value chosen above it (from the
+    submitted data, else from the instance), so a page never lists all 7,436 subdistricts and a
+    tampered value outside its parent is refused. static/js/address.js refreshes them on change.
+    """
+
+    address_prefix = ""  # "" for ThaiAddress fields, "current_" for a second address
+
+    def add_address_fields(self, *, required: bool = False) -> None:
+        p = self.address_prefix
+        sub_name = f"{p}subdistrict"
+        instance_sub = getattr(self.instance, f"{sub_name}_id", None) if self.instance else None
+        province_code = self._bound_or(f"{p}province")
+        district_code = self._bound_or(f"{p}district")
+        if instance_sub and not self.is_bound:
+            province_code, district_code = instance_sub[:2], instance_sub[:4]
+        self.fields[f"{p}province"] = forms.ModelChoiceField(
+            Province.objects.all(),
+            required=required,
+            label=_("province"),
+            initial=province_code,
+            widget=forms.Select(
+                attrs={
+                    "data-geo-child": f"id_{self.add_prefix(p + 'district')}",
+                    "data-geo-url": reverse("centres:district-options", args=["CODE"]),
+                }
+            ),
+        )
+        self.fields[f"{p}district"] = forms.ModelChoiceField(
+            District.objects.filter(province_id=province_code or None),
+            required=required,
+            label=_("district"),
+            initial=district_code,
+            widget=forms.Select(
+                attrs={
+                    "data-geo-child": f"id_{self.add_prefix(sub_name)}",
+                    "data-geo-url": reverse("centres:subdistrict-options", args=["CODE"]),
+                }
+            ),
+        )
+        self.fields[sub_name] = forms.ModelChoiceField(
+            Subdistrict.objects.filter(district_id=district_code or None),
+            required=required,
+            label=_("subdistrict"),
+            initial=instance_sub,
+        )
+        # Keep the three selects together, in order, before the rest of the address.
+        order = [f"{p}province", f"{p}district", sub_name]
+        rest = [name for name in self.fields if name not in order]
+        anchor = next((i for i, n in enumerate(rest) if n == f"{p}postcode"), len(rest))
+        self.order_fields(rest[:anchor] + order + rest[anchor:])
+
+    def _bound_or(self, name: str):
+        if self.is_bound:
+            return self.data.get(self.add_prefix(name)) or None
+        return None
+
+    def clean_address(self) -> None:
+        """Call from clean(): fill the postcode from the subdistrict when it was left blank."""
+        p = self.address_prefix
+        sub = self.cleaned_data.get(f"{p}subdistrict")
+        if sub and f"{p}postcode" in self.fields and not self.cleaned_data.get(f"{p}postcode"):
+            self.cleaned_data[f"{p}postcode"] = sub.postcode
+            if hasattr(self.instance, f"{p}postcode"):
+                setattr(self.instance, f"{p}postcode", sub.postcode)
