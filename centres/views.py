@@ -1,11 +1,14 @@
-"""Geography look-ups for the cascading address selects (province → district → subdistrict)."""
+"""Geography look-ups for the cascading address selects, and the access mixins of staff views."""
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from centres.access import scope_for
 from centres.models import District, Province
 
 
@@ -37,3 +40,29 @@ def _options(rows, request):
         }
         for r in rows
     ]
+
+
+class ScopedQuerysetMixin(LoginRequiredMixin):
+    """Class-based views read only through the model's ``visible_to(user)``.
+
+    Detail, update and delete views therefore answer 404 for a record outside the user's scope,
+    and list views never show one.
+    """
+
+    model = None
+
+    def get_queryset(self):
+        return self.model._default_manager.visible_to(self.request.user)
+
+
+class WriterRequiredMixin(LoginRequiredMixin):
+    """Refuses (403) users whose scope is read-only, such as supervisors."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not user_can_write(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def user_can_write(user) -> bool:
+    return scope_for(user).can_write
