@@ -9,5 +9,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("centres.urls")),
+    path("volunteers/", include("volunteers.urls")),
     path("", views.HomeView.as_view(), name="home"),
 ]
