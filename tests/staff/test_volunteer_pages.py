@@ -23,7 +23,7 @@ def registration_post(centre, **overrides):
         "subdistrict": "100502",
         "reg-programme": "apm",
         "reg-centre": centre.pk,
-        "reg-number": "0051/2562",
+        "reg-number": "9051/2562",
         "reg-registered_on": "11/03/2562",
     }
     data.update(overrides)
