@@ -1,0 +1,1109 @@
+"""The database of people facing social problems (ฐานข้อมูลผู้ประสบปัญหาทางสังคม).
+
+Persons and households, partner agencies, and cases with their events, home visits,
+assistance, referrals and consent. Status changes and every other write that matters go
+through cases.services; the models only hold rows, constraints and read helpers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Cast, Upper
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.fields import ChoiceArrayField
+from centres.models import THAI_COLLATION, Centre, District, Province, Subdistrict, ThaiAddress
+from volunteer_centre.identity import format_national_id, format_phone, validate_national_id
+from volunteers.models import Sex, Volunteer  # Sex: one list for volunteers and persons
+
+# An assistance amount above this is a typing slip (an extra zero), not a grant: the largest
+# programme in DOMAIN.md pays 3,000 baht per case.
+MAX_ASSISTANCE_AMOUNT = Decimal("1000000")
+
+
+def _trgm(field: str) -> OpClass:
+    """A trigram index expression matching the SQL of ``field__icontains``.
+
+    icontains compiles to UPPER(field::text) LIKE UPPER(%s); the admin's and the staff pages'
+    name searches use it, and an index on the bare column would not serve them.
+    """
+    return OpClass(Upper(Cast(field, models.TextField())), name="gin_trgm_ops")
+
+
+def _scope(user):
+    from centres.access import scope_for
+
+    return scope_for(user)
+
+
+# ---------------------------------------------------------------------------------------------
+# Persons and households
+# ---------------------------------------------------------------------------------------------
+
+
+class TargetGroup(models.TextChoices):
+    CHILDREN = "children", _("children")
+    YOUTH = "youth", _("youth")
+    WOMEN = "women", _("women")
+    OLDER = "older", _("older people")
+    DISABLED = "disabled", _("persons with disabilities")
+    FAMILY = "family", _("families")
+    DISADVANTAGED = "disadvantaged", _("disadvantaged or destitute people")
+
+
+class NoIdReason(models.TextChoices):
+    STATELESS = "stateless", _("stateless")
+    NOT_REGISTERED = "not_registered", _("not yet registered")
+    UNKNOWN = "unknown", _("unknown (not given or not at hand)")
+    OTHER = "other", _("other")
+
+
+class PersonQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Persons recorded by a centre in scope, or with a case at a centre in scope."""
+        scope = _scope(user)
+        if scope.sees_all:
+            return self
+        if scope.is_empty:
+            return self.none()
+        return self.filter(
+            scope.centre_q("centre__")
+            | Exists(Case.objects.filter(person=OuterRef("pk")).filter(scope.centre_q("centre__")))
+        )
+
+    def possible_duplicates(
+        self,
+        *,
+        national_id: str | None = None,
+        first_name: str = "",
+        last_name: str = "",
+        birth_date: dt.date | None = None,
+        district_code: str | None = None,
+        exclude_pk: int | None = None,
+    ):
+        """Persons that look like the one described: the same national ID, or the same first
+        and last name, birth date and district (of the registered or the current address).
+
+        Used to warn, never to block: two people may share a name and a birthday.
+        """
+        q = Q(pk__in=[])
+        if national_id:
+            q |= Q(national_id=national_id)
+        if first_name and last_name and birth_date and district_code:
+            q |= Q(
+                Q(subdistrict__district_id=district_code)
+                | Q(current_subdistrict__district_id=district_code),
+                first_name__iexact=first_name.strip(),
+                last_name__iexact=last_name.strip(),
+                birth_date=birth_date,
+            )
+        qs = self.filter(q)
+        if exclude_pk is not None:
+            qs = qs.exclude(pk=exclude_pk)
+        return qs
+
+
+class Person(ThaiAddress):
+    """A person facing a social problem. The inherited address is the registered one
+    (ที่อยู่ตามทะเบียนบ้าน); the current_* fields hold where the person lives now."""
+
+    title = models.CharField(_("title"), max_length=50, blank=True)
+    first_name = models.CharField(_("first name"), max_length=100, db_collation=THAI_COLLATION)
+    last_name = models.CharField(
+        _("last name"), max_length=100, blank=True, db_collation=THAI_COLLATION
+    )
+    national_id = models.CharField(
+        _("national ID"),
+        max_length=13,
+        null=True,
+        blank=True,
+        validators=[validate_national_id],
+    )
+    no_id_reason = models.CharField(
+        _("reason for having no national ID"),
+        max_length=20,
+        choices=NoIdReason.choices,
+        blank=True,
+    )
+    no_id_note = models.CharField(_("details"), max_length=200, blank=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, blank=True)
+    target_groups = ChoiceArrayField(
+        models.CharField(max_length=20, choices=TargetGroup.choices),
+        verbose_name=_("target groups"),
+        default=list,
+        blank=True,
+    )
+    has_disability = models.BooleanField(_("has a disability"), default=False)
+    current_same_as_registered = models.BooleanField(
+        _("lives at the registered address"), default=True
+    )
+    current_house_number = models.CharField(_("house number"), max_length=30, blank=True)
+    current_moo = models.CharField(_("village no. (หมู่ที่)"), max_length=10, blank=True)
+    current_village = models.CharField(_("village or building"), max_length=150, blank=True)
+    current_soi = models.CharField(_("lane (ตรอก/ซอย)"), max_length=150, blank=True)
+    current_road = models.CharField(_("road"), max_length=150, blank=True)
+    current_subdistrict = models.ForeignKey(
+        Subdistrict,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("subdistrict"),
+    )
+    current_postcode = models.CharField(_("postcode"), max_length=5, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    centre = models.ForeignKey(
+        Centre,
+        on_delete=models.PROTECT,
+        related_name="persons",
+        verbose_name=_("recorded by centre"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["first_name", "last_name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["national_id"],
+                condition=Q(national_id__isnull=False),
+                name="person_unique_national_id",
+                violation_error_message=_("A person with this national ID is already recorded."),
+            ),
+            # A national ID, or the reason there is none (and its details when "other").
+            models.CheckConstraint(
+                condition=Q(national_id__isnull=False, no_id_reason="")
+                | (
+                    Q(national_id__isnull=True)
+                    & ~Q(no_id_reason="")
+                    & (~Q(no_id_reason="other") | ~Q(no_id_note=""))
+                ),
+                name="person_has_id_or_reason",
+                violation_error_message=_(
+                    "Give the national ID, or the reason the person has none."
+                ),
+            ),
+        ]
+        indexes = [
+            GinIndex(_trgm("first_name"), name="person_first_name_trgm"),
+            GinIndex(_trgm("last_name"), name="person_last_name_trgm"),
+            models.Index(fields=["birth_date", "last_name"], name="person_birth_last_name"),
+            GinIndex(fields=["target_groups"], name="person_target_groups"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return " ".join(p for p in [self.title + self.first_name, self.last_name] if p)
+
+    @property
+    def national_id_display(self) -> str:
+        return format_national_id(self.national_id or "")
+
+    @property
+    def phone_display(self) -> str:
+        return format_phone(self.phone)
+
+    @property
+    def district_code(self) -> str | None:
+        """District of the registered address, else of the current one (for duplicates)."""
+        sub = self.subdistrict_id or self.current_subdistrict_id
+        return sub[:4] if sub else None
+
+    def current_address_text(self) -> str:
+        """Where the person lives now, on one line (select_related both subdistrict chains)."""
+        if self.current_same_as_registered:
+            return self.address_text()
+        current = ThaiAddress(
+            house_number=self.current_house_number,
+            moo=self.current_moo,
+            village=self.current_village,
+            soi=self.current_soi,
+            road=self.current_road,
+            subdistrict=self.current_subdistrict,
+            postcode=self.current_postcode,
+        )
+        return current.address_text()
+
+
+class HouseholdQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Households recorded by a centre in scope."""
+        return _scope(user).filter(self, "centre")
+
+
+class Household(models.Model):
+    """A household (ครัวเรือน) of one or more persons, with its members' incomes."""
+
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        blank=True,
+        db_collation=THAI_COLLATION,
+        help_text=_("For example the family name of the head of household."),
+    )
+    house_registration_code = models.CharField(
+        _("house registration code"),
+        max_length=11,
+        blank=True,
+        help_text=_("The 11-digit code of the house registration (ทะเบียนบ้าน)."),
+    )
+    centre = models.ForeignKey(
+        Centre,
+        on_delete=models.PROTECT,
+        related_name="households",
+        verbose_name=_("recorded by centre"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
+
+    objects = HouseholdQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+
+    def __str__(self) -> str:
+        return self.name or _("household %(pk)s") % {"pk": self.pk}
+
+    @property
+    def monthly_income(self) -> Decimal:
+        """Total monthly income of the members (prefetch ``members``)."""
+        return sum((m.monthly_income or Decimal(0) for m in self.members.all()), Decimal(0))
+
+
+class Relation(models.TextChoices):
+    HEAD = "head", _("head of household")
+    SPOUSE = "spouse", _("spouse")
+    CHILD = "child", _("child")
+    PARENT = "parent", _("parent")
+    GRANDCHILD = "grandchild", _("grandchild")
+    GRANDPARENT = "grandparent", _("grandparent")
+    SIBLING = "sibling", _("brother or sister")
+    RELATIVE = "relative", _("other relative")
+    OTHER = "other", _("not related")
+
+
+class HouseholdMember(models.Model):
+    """A member of a household: a recorded person, or only a name for the others."""
+
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="members", verbose_name=_("household")
+    )
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="household_memberships",
+        verbose_name=_("person"),
+    )
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        blank=True,
+        db_collation=THAI_COLLATION,
+        help_text=_("For a member who is not recorded as a person."),
+    )
+    relation = models.CharField(_("relation to the head"), max_length=12, choices=Relation.choices)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    occupation = models.CharField(_("occupation"), max_length=150, blank=True)
+    monthly_income = models.DecimalField(
+        _("monthly income (baht)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+
+    class Meta:
+        ordering = ["household", "pk"]
+        verbose_name = _("household member")
+        verbose_name_plural = _("household members")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | ~Q(name=""),
+                name="household_member_has_person_or_name",
+                violation_error_message=_("Choose a recorded person or type the member's name."),
+            ),
+            models.UniqueConstraint(
+                fields=["household", "person"],
+                condition=Q(person__isnull=False),
+                name="household_member_once",
+                violation_error_message=_("This person is already a member of the household."),
+            ),
+            models.CheckConstraint(
+                condition=Q(monthly_income__isnull=True) | Q(monthly_income__gte=0),
+                name="household_member_income_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.person) if self.person_id else self.name
+
+
+# ---------------------------------------------------------------------------------------------
+# Partner agencies
+# ---------------------------------------------------------------------------------------------
+
+
+class AgencyQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The partner list is shared reference data: every user with a scope sees all of it."""
+        return self.none() if _scope(user).is_empty else self
+
+    def active(self):
+        return self.filter(active=True)
+
+
+class Agency(models.Model):
+    """A partner a case is referred to, inside the ministry or outside it."""
+
+    class Type(models.TextChoices):
+        PROVINCIAL_OFFICE = "provincial_office", _("provincial social development office (พมจ.)")
+        MINISTRY_UNIT = "ministry_unit", _("other unit of the ministry")
+        PROTECTION_CENTRE = (
+            "protection_centre",
+            _("protection centre for destitute persons (สถานคุ้มครองคนไร้ที่พึ่ง)"),
+        )
+        SHELTER = "shelter", _("children and family shelter (บ้านพักเด็กและครอบครัว)")
+        HEALTH = "health", _("hospital or health centre")
+        POLICE = "police", _("police")
+        DISTRICT_OFFICE = "district_office", _("district office")
+        LOCAL_GOVERNMENT = "local_government", _("local government")
+        SCHOOL = "school", _("school")
+        FOUNDATION = "foundation", _("foundation or NGO")
+        OTHER = "other", _("other")
+
+    name_th = models.CharField(_("Thai name"), max_length=250, db_collation=THAI_COLLATION)
+    name_en = models.CharField(_("English name"), max_length=250, blank=True)
+    type = models.CharField(_("type"), max_length=20, choices=Type.choices)
+    internal = models.BooleanField(
+        _("unit of the ministry"),
+        default=False,
+        help_text=_("Part of the Ministry of Social Development and Human Security."),
+    )
+    province = models.ForeignKey(
+        Province,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agencies",
+        verbose_name=_("province"),
+    )
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agencies",
+        verbose_name=_("district"),
+    )
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    objects = AgencyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name_th"]
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name_th", "province"],
+                nulls_distinct=False,
+                name="agency_unique_name_in_province",
+                violation_error_message=_("An agency with this name is already recorded here."),
+            ),
+        ]
+        indexes = [GinIndex(_trgm("name_th"), name="agency_name_th_trgm")]
+
+    def __str__(self) -> str:
+        return self.name_th
+
+
+# ---------------------------------------------------------------------------------------------
+# Cases
+# ---------------------------------------------------------------------------------------------
+
+
+class Problem(models.TextChoices):
+    """The 1300 hotline's ten issues, then poverty and housing."""
+
+    FAMILY_VIOLENCE = "family_violence", _("family violence")
+    TEEN_PREGNANCY = "teen_pregnancy", _("teenage pregnancy")
+    TRAFFICKING = "trafficking", _("human trafficking")
+    DRUGS = "drugs", _("drugs")
+    HOMELESS = "homeless", _("homeless and destitute people")
+    CHILDREN_YOUTH = "children_youth", _("children and youth")
+    MISSING = "missing", _("missing persons")
+    OLDER_PEOPLE = "older_people", _("older people")
+    DISABILITY = "disability", _("disability")
+    BEGGING = "begging", _("beggars")
+    POVERTY = "poverty", _("poverty")
+    HOUSING = "housing", _("housing")
+
+
+class IntakeChannel(models.TextChoices):
+    HOTLINE = "hotline_1300", _("1300 hotline")
+    WALK_IN = "walk_in", _("walk-in")
+    FIELD_VISIT = "field_visit", _("volunteer field visit")
+    REFERRAL_IN = "referral_in", _("referred by another agency")
+    MEDIA = "media", _("media")
+    ONLINE = "online", _("online (web, LINE, Facebook, email)")
+
+
+class ReporterType(models.TextChoices):
+    SELF = "self", _("the person")
+    RELATIVE = "relative", _("a relative")
+    PUBLIC = "public", _("a member of the public")
+    AGENCY = "agency", _("an agency")
+    VOLUNTEER = "volunteer", _("a volunteer")
+
+
+class RiskFlag(models.TextChoices):
+    SUICIDE = "suicide", _("suicide risk")
+    TRAFFICKING = "trafficking", _("trafficking")
+    REPEATED_ABUSE = "repeated_abuse", _("repeated abuse")
+    CHILD_AT_RISK = "child_at_risk", _("child at risk")
+    OTHER = "other", _("other risk")
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("normal (ปกติ)")
+    URGENT = "urgent", _("urgent (ด่วน)")
+    MOST_URGENT = "most_urgent", _("most urgent (ด่วนที่สุด)")
+
+
+class CaseStatus(models.TextChoices):
+    NEW = "new", _("new")
+    ASSESSING = "assessing", _("assessing")
+    ASSISTING = "assisting", _("assisting")
+    REFERRED = "referred", _("referred")
+    MONITORING = "monitoring", _("monitoring")
+    CLOSED = "closed", _("closed")
+
+
+class ClosureReason(models.TextChoices):
+    RESOLVED = "resolved", _("problem resolved")
+    TRANSFERRED = "transferred", _("taken over by another agency")
+    MOVED = "moved", _("moved out of the area")
+    DECLINED = "declined", _("declined help")
+    UNREACHABLE = "unreachable", _("could not be reached")
+    DIED = "died", _("died")
+    OTHER = "other", _("other")
+
+
+# Days an open case may go without a visit before it counts as overdue, by urgency. DOMAIN.md
+# knows no official figures, so settings.CASE_FIRST_VISIT_DAYS may replace these defaults.
+DEFAULT_FIRST_VISIT_DAYS = {"normal": 7, "urgent": 3, "most_urgent": 1}
+
+
+def first_visit_days() -> dict[str, int]:
+    return {**DEFAULT_FIRST_VISIT_DAYS, **getattr(settings, "CASE_FIRST_VISIT_DAYS", {})}
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Cases of centres in ``user``'s scope."""
+        return _scope(user).filter(self, "centre")
+
+    def open(self):
+        return self.exclude(status=CaseStatus.CLOSED)
+
+    def for_centre(self, centre):
+        return self.filter(centre=centre)
+
+    def in_fiscal_year(self, fy: int):
+        return self.filter(fiscal_year=fy)
+
+    def with_next_follow_up(self):
+        """Annotate ``next_follow_up_on``: the follow-up date set by the latest visit."""
+        latest = Visit.objects.filter(case=OuterRef("pk")).order_by("-visited_on", "-pk")
+        return self.annotate(
+            next_follow_up_on=models.Subquery(latest.values("next_follow_up_on")[:1])
+        )
+
+    def overdue(self, today: dt.date | None = None):
+        """Open cases whose follow-up date has passed, or never visited past the first-visit
+        allowance of their urgency."""
+        today = today or timezone.localdate()
+        never_visited = Q()
+        for urgency, days in first_visit_days().items():
+            never_visited |= Q(urgency=urgency, opened_on__lt=today - dt.timedelta(days=days))
+        return (
+            self.open()
+            .with_next_follow_up()
+            .filter(
+                Q(next_follow_up_on__lt=today)
+                | (~Exists(Visit.objects.filter(case=OuterRef("pk"))) & never_visited)
+            )
+        )
+
+
+class Case(models.Model):
+    """A case of a person facing a social problem, handled by one centre."""
+
+    Status = CaseStatus
+
+    number = models.CharField(_("case number"), max_length=30, unique=True, editable=False)
+    centre = models.ForeignKey(
+        Centre, on_delete=models.PROTECT, related_name="cases", verbose_name=_("centre")
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"), editable=False)
+    sequence = models.PositiveIntegerField(_("number in the year"), editable=False)
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="cases", verbose_name=_("person")
+    )
+    intake_channel = models.CharField(
+        _("intake channel"), max_length=20, choices=IntakeChannel.choices
+    )
+    reporter_type = models.CharField(_("reported by"), max_length=12, choices=ReporterType.choices)
+    reporter_anonymous = models.BooleanField(_("anonymous reporter"), default=False)
+    reporter_name = models.CharField(_("reporter's name"), max_length=200, blank=True)
+    reporter_phone = models.CharField(_("reporter's phone"), max_length=20, blank=True)
+    problems = ChoiceArrayField(
+        models.CharField(max_length=20, choices=Problem.choices),
+        verbose_name=_("problems"),
+        default=list,
+    )
+    risk_flags = ChoiceArrayField(
+        models.CharField(max_length=20, choices=RiskFlag.choices),
+        verbose_name=_("risk flags"),
+        default=list,
+        blank=True,
+    )
+    risk_note = models.CharField(_("about the risk"), max_length=300, blank=True)
+    urgency = models.CharField(
+        _("urgency"), max_length=12, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    summary = models.TextField(_("what happened"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=CaseStatus.choices,
+        default=CaseStatus.NEW,
+        editable=False,
+    )
+    opened_on = models.DateField(_("opened on"))
+    closed_on = models.DateField(_("closed on"), null=True, blank=True, editable=False)
+    closure_reason = models.CharField(
+        _("closure reason"), max_length=12, choices=ClosureReason.choices, blank=True,
+        editable=False,
+    )  # fmt: skip
+    volunteers = models.ManyToManyField(
+        Volunteer,
+        through="CaseAssignment",
+        related_name="cases",
+        blank=True,
+        verbose_name=_("assigned volunteers"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("opened by"),
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_on", "-pk"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["centre", "fiscal_year", "sequence"], name="case_sequence_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("opened_on")),
+                name="case_closes_after_opening",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="closed", closed_on__isnull=False)
+                | (~Q(status="closed") & Q(closed_on__isnull=True)),
+                name="case_closed_on_iff_closed",
+            ),
+            models.CheckConstraint(condition=~Q(problems=[]), name="case_has_a_problem"),
+        ]
+        indexes = [
+            models.Index(fields=["centre", "status"], name="case_centre_status"),
+            models.Index(fields=["centre", "fiscal_year"], name="case_centre_fy"),
+            models.Index(fields=["status", "opened_on"], name="case_status_opened"),
+            GinIndex(_trgm("number"), name="case_number_trgm"),
+            GinIndex(fields=["problems"], name="case_problems"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != CaseStatus.CLOSED
+
+    def next_follow_up(self) -> dt.date | None:
+        """The follow-up date set by the latest visit (uses the ``with_next_follow_up``
+        annotation or prefetched visits when present)."""
+        if hasattr(self, "next_follow_up_on"):
+            return self.next_follow_up_on
+        visits = sorted(self.visits.all(), key=lambda v: (v.visited_on, v.pk))
+        return visits[-1].next_follow_up_on if visits else None
+
+    def is_overdue(self, today: dt.date | None = None) -> bool:
+        """Open and past its follow-up date, or never visited past the first-visit allowance
+        of its urgency (see ``first_visit_days``)."""
+        if not self.is_open:
+            return False
+        today = today or timezone.localdate()
+        follow_up = self.next_follow_up()
+        if follow_up is not None:
+            return follow_up < today
+        visited = (
+            bool(self.visits.all())
+            if "visits" in getattr(self, "_prefetched_objects_cache", {})
+            else self.visits.exists()
+        )
+        if visited:
+            return False
+        return self.opened_on < today - dt.timedelta(days=first_visit_days()[self.urgency])
+
+    def timeline(self):
+        """Events, visits, assistance and referrals in one ordered list (see services)."""
+        from cases.services import case_timeline
+
+        return case_timeline(self)
+
+
+class CaseCounter(models.Model):
+    """The last case number given per centre and fiscal year.
+
+    case_open bumps it with INSERT ... ON CONFLICT DO UPDATE ... RETURNING, which takes the
+    row lock, so two simultaneous intakes wait for each other instead of sharing a number.
+    """
+
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="+")
+    fiscal_year = models.PositiveSmallIntegerField()
+    last_sequence = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "fiscal_year"], name="case_counter_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.centre_id}/{self.fiscal_year}: {self.last_sequence}"
+
+
+class CaseAssignment(models.Model):
+    """A volunteer assigned to a case. Only volunteers active at the case's centre."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("case")
+    )
+    volunteer = models.ForeignKey(
+        Volunteer,
+        on_delete=models.PROTECT,
+        related_name="case_assignments",
+        verbose_name=_("volunteer"),
+    )
+    assigned_on = models.DateField(_("assigned on"), default=timezone.localdate)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned by"),
+    )
+
+    class Meta:
+        ordering = ["case", "assigned_on", "pk"]
+        verbose_name = _("case assignment")
+        verbose_name_plural = _("case assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "volunteer"], name="case_assignment_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.volunteer}"
+
+
+class CaseChildQuerySet(models.QuerySet):
+    """Rows that belong to a case are visible when the case is."""
+
+    def visible_to(self, user):
+        return _scope(user).filter(self, "case__centre")
+
+
+class CaseEvent(models.Model):
+    """One appended line of a case's history. Never updated, never deleted."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", _("case opened")
+        STATUS = "status", _("status changed")
+        ASSIGNED = "assigned", _("volunteers assigned")
+        UNASSIGNED = "unassigned", _("volunteers unassigned")
+        VISIT = "visit", _("home visit recorded")
+        ASSISTANCE = "assistance", _("assistance recorded")
+        REFERRAL = "referral", _("referral sent")
+        REFERRAL_STATUS = "referral_status", _("referral status changed")
+        CONSENT = "consent", _("consent recorded")
+        CONSENT_WITHDRAWN = "consent_withdrawn", _("consent withdrawn")
+        NOTE = "note", _("note")
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="events", verbose_name=_("case")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # Case statuses for kind=status, referral statuses for kind=referral_status.
+    from_status = models.CharField(_("from"), max_length=12, blank=True)
+    to_status = models.CharField(_("to"), max_length=12, blank=True)
+    referral = models.ForeignKey(
+        "Referral",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("referral"),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = CaseChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        indexes = [models.Index(fields=["case", "at"], name="case_event_case_at")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Visit(models.Model):
+    """A home visit (ลงพื้นที่) by volunteers."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="visits", verbose_name=_("case")
+    )
+    visited_on = models.DateField(_("visited on"))
+    volunteers = models.ManyToManyField(
+        Volunteer, related_name="visits", blank=True, verbose_name=_("volunteers")
+    )
+    findings = models.TextField(_("findings"))
+    next_follow_up_on = models.DateField(_("next follow-up on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    objects = CaseChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["visited_on", "recorded_at"]
+        verbose_name = _("home visit")
+        verbose_name_plural = _("home visits")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(next_follow_up_on__isnull=True)
+                | Q(next_follow_up_on__gte=F("visited_on")),
+                name="visit_follow_up_after_visit",
+            ),
+        ]
+        indexes = [models.Index(fields=["case", "visited_on"], name="visit_case_date")]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.visited_on}"
+
+
+class AssistanceKind(models.TextChoices):
+    MONEY = "money", _("money")
+    GOODS = "goods", _("goods")
+    OTHER = "other", _("other help")
+
+
+class AssistanceProgramme(models.TextChoices):
+    LOW_INCOME_GRANT = "low_income_grant", _("grant for low-income families and destitute people")
+    NEWBORN_GRANT = "newborn_grant", _("newborn child support grant")
+    FUNERAL_GRANT = "funeral_grant", _("funeral grant for low-income older people")
+    OTHER = "other", _("other")
+
+
+class Assistance(models.Model):
+    """Help given: money, goods or other, under a programme, from an agency or the centre."""
+
+    Kind = AssistanceKind
+    Programme = AssistanceProgramme
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="assistance", verbose_name=_("case")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=AssistanceKind.choices)
+    programme = models.CharField(
+        _("programme"), max_length=20, choices=AssistanceProgramme.choices,
+        default=AssistanceProgramme.OTHER,
+    )  # fmt: skip
+    description = models.TextField(_("description"), blank=True)
+    amount = models.DecimalField(
+        _("amount (baht)"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(MAX_ASSISTANCE_AMOUNT)],
+        help_text=_("Money given, or the value of the goods."),
+    )
+    given_on = models.DateField(_("given on"))
+    provider_agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assistance",
+        verbose_name=_("provided by agency"),
+    )
+    provider_centre = models.ForeignKey(
+        Centre,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assistance_given",
+        verbose_name=_("provided by centre"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    objects = CaseChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["given_on", "recorded_at"]
+        verbose_name = _("assistance")
+        verbose_name_plural = _("assistance")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gte=0) & Q(amount__lte=MAX_ASSISTANCE_AMOUNT),
+                name="assistance_amount_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(provider_agency__isnull=False) | Q(provider_centre__isnull=False),
+                name="assistance_has_provider",
+            ),
+        ]
+        indexes = [models.Index(fields=["case", "given_on"], name="assistance_case_date")]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.get_kind_display()} · {self.given_on}"
+
+    @property
+    def provider(self):
+        return self.provider_agency or self.provider_centre
+
+
+class AssistanceItem(models.Model):
+    """One line of goods given: a bicycle, a bag of consumer goods."""
+
+    assistance = models.ForeignKey(
+        Assistance, on_delete=models.CASCADE, related_name="items", verbose_name=_("assistance")
+    )
+    name = models.CharField(_("item"), max_length=200)
+    quantity = models.PositiveIntegerField(
+        _("quantity"), default=1, validators=[MinValueValidator(1)]
+    )
+    unit = models.CharField(_("unit"), max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["assistance", "pk"]
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="assistance_item_quantity"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.quantity} {self.unit}".strip()
+
+
+class ConsentGiver(models.TextChoices):
+    SELF = "self", _("the person")
+    GUARDIAN = "guardian", _("a guardian")
+
+
+class Consent(models.Model):
+    """Consent to share the person's data for a purpose (usually a referral)."""
+
+    GivenBy = ConsentGiver
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="consents", verbose_name=_("case")
+    )
+    given_by = models.CharField(_("given by"), max_length=10, choices=ConsentGiver.choices)
+    guardian_name = models.CharField(_("guardian's name"), max_length=200, blank=True)
+    guardian_relation = models.CharField(_("guardian's relation"), max_length=100, blank=True)
+    purpose = models.TextField(_("purpose"))
+    given_on = models.DateField(_("given on"))
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    objects = CaseChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["given_on", "recorded_at"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(given_by="self") | ~Q(guardian_name=""),
+                name="consent_guardian_named",
+                violation_error_message=_("Give the guardian's name."),
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=F("given_on")),
+                name="consent_withdrawn_after_given",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_given_by_display()} · {self.given_on}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_on is None
+
+
+class LawfulBasis(models.TextChoices):
+    CONSENT = "consent", _("consent")
+    VITAL_INTEREST = "vital_interest", _("vital interest (danger to life or health)")
+    LEGAL_DUTY = "legal_duty", _("legal duty or statute")
+
+
+class ReferralStatus(models.TextChoices):
+    SENT = "sent", _("sent")
+    ACCEPTED = "accepted", _("accepted")
+    REJECTED = "rejected", _("rejected")
+    DONE = "done", _("done")
+    REVOKED = "revoked", _("revoked")
+
+
+class Referral(models.Model):
+    """A referral (ประสานส่งต่อ) of the case to a partner agency."""
+
+    Status = ReferralStatus
+    Basis = LawfulBasis
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="referrals", verbose_name=_("case")
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("agency")
+    )
+    referred_on = models.DateField(_("referred on"))
+    reason = models.TextField(_("reason"))
+    basis = models.CharField(_("lawful basis"), max_length=20, choices=LawfulBasis.choices)
+    consent = models.ForeignKey(
+        Consent,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("consent"),
+    )
+    basis_note = models.TextField(_("about the lawful basis"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ReferralStatus.choices,
+        default=ReferralStatus.SENT,
+        editable=False,
+    )
+    answered_on = models.DateField(_("answered on"), null=True, blank=True, editable=False)
+    finished_on = models.DateField(_("finished on"), null=True, blank=True, editable=False)
+    outcome = models.TextField(_("outcome"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    objects = CaseChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["referred_on", "recorded_at"]
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(basis="consent", consent__isnull=False)
+                | (~Q(basis="consent") & ~Q(basis_note="")),
+                name="referral_has_consent_or_basis",
+                violation_error_message=_(
+                    "A referral needs the person's consent or a recorded lawful basis."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["case", "referred_on"], name="referral_case_date")]
+
+    def __str__(self) -> str:
+        return f"{self.case} → {self.agency}"
