@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, User
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -45,6 +47,43 @@ class ScopedAdminMixin:
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         raise Http404(_("No such record, or it is outside your centres."))
+
+
+class MinistryOnlyAdminMixin:
+    """Accounts and assignments decide who sees what: only ministry administrators touch them,
+    whatever model permissions a staff user was given."""
+
+    def _ministry(self, request) -> bool:
+        return scope_for(request.user).sees_all
+
+    def has_module_permission(self, request):
+        return self._ministry(request) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._ministry(request) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, *args):
+        return self._ministry(request) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return self._ministry(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._ministry(request) and super().has_delete_permission(request, obj)
+
+
+admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(User)
+class MinistryUserAdmin(MinistryOnlyAdminMixin, UserAdmin):
+    pass
+
+
+@admin.register(Group)
+class MinistryGroupAdmin(MinistryOnlyAdminMixin, GroupAdmin):
+    pass
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -109,7 +148,7 @@ class CentreAdmin(ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(StaffAssignment)
-class StaffAssignmentAdmin(ThaiDatesAdminMixin, admin.ModelAdmin):
+class StaffAssignmentAdmin(MinistryOnlyAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin):
     list_display = ["user", "role", "centre", "province", "region", "starts_on", "ends_on"]
     list_filter = ["role", "region"]
     list_select_related = ["user", "centre", "province", "region"]

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # Thai dictionary order (กา เกาะ แก้ว โกง ไก่ ขวด) comes from ICU, not from the libc locale.
 THAI_COLLATION = "th-x-icu"
@@ -98,15 +99,15 @@ class Centre(models.Model):
     """A volunteer coordination centre; the national centre is the root of the tree."""
 
     class Level(models.TextChoices):
-        NATIONAL = "national", _("national")
-        REGIONAL = "regional", _("regional")
-        PROVINCIAL = "provincial", _("provincial")
-        DISTRICT = "district", _("district")
-        SUBDISTRICT = "subdistrict", _("subdistrict or community")
+        NATIONAL = "national", pgettext_lazy("centre level", "national")
+        REGIONAL = "regional", pgettext_lazy("centre level", "regional")
+        PROVINCIAL = "provincial", pgettext_lazy("centre level", "provincial")
+        DISTRICT = "district", pgettext_lazy("centre level", "district")
+        SUBDISTRICT = "subdistrict", pgettext_lazy("centre level", "subdistrict or community")
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("active")
-        CLOSED = "closed", _("closed")
+        ACTIVE = "active", pgettext_lazy("centre status", "active")
+        CLOSED = "closed", pgettext_lazy("centre status", "closed")
 
     code = models.CharField(
         _("code"),

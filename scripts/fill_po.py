@@ -1,7 +1,8 @@
 """Fill a catalogue's empty msgstrs from a JSON dict {msgid: Thai} and compile it.
 
     .venv/bin/python scripts/fill_po.py centres/locale/th/LC_MESSAGES/django.po tr.json
-Entries already translated are left alone unless the dict names them.
+Entries already translated are left alone unless the dict names them; a string with a
+context (pgettext) is keyed "context|msgid".
 """
 
 import json
@@ -19,11 +20,13 @@ def main(po_path: str, json_path: str) -> None:
     po.metadata["Language"] = "th"
     po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
     for entry in po:
-        if entry.msgid in table:
+        # A string with a context is keyed "context|msgid" in the JSON.
+        key = f"{entry.msgctxt}|{entry.msgid}" if entry.msgctxt else entry.msgid
+        if key in table:
             if entry.msgid_plural:
-                entry.msgstr_plural = {0: table[entry.msgid]}
+                entry.msgstr_plural = {0: table[key]}
             else:
-                entry.msgstr = table[entry.msgid]
+                entry.msgstr = table[key]
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
     po.save(po_path)

@@ -1,0 +1,241 @@
+"""The access matrix: every URL of the staff pages and of the admin, with the records of
+centre A, as the chair of centre B, as a supervisor of another region and as an anonymous user.
+None of them may read or change anything of centre A: each request ends in a 404, a 403 or the
+login page, or in a page that shows nothing of A; and no request changes the database.
+
+The outsiders are given every model permission and staff status, the worst a careless ministry
+administrator could do, so that it is the scope rule, not a missing permission, that stops them.
+A URL pattern added without a case here fails test_every_url_pattern_has_a_case.
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.auth.models import Permission
+from django.urls import URLResolver, get_resolver, reverse
+
+from tests.factories import CentreRoleFactory, RegistrationFactory, StaffAssignmentFactory
+
+SECRET = "ลับเฉพาะเอ"  # in the names of centre A's records; no outsider page may show it
+
+
+def walk(resolver=None, prefix="", namespace=None):
+    """Every (name, route) of the project, namespaced like reverse() wants it."""
+    for p in (resolver or get_resolver()).url_patterns:
+        if isinstance(p, URLResolver):
+            ns = namespace
+            if p.namespace:
+                ns = f"{namespace}:{p.namespace}" if namespace else p.namespace
+            yield from walk(p, prefix + str(p.pattern), ns)
+        else:
+            name = f"{namespace}:{p.name}" if namespace and p.name else p.name
+            yield name, prefix + str(p.pattern)
+
+
+# Public or self-only pages: they show nothing of any centre.
+PUBLIC = {
+    "healthz",
+    "set_language",
+    "login",
+    "logout",
+    "home",
+    "admin:login",
+    "admin:logout",
+    "admin:index",
+    "admin:password_change",
+    "admin:password_change_done",
+    "admin:jsi18n",
+    "centres:district-options",
+    "centres:subdistrict-options",
+}
+# Reference data every logged-in user may read; none of it belongs to a centre.
+REFERENCE_MODELS = {"centres.region", "centres.province", "centres.district", "centres.subdistrict"}
+ADMIN_ACTIONS = ("changelist", "add", "history", "delete", "change")
+
+
+@dataclass
+class Staff:
+    """A staff page: how to build its kwargs from A's records, and a POST that tries to write."""
+
+    kwargs: object = None  # callable(records) -> dict
+    post: object = None  # callable(records) -> dict
+
+
+STAFF = {
+    "volunteers:volunteer-list": Staff(),
+    "volunteers:volunteer-create": Staff(
+        post=lambda r: {
+            "national_id": "1101700230705",
+            "first_name": "แทรก",
+            "reg-programme": "apm",
+            "reg-centre": r["centres.centre"].pk,
+            "reg-registered_on": "01/01/2562",
+        }
+    ),
+    "volunteers:volunteer-detail": Staff(kwargs=lambda r: {"pk": r["volunteers.volunteer"].pk}),
+}
+
+
+@pytest.fixture
+def records(centre_a, chair_a):
+    """One record of centre A for every model the admin shows, named with SECRET."""
+    centre_a.name_th = f"ศูนย์{SECRET}"
+    centre_a.save()
+    registration = RegistrationFactory(centre=centre_a, volunteer__first_name=SECRET)
+    role = CentreRoleFactory(centre=centre_a, volunteer=registration.volunteer)
+    found = {
+        "centres.centre": centre_a,
+        "centres.staffassignment": chair_a.staff_assignments.get(),
+        "auth.user": chair_a,
+        "auth.group": chair_a.groups.create(name=SECRET),
+        "volunteers.volunteer": registration.volunteer,
+        "volunteers.registration": registration,
+        "volunteers.centrerole": role,
+    }
+    return found
+
+
+@pytest.fixture
+def outsiders(chair_b, supervisor_north):
+    every_permission = list(Permission.objects.all())
+    for user in (chair_b, supervisor_north):
+        user.is_staff = True
+        user.save()
+        user.user_permissions.set(every_permission)
+    return {"chair of centre B": chair_b, "supervisor of the North": supervisor_north}
+
+
+def fingerprint():
+    """Row counts and a digest of every table the project owns or uses."""
+    digest = hashlib.sha256()
+    for model in apps.get_models():
+        if model._meta.app_label in {"sessions", "admin"}:
+            continue
+        rows = list(model._default_manager.order_by("pk").values_list())
+        digest.update(repr((model._meta.label, rows)).encode())
+    return digest.hexdigest()
+
+
+def admin_url_cases(records):
+    """(name, kwargs, post data) for every admin page of every registered model."""
+    for model in admin.site._registry:
+        label = model._meta.label_lower
+        info = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        if label in REFERENCE_MODELS:
+            record = model._default_manager.first()
+        else:
+            assert label in records, f"the matrix has no record of centre A for {label}"
+            record = records[label]
+        yield (
+            f"{info}_changelist",
+            {},
+            {
+                "action": "delete_selected",
+                "_selected_action": [record.pk],
+                "post": "yes",
+            },
+        )
+        yield f"{info}_add", {}, {}
+        for action in ("history", "delete", "change"):
+            yield f"{info}_{action}", {"object_id": record.pk}, {"post": "yes"}
+        if label == "auth.user":
+            yield (
+                "admin:auth_user_password_change",
+                {"id": record.pk},
+                {
+                    "password1": "x-Very-Long-1234",
+                    "password2": "x-Very-Long-1234",
+                },
+            )
+
+
+def staff_url_cases(records):
+    for name, case in STAFF.items():
+        kwargs = case.kwargs(records) if case.kwargs else {}
+        yield name, kwargs, case.post(records) if case.post else {"x": "1"}
+
+
+def test_every_url_pattern_has_a_case(db):
+    admin_names = {
+        f"admin:{m._meta.app_label}_{m._meta.model_name}_{a}"
+        for m in admin.site._registry
+        for a in ADMIN_ACTIONS
+    }
+    admin_names |= {"admin:auth_user_password_change", "admin:autocomplete", "admin:view_on_site"}
+    admin_names.add("admin:app_list")
+    unnamed_admin = [route for name, route in walk() if name is None and route.startswith("admin/")]
+    missing = [
+        (name, route)
+        for name, route in walk()
+        if name is not None and name not in PUBLIC | admin_names | set(STAFF)
+    ]
+    assert not missing, f"URL patterns without a case in the access matrix: {missing}"
+    # The admin's unnamed patterns are its redirect to the change page and its catch-all.
+    assert all(r.endswith("<path:object_id>/") or r.endswith("(?P<url>.*)$") for r in unnamed_admin)
+
+
+def assert_nothing_of_a(client, response, who, url, hops=0):
+    """The response, and any redirect it leads to, shows nothing of centre A."""
+    if response.status_code in (403, 404, 405):
+        return
+    if response.status_code == 302:
+        location = response["Location"]
+        if "/login/" in location or hops >= 3:
+            return
+        assert_nothing_of_a(client, client.get(location), who, location, hops + 1)
+        return
+    assert response.status_code in (200, 400), (who, url, response.status_code)
+    assert SECRET not in response.content.decode(), f"{who} read centre A's record at {url}"
+
+
+@pytest.mark.parametrize("who", ["chair of centre B", "supervisor of the North", "anonymous"])
+def test_outsiders_read_and_change_nothing_of_centre_a(client, records, outsiders, who):
+    if who != "anonymous":
+        client.force_login(outsiders[who])
+    cases = list(admin_url_cases(records)) + list(staff_url_cases(records))
+    before = fingerprint()
+    for name, kwargs, post in cases:
+        url = reverse(name, kwargs=kwargs)
+        assert_nothing_of_a(client, client.get(url), who, url)
+        assert_nothing_of_a(client, client.post(url, post), who, url)
+        assert fingerprint() == before, f"{who} changed data with POST {url}"
+    # Autocomplete for every field that chooses a centre-owned record: no result of A.
+    for model, model_admin in admin.site._registry.items():
+        for field in model_admin.autocomplete_fields:
+            url = reverse("admin:autocomplete")
+            params = {
+                "app_label": model._meta.app_label,
+                "model_name": model._meta.model_name,
+                "field_name": field,
+                "term": "",
+            }
+            response = client.get(url, params)
+            assert_nothing_of_a(client, response, who, f"{url}?{params}")
+    # The admin's shortcut to an object's public page.
+    from django.contrib.contenttypes.models import ContentType
+
+    for record in records.values():
+        ct = ContentType.objects.get_for_model(record)
+        url = reverse("admin:view_on_site", args=[ct.pk, record.pk])
+        assert_nothing_of_a(client, client.get(url), who, url)
+
+
+def test_the_insider_does_see_the_records(client, records, chair_a):
+    """The matrix would pass vacuously if A's own chair could not see A's records either."""
+    client.force_login(chair_a)
+    for name, case in STAFF.items():
+        if case.kwargs:
+            response = client.get(reverse(name, kwargs=case.kwargs(records)))
+            assert response.status_code == 200
+            assert SECRET in response.content.decode()
+
+
+def test_staff_of_another_centre_given_an_assignment_at_a_sees_a(client, records, chair_b):
+    """And the rule is the assignment: give B's chair a role at A and A's records appear."""
+    StaffAssignmentFactory(user=chair_b, centre=records["centres.centre"])
+    client.force_login(chair_b)
+    url = reverse("volunteers:volunteer-detail", args=[records["volunteers.volunteer"].pk])
+    assert client.get(url).status_code == 200
