@@ -309,6 +309,11 @@ class Relation(models.TextChoices):
     OTHER = "other", _("not related")
 
 
+class HouseholdMemberQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return _scope(user).filter(self, "household__centre")
+
+
 class HouseholdMember(models.Model):
     """A member of a household: a recorded person, or only a name for the others."""
 
@@ -341,6 +346,8 @@ class HouseholdMember(models.Model):
         blank=True,
         validators=[MinValueValidator(Decimal(0))],
     )
+
+    objects = HouseholdMemberQuerySet.as_manager()
 
     class Meta:
         ordering = ["household", "pk"]
@@ -545,10 +552,12 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(fiscal_year=fy)
 
     def with_next_follow_up(self):
-        """Annotate ``next_follow_up_on``: the follow-up date set by the latest visit."""
+        """Annotate ``next_follow_up_on`` (the follow-up date set by the latest visit) and
+        ``has_visits``, which ``Case.next_follow_up`` and ``Case.is_overdue`` then use."""
         latest = Visit.objects.filter(case=OuterRef("pk")).order_by("-visited_on", "-pk")
         return self.annotate(
-            next_follow_up_on=models.Subquery(latest.values("next_follow_up_on")[:1])
+            next_follow_up_on=models.Subquery(latest.values("next_follow_up_on")[:1]),
+            has_visits=Exists(Visit.objects.filter(case=OuterRef("pk"))),
         )
 
     def overdue(self, today: dt.date | None = None):
@@ -561,10 +570,7 @@ class CaseQuerySet(models.QuerySet):
         return (
             self.open()
             .with_next_follow_up()
-            .filter(
-                Q(next_follow_up_on__lt=today)
-                | (~Exists(Visit.objects.filter(case=OuterRef("pk"))) & never_visited)
-            )
+            .filter(Q(next_follow_up_on__lt=today) | (Q(has_visits=False) & never_visited))
         )
 
 
@@ -689,11 +695,12 @@ class Case(models.Model):
         follow_up = self.next_follow_up()
         if follow_up is not None:
             return follow_up < today
-        visited = (
-            bool(self.visits.all())
-            if "visits" in getattr(self, "_prefetched_objects_cache", {})
-            else self.visits.exists()
-        )
+        if hasattr(self, "has_visits"):
+            visited = self.has_visits
+        elif "visits" in getattr(self, "_prefetched_objects_cache", {}):
+            visited = bool(self.visits.all())
+        else:
+            visited = self.visits.exists()
         if visited:
             return False
         return self.opened_on < today - dt.timedelta(days=first_visit_days()[self.urgency])
@@ -725,6 +732,13 @@ class CaseCounter(models.Model):
         return f"{self.centre_id}/{self.fiscal_year}: {self.last_sequence}"
 
 
+class CaseChildQuerySet(models.QuerySet):
+    """Rows that belong to a case are visible when the case is."""
+
+    def visible_to(self, user):
+        return _scope(user).filter(self, "case__centre")
+
+
 class CaseAssignment(models.Model):
     """A volunteer assigned to a case. Only volunteers active at the case's centre."""
 
@@ -747,6 +761,8 @@ class CaseAssignment(models.Model):
         verbose_name=_("assigned by"),
     )
 
+    objects = CaseChildQuerySet.as_manager()
+
     class Meta:
         ordering = ["case", "assigned_on", "pk"]
         verbose_name = _("case assignment")
@@ -757,13 +773,6 @@ class CaseAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} · {self.volunteer}"
-
-
-class CaseChildQuerySet(models.QuerySet):
-    """Rows that belong to a case are visible when the case is."""
-
-    def visible_to(self, user):
-        return _scope(user).filter(self, "case__centre")
 
 
 class CaseEvent(models.Model):
@@ -807,6 +816,9 @@ class CaseEvent(models.Model):
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
+    # What the change carried that the row it touched may later lose: the closure reason of a
+    # case that is reopened, the volunteers assigned, the outcome of a referral.
+    detail = models.JSONField(_("details"), default=dict, blank=True)
 
     objects = CaseChildQuerySet.as_manager()
 
@@ -950,6 +962,11 @@ class Assistance(models.Model):
         return self.provider_agency or self.provider_centre
 
 
+class AssistanceItemQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return _scope(user).filter(self, "assistance__case__centre")
+
+
 class AssistanceItem(models.Model):
     """One line of goods given: a bicycle, a bag of consumer goods."""
 
@@ -961,6 +978,8 @@ class AssistanceItem(models.Model):
         _("quantity"), default=1, validators=[MinValueValidator(1)]
     )
     unit = models.CharField(_("unit"), max_length=30, blank=True)
+
+    objects = AssistanceItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["assistance", "pk"]
