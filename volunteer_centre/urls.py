@@ -13,5 +13,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("centres.urls")),
     path("volunteers/", include("volunteers.urls")),
+    path("dashboards/", include("cases.dashboards.urls")),
     path("", views.HomeView.as_view(), name="home"),
 ]

@@ -1,0 +1,56 @@
+"""The dashboards' filter form: fiscal year (BE), programme, problem."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.dashboards.queries import Filters
+from cases.models import Problem
+from volunteer_centre.thai import BE_THRESHOLD, be_year, fiscal_year, to_arabic_digits
+from volunteers.models import Programme
+
+# The national centre opened in FY2560; registries imported from before go back a few years.
+FIRST_FISCAL_YEAR = 2550
+
+
+class FiscalYearField(forms.TypedChoiceField):
+    """A BE fiscal year; a Gregorian year (2019) or Thai digits (๒๕๖๒) typed in the address
+    are read as the same fiscal year."""
+
+    def to_python(self, value):
+        value = to_arabic_digits(str(value or "")).strip()
+        if value.isdigit() and int(value) < BE_THRESHOLD:
+            value = str(be_year(int(value)))
+        return super().to_python(value)
+
+
+class DashboardFilterForm(forms.Form):
+    fy = FiscalYearField(label=_("Fiscal year (B.E.)"), coerce=int, required=False)
+    programme = forms.ChoiceField(label=_("Programme"), required=False)
+    problem = forms.ChoiceField(label=_("Problem"), required=False)
+
+    def __init__(self, *args, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.current_fy = fiscal_year(today or timezone.localdate())
+        self.fields["fy"].choices = [
+            (fy, _("FY %(year)s") % {"year": fy})
+            for fy in range(self.current_fy, FIRST_FISCAL_YEAR - 1, -1)
+        ]
+        self.fields["fy"].error_messages["invalid_choice"] = _(
+            "Choose a fiscal year between %(first)s and %(last)s (B.E.)."
+        ) % {"first": FIRST_FISCAL_YEAR, "last": self.current_fy}
+        self.fields["programme"].choices = [("", _("all programmes")), *Programme.choices]
+        self.fields["problem"].choices = [("", _("all problems")), *Problem.choices]
+
+    def filters(self) -> Filters:
+        """The valid choices; a field typed wrong falls back to its default (the form shows
+        the error beside it)."""
+        data = {}
+        if self.is_bound:
+            self.is_valid()  # fills cleaned_data, which leaves out the fields with errors
+            data = self.cleaned_data
+        return Filters(
+            fiscal_year=data.get("fy") or self.current_fy,
+            programme=data.get("programme") or "",
+            problem=data.get("problem") or "",
+        )
