@@ -1,19 +1,65 @@
-"""The volunteer registry: people, their registrations in programmes, and centre roles."""
+"""The volunteer registry: people, their registrations in programmes, centre roles,
+organisations and memberships, events and attendance, and the record of imports."""
 
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from centres.models import THAI_COLLATION, Centre, ThaiAddress
-from volunteer_centre.identity import format_national_id, format_phone, validate_national_id
+from volunteer_centre.identity import (
+    format_national_id,
+    format_phone,
+    normalise_national_id,
+    validate_national_id,
+)
+from volunteer_centre.thai import to_arabic_digits
+from volunteers.countries import ThaiCountries
+from volunteers.validation import (
+    NationalIDField,
+    PassportNumberField,
+    PersonNameField,
+    PhoneField,
+    RegistrationNumberField,
+    age_on,
+    normalise_passport_number,
+    normalise_registration_number,
+    validate_birth_date,
+    validate_latin_name,
+    validate_not_future,
+    validate_person_name,
+)
 
 
 class Sex(models.TextChoices):
     MALE = "male", _("male")
     FEMALE = "female", _("female")
     OTHER = "other", _("other")
+
+
+def _in_scope(scope, volunteer_ref: str = "pk") -> Exists:
+    """True for rows whose volunteer (``volunteer_ref``) has a registration in ``scope``."""
+    return Exists(
+        Registration.objects.filter(volunteer=OuterRef(volunteer_ref)).filter(
+            scope.centre_q("centre__")
+        )
+    )
+
+
+def _try(normalise, text: str) -> str:
+    try:
+        return normalise(text)
+    except ValidationError:
+        return ""
 
 
 class VolunteerQuerySet(models.QuerySet):
@@ -26,11 +72,61 @@ class VolunteerQuerySet(models.QuerySet):
             return self
         if scope.is_empty:
             return self.none()
-        return self.filter(
-            Exists(
-                Registration.objects.filter(volunteer=OuterRef("pk")).filter(
-                    scope.centre_q("centre__")
-                )
+        return self.filter(_in_scope(scope))
+
+    def search(self, text: str, registrations=None):
+        """Volunteers matching what someone typed in a search box.
+
+        A whole national ID in any typed form (dashes, spaces, Thai digits) finds its owner.
+        Otherwise every word must match: a Thai name substring (first or last name, through the
+        trigram indexes), the Latin name, a passport number or a registration number among
+        ``registrations`` (pass the registrations the user may see; default all).
+        """
+        text = " ".join(to_arabic_digits(str(text or "")).split())
+        if not text:
+            return self
+        if national_id := _try(normalise_national_id, text):
+            return self.filter(national_id=national_id)
+        digits = text.replace("-", "").replace(" ", "")
+        if digits.isdigit() and len(digits) >= 12:
+            # An ID with a typo: an ID search that finds nothing beats a name search.
+            return self.filter(national_id=digits)
+        if registrations is None:
+            registrations = Registration.objects.all()
+        condition = Q()
+        for word in text.split():
+            word_q = (
+                Q(first_name__contains=word)
+                | Q(last_name__contains=word)
+                | Q(name_latin__icontains=word)
+            )
+            if any(char.isdigit() for char in word):
+                if passport := _try(normalise_passport_number, word):
+                    word_q |= Q(passport_number=passport)
+                if number := _try(normalise_registration_number, word):
+                    word_q |= Exists(registrations.filter(volunteer=OuterRef("pk"), number=number))
+            condition &= word_q
+        return self.filter(condition)
+
+    def with_training_hours(self):
+        """Annotate ``total_training_hours``: hours attended at trainings and workshops.
+
+        A correlated subquery rather than a join, so that other annotations are not multiplied
+        and a list costs one query whatever its length.
+        """
+        hours = (
+            Attendance.objects.filter(
+                volunteer=OuterRef("pk"), attended=True, event__kind__in=Event.TRAINING_KINDS
+            )
+            .order_by()
+            .values("volunteer")
+            .annotate(total=Sum("hours"))
+            .values("total")
+        )
+        return self.annotate(
+            total_training_hours=Coalesce(
+                Subquery(hours, output_field=models.DecimalField(max_digits=8, decimal_places=1)),
+                Decimal("0"),
             )
         )
 
@@ -38,7 +134,7 @@ class VolunteerQuerySet(models.QuerySet):
 class Volunteer(ThaiAddress):
     """One real person, identified by a Thai national ID or by a passport and nationality."""
 
-    national_id = models.CharField(
+    national_id = NationalIDField(
         _("national ID"),
         max_length=13,
         unique=True,
@@ -46,17 +142,36 @@ class Volunteer(ThaiAddress):
         blank=True,
         validators=[validate_national_id],
     )
-    passport_number = models.CharField(_("passport number"), max_length=20, blank=True)
-    nationality = CountryField(_("nationality"), blank=True)
-    title = models.CharField(_("title"), max_length=50, blank=True)
-    first_name = models.CharField(_("first name"), max_length=100, db_collation=THAI_COLLATION)
-    last_name = models.CharField(
-        _("last name"), max_length=100, blank=True, db_collation=THAI_COLLATION
+    passport_number = PassportNumberField(_("passport number"), max_length=20, blank=True)
+    nationality = CountryField(_("nationality"), blank=True, countries=ThaiCountries)
+    title = PersonNameField(
+        _("title"), max_length=50, blank=True, validators=[validate_person_name]
     )
-    name_latin = models.CharField(_("name in Latin script"), max_length=200, blank=True)
-    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    first_name = PersonNameField(
+        _("first name"),
+        max_length=100,
+        db_collation=THAI_COLLATION,
+        validators=[validate_person_name],
+    )
+    last_name = PersonNameField(
+        _("last name"),
+        max_length=100,
+        blank=True,
+        db_collation=THAI_COLLATION,
+        validators=[validate_person_name],
+    )
+    name_latin = PersonNameField(
+        _("name in Latin script"),
+        max_length=200,
+        blank=True,
+        validators=[validate_latin_name],
+        help_text=_("As in the passport; required for foreign volunteers."),
+    )
+    birth_date = models.DateField(
+        _("birth date"), null=True, blank=True, validators=[validate_birth_date]
+    )
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = PhoneField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("email"), blank=True)
     line_id = models.CharField(_("LINE ID"), max_length=50, blank=True)
     skills = models.TextField(_("skills"), blank=True)
@@ -87,6 +202,18 @@ class Volunteer(ThaiAddress):
                 name="volunteer_unique_passport",
             ),
         ]
+        indexes = [
+            # Substring search on Thai names (LIKE '%...%') through pg_trgm.
+            GinIndex(
+                fields=["first_name"], opclasses=["gin_trgm_ops"], name="volunteer_first_trgm"
+            ),
+            GinIndex(fields=["last_name"], opclasses=["gin_trgm_ops"], name="volunteer_last_trgm"),
+            # icontains compares UPPER(name_latin): index that expression.
+            GinIndex(
+                OpClass(Upper("name_latin"), name="gin_trgm_ops"), name="volunteer_latin_trgm"
+            ),
+            models.Index(fields=["passport_number"], name="volunteer_passport_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.display_name
@@ -103,6 +230,67 @@ class Volunteer(ThaiAddress):
     def phone_display(self) -> str:
         return format_phone(self.phone)
 
+    @property
+    def nationality_display(self) -> str:
+        """The nationality's country name in the active language (Thai names from CLDR)."""
+        return self.nationality.name if self.nationality else ""
+
+    @property
+    def identity_display(self) -> str:
+        """x-xxxx-xxxxx-xx-x, or the passport number and its country."""
+        if self.national_id:
+            return self.national_id_display
+        return f"{self.passport_number} ({self.nationality_display})".strip()
+
+    @property
+    def is_foreign(self) -> bool:
+        return not self.national_id and bool(self.passport_number)
+
+    def training_hours(self) -> Decimal:
+        """Hours at trainings and workshops attended (annotated by with_training_hours())."""
+        if hasattr(self, "total_training_hours"):
+            return self.total_training_hours
+        return self.attendances.filter(
+            attended=True, event__kind__in=Event.TRAINING_KINDS
+        ).aggregate(total=Coalesce(Sum("hours"), Decimal("0")))["total"]
+
+    def clean(self):
+        errors = {}
+        if self.national_id and (self.passport_number or self.nationality):
+            errors["passport_number"] = _(
+                "A volunteer with a Thai national ID has no passport number or nationality "
+                "here: give one identity only."
+            )
+        elif not self.national_id and not self.passport_number:
+            errors["national_id"] = _(
+                "Give the Thai national ID, or for a foreign volunteer the passport number "
+                "and nationality."
+            )
+        elif self.passport_number and not self.nationality:
+            errors["nationality"] = _("Give the country that issued the passport.")
+        if self.passport_number and not self.national_id and not self.name_latin:
+            errors["name_latin"] = _(
+                "A foreign volunteer needs the name in Latin script, as in the passport."
+            )
+        postcode = to_arabic_digits(self.postcode or "").strip()
+        if postcode and not (postcode.isdigit() and len(postcode) == 5):
+            errors["postcode"] = _("A postcode has 5 digits.")
+        elif self.subdistrict_id:
+            postcodes = self.subdistrict.postcodes.split()
+            if not postcode:
+                postcode = self.subdistrict.postcode
+            elif postcode not in postcodes:
+                errors["postcode"] = _(
+                    "The postcode of %(subdistrict)s is %(postcodes)s, not %(postcode)s."
+                ) % {
+                    "subdistrict": self.subdistrict.name_th,
+                    "postcodes": ", ".join(postcodes),
+                    "postcode": postcode,
+                }
+        self.postcode = postcode
+        if errors:
+            raise ValidationError(errors)
+
 
 class Programme(models.TextChoices):
     APM = "apm", _("social development and human security volunteer (อพม.)")
@@ -111,6 +299,17 @@ class Programme(models.TextChoices):
     MINISTRY = "ministry", _("volunteer of another ministry")
     FOREIGN = "foreign", _("foreign volunteer")
     NETWORK = "network", _("network or จิตอาสา member")
+
+
+# The short names Thai staff write in registers and on cards.
+PROGRAMME_ABBREVIATIONS = {
+    Programme.APM: "อพม.",
+    Programme.APS: "อผส.",
+    Programme.APMK: "อพมก.",
+    Programme.MINISTRY: "อาสาสมัครกระทรวงอื่น",
+    Programme.FOREIGN: "อาสาสมัครต่างชาติ",
+    Programme.NETWORK: "จิตอาสา",
+}
 
 
 class RegistrationQuerySet(models.QuerySet):
@@ -142,13 +341,13 @@ class Registration(models.Model):
     centre = models.ForeignKey(
         Centre, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("centre")
     )
-    number = models.CharField(
+    number = RegistrationNumberField(
         _("registration number"),
         max_length=20,
         blank=True,
         help_text=_("In the Thai form NNNN/BE year, e.g. 0012/2562."),
     )
-    registered_on = models.DateField(_("registered on"))
+    registered_on = models.DateField(_("registered on"), validators=[validate_not_future])
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
@@ -181,10 +380,67 @@ class Registration(models.Model):
                 name="registration_ends_after_start",
             ),
         ]
-        indexes = [models.Index(fields=["centre", "programme", "status"])]
+        indexes = [
+            models.Index(fields=["centre", "programme", "status"]),
+            # Search by number without knowing the programme.
+            models.Index(fields=["number"], name="registration_number_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_programme_display()} {self.number}".strip()
+
+    @property
+    def programme_abbreviation(self) -> str:
+        return PROGRAMME_ABBREVIATIONS.get(self.programme, self.programme)
+
+    def clean(self):
+        errors = {}
+        if self.registered_on and self.ended_on and self.ended_on < self.registered_on:
+            errors["ended_on"] = _("The end date is before the registration date.")
+        elif self.status == self.Status.ENDED and not self.ended_on:
+            errors["ended_on"] = _("Give the date the registration ended.")
+        elif self.ended_on and self.status != self.Status.ENDED:
+            errors["status"] = _("The registration has an end date: set its status to ended.")
+        if (
+            self.service_starts_on
+            and self.service_ends_on
+            and self.service_ends_on < self.service_starts_on
+        ):
+            errors["service_ends_on"] = _("The service ends before it starts.")
+        if self.programme == Programme.MINISTRY and not self.other_ministry:
+            errors["other_ministry"] = _("Name the ministry this volunteer serves.")
+        try:
+            volunteer = self.volunteer
+        except ObjectDoesNotExist:
+            volunteer = None
+        if volunteer is not None:
+            if self.programme == Programme.FOREIGN and not volunteer.passport_number:
+                errors["programme"] = _(
+                    "A foreign-volunteer registration needs a volunteer identified by passport."
+                )
+            birth, day = volunteer.birth_date, self.registered_on
+            if isinstance(birth, dt.date) and isinstance(day, dt.date):
+                minimum = settings.VOLUNTEER_MIN_AGE
+                if day < birth:
+                    errors["registered_on"] = _("The registration date is before the birth date.")
+                elif self.programme == Programme.APM and age_on(birth, day) < minimum:
+                    errors["registered_on"] = _(
+                        "An อพม. is at least %(minimum)d years old on registration; this "
+                        "volunteer was %(age)d."
+                    ) % {"minimum": minimum, "age": age_on(birth, day)}
+        if errors:
+            raise ValidationError(errors)
+
+
+class CentreRoleQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Roles in the committees of centres in ``user``'s scope."""
+        from centres.access import scope_for
+
+        return scope_for(user).filter(self, "centre")
+
+    def current(self):
+        return self.filter(ends_on__isnull=True)
 
 
 class CentreRole(models.Model):
@@ -209,6 +465,8 @@ class CentreRole(models.Model):
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"), null=True, blank=True)
 
+    objects = CentreRoleQuerySet.as_manager()
+
     class Meta:
         ordering = ["centre", "role", "-starts_on"]
         verbose_name = _("centre role")
@@ -228,3 +486,295 @@ class CentreRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} · {self.centre}"
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The end date is before the start date.")})
+
+
+# -- organisations --------------------------------------------------------------------------------
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Organisations are shared by every centre: anyone with a scope sees them all."""
+        from centres.access import scope_for
+
+        return self.none() if scope_for(user).is_empty else self
+
+
+class Organisation(models.Model):
+    """A volunteer organisation, network, civil-society group or ASEAN partner."""
+
+    class Kind(models.TextChoices):
+        VOLUNTEER_ORGANISATION = "volunteer_org", _("volunteer organisation")
+        NETWORK = "network", _("network")
+        CIVIL_SOCIETY = "civil_society", _("civil-society group")
+        ASEAN_PARTNER = "asean_partner", _("ASEAN partner")
+        OTHER = "other", _("other")
+
+    name = models.CharField(_("name"), max_length=200, db_collation=THAI_COLLATION)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    country = CountryField(_("country"), default="TH", countries=ThaiCountries)
+    contact_person = models.CharField(_("contact person"), max_length=200, blank=True)
+    phone = PhoneField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "country"],
+                name="organisation_unique_name_in_country",
+                violation_error_message=_("An organisation of this name already exists here."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MembershipQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Memberships of the volunteers ``user`` may see."""
+        from centres.access import scope_for
+
+        scope = scope_for(user)
+        if scope.sees_all:
+            return self
+        if scope.is_empty:
+            return self.none()
+        return self.filter(_in_scope(scope, "volunteer"))
+
+
+class Membership(models.Model):
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("volunteer")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=100, blank=True)
+    since = models.DateField(_("since"), null=True, blank=True)
+    until = models.DateField(_("until"), null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation", "-since"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(until__isnull=True)
+                | Q(since__isnull=True)
+                | Q(until__gte=models.F("since")),
+                name="membership_ends_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["volunteer", "organisation"],
+                condition=Q(until__isnull=True),
+                name="one_current_membership_per_organisation",
+                violation_error_message=_("This volunteer is already a member."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} · {self.organisation}"
+
+    def clean(self):
+        if self.since and self.until and self.until < self.since:
+            raise ValidationError({"until": _("The end date is before the start date.")})
+
+
+# -- events ---------------------------------------------------------------------------------------
+
+
+class EventQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Events organised by centres in ``user``'s scope."""
+        from centres.access import scope_for
+
+        return scope_for(user).filter(self, "organiser")
+
+
+class Event(models.Model):
+    """A training, workshop, meeting or ceremony organised by a centre."""
+
+    class Kind(models.TextChoices):
+        TRAINING = "training", _("training")
+        WORKSHOP = "workshop", _("workshop")
+        MEETING = "meeting", _("meeting")
+        CEREMONY = "ceremony", _("ceremony")
+
+    # Workshops are capacity building too (ประชุมเชิงปฏิบัติการพัฒนาศักยภาพ): their hours count.
+    TRAINING_KINDS = (Kind.TRAINING, Kind.WORKSHOP)
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=300, db_collation=THAI_COLLATION)
+    organiser = models.ForeignKey(
+        Centre, on_delete=models.PROTECT, related_name="events", verbose_name=_("organiser")
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(
+        _("ends on"), null=True, blank=True, help_text=_("Leave empty for a one-day event.")
+    )
+    venue = models.CharField(_("venue"), max_length=300, blank=True)
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_on", "title"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="event_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def days(self) -> int:
+        return ((self.ends_on or self.starts_on) - self.starts_on).days + 1
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The event ends before it starts.")})
+
+
+class AttendanceQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Attendance at events organised by centres in ``user``'s scope."""
+        from centres.access import scope_for
+
+        return scope_for(user).filter(self, "event__organiser")
+
+
+class Attendance(models.Model):
+    class Role(models.TextChoices):
+        PARTICIPANT = "participant", _("participant")
+        SPEAKER = "speaker", _("speaker")
+        ORGANISER = "organiser", _("organiser")
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("event")
+    )
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("volunteer")
+    )
+    role = models.CharField(
+        _("role"), max_length=12, choices=Role.choices, default=Role.PARTICIPANT
+    )
+    attended = models.BooleanField(_("attended"), default=True)
+    hours = models.DecimalField(
+        _("hours"),
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+    objects = AttendanceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["event", "volunteer"]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "volunteer"],
+                name="attendance_unique_volunteer_per_event",
+                violation_error_message=_("This volunteer is already on the list of this event."),
+            ),
+            models.CheckConstraint(condition=Q(hours__gte=0), name="attendance_hours_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} · {self.event}"
+
+    def clean(self):
+        errors = {}
+        try:
+            event = self.event
+        except ObjectDoesNotExist:
+            event = None
+        if self.hours and not self.attended:
+            errors["hours"] = _("Hours count only for a volunteer who attended.")
+        if event is not None and event.starts_on and self.hours and self.hours > 24 * event.days:
+            errors["hours"] = _("This event lasted %(days)d day(s): at most %(hours)d hours.") % {
+                "days": event.days,
+                "hours": 24 * event.days,
+            }
+        full = event is not None and event.pk and event.capacity and self._state.adding
+        if full and event.attendances.count() >= event.capacity:
+            errors["event"] = _("This event is full (%(capacity)d places).") % {
+                "capacity": event.capacity
+            }
+        if errors:
+            raise ValidationError(errors)
+
+
+# -- imports --------------------------------------------------------------------------------------
+
+
+class VolunteerImportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A user sees the imports they made; a ministry administrator sees all."""
+        from centres.access import scope_for
+
+        if scope_for(user).sees_all:
+            return self
+        return self.filter(created_by=user) if user.is_authenticated else self.none()
+
+
+class VolunteerImport(models.Model):
+    """One upload of a volunteer file through the admin: previewed, then saved (or not).
+
+    The file is kept in the database between the preview and the confirmation, so that any app
+    server can finish what another started; it is dropped once the import has run.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("previewed")
+        DONE = "done", _("imported")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    file_name = models.CharField(_("file"), max_length=255)
+    content = models.BinaryField(_("content"), blank=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PREVIEWED
+    )
+    partial = models.BooleanField(_("valid rows only"), default=False)
+    report = models.JSONField(_("report"), default=dict, editable=False)
+    rejects = models.BinaryField(_("rejected rows"), blank=True, editable=False)
+
+    objects = VolunteerImportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("volunteer import")
+        verbose_name_plural = _("volunteer imports")
+
+    def __str__(self) -> str:
+        return self.file_name
