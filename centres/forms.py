@@ -16,10 +16,10 @@ class AddressFieldsMixin:
     tampered value outside its parent is refused. static/js/address.js refreshes them on change.
     """
 
-    address_prefix = ""  # "" for ThaiAddress fields, "current_" for a second address
-
-    def add_address_fields(self, *, required: bool = False) -> None:
-        p = self.address_prefix
+    def add_address_fields(self, prefix: str = "", *, required: bool = False) -> None:
+        """Add the selects for the address whose fields start with ``prefix`` ("" for the
+        ThaiAddress fields, "current_" for a second address on the same model)."""
+        p = prefix
         sub_name = f"{p}subdistrict"
         instance_sub = getattr(self.instance, f"{sub_name}_id", None) if self.instance else None
         province_code = self._bound_or(f"{p}province")
@@ -67,10 +67,17 @@ class AddressFieldsMixin:
             return self.data.get(self.add_prefix(name)) or None
         return None
 
-    def clean_address(self) -> None:
-        """Call from clean(): fill the postcode from the subdistrict when it was left blank."""
-        p = self.address_prefix
+    def clean_address(self, prefix: str = "") -> None:
+        """Call from clean(): store the chosen subdistrict on the instance and fill the postcode
+        from it when it was left blank."""
+        p = prefix
         sub = self.cleaned_data.get(f"{p}subdistrict")
+        district = self.cleaned_data.get(f"{p}district")
+        if sub and district and sub.district_id != district.pk:
+            self.add_error(f"{p}subdistrict", _("This subdistrict is not in the chosen district."))
+            return
+        # The selects are not model form fields, so the instance gets its subdistrict here.
+        setattr(self.instance, f"{p}subdistrict", sub)
         if sub and f"{p}postcode" in self.fields and not self.cleaned_data.get(f"{p}postcode"):
             self.cleaned_data[f"{p}postcode"] = sub.postcode
             if hasattr(self.instance, f"{p}postcode"):

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from volunteer_centre.thai import format_input_date, parse_date, to_arabic_digits
@@ -63,3 +64,12 @@ class ThaiFormMixin:
                 if isinstance(field, forms.IntegerField | forms.DecimalField) and key in data:
                     data[key] = to_arabic_digits(data[key])
             self.data = data
+
+
+def validate_not_in_future(value: dt.date | None) -> None:
+    """A birth date, or any date of something that already happened, is not after today."""
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(
+            _("This date is in the future: for a year in B.E. type 4 digits, such as 2530."),
+            code="future_date",
+        )

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from cases.views import DeskView
 from volunteer_centre import views
 
 urlpatterns = [
@@ -14,5 +15,6 @@ urlpatterns = [
     path("", include("centres.urls")),
     path("volunteers/", include("volunteers.urls")),
     path("dashboards/", include("cases.dashboards.urls")),
-    path("", views.HomeView.as_view(), name="home"),
+    path("cases/", include("cases.urls")),
+    path("", DeskView.as_view(), name="home"),
 ]

@@ -1,9 +1,7 @@
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from django.views.generic import TemplateView
 
 
 @never_cache
@@ -17,9 +15,3 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
-
-
-class HomeView(LoginRequiredMixin, TemplateView):
-    """Landing page after login; apps add their panels (cases: the chair's desk)."""
-
-    template_name = "home.html"

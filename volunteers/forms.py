@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from centres.forms import AddressFieldsMixin
 from centres.models import Centre
-from volunteer_centre.forms import ThaiFormMixin
+from volunteer_centre.forms import ThaiFormMixin, validate_not_in_future
 from volunteer_centre.identity import normalise_national_id, normalise_phone
 from volunteers.models import Registration, Volunteer
 
@@ -48,6 +48,11 @@ class VolunteerForm(ThaiFormMixin, AddressFieldsMixin, forms.ModelForm):
     def clean_national_id(self):
         value = self.cleaned_data.get("national_id")
         return normalise_national_id(value) if value else None
+
+    def clean_birth_date(self):
+        value = self.cleaned_data.get("birth_date")
+        validate_not_in_future(value)
+        return value
 
     def clean_phone(self):
         return normalise_phone(self.cleaned_data.get("phone", ""))

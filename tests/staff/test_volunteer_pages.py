@@ -83,6 +83,7 @@ def test_chair_registers_a_volunteer_with_be_dates_and_thai_digits(client, chair
     assert volunteer.birth_date == dt.date(1980, 6, 15)
     assert volunteer.phone == "+66812345678"
     assert volunteer.postcode == "10220"
+    assert volunteer.subdistrict.name_th == "อนุสาวรีย์"
     reg = volunteer.registrations.get()
     assert (reg.centre, reg.registered_on) == (centre_a, dt.date(2019, 3, 11))
 

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from cases import views
+
+app_name = "cases"
+urlpatterns = [
+    path("", views.CaseListView.as_view(), name="case-list"),
+    path("new/", views.IntakeView.as_view(), name="case-create"),
+    path("<int:pk>/", views.CaseDetailView.as_view(), name="case-detail"),
+    path("<int:pk>/visits/new/", views.VisitCreateView.as_view(), name="visit-create"),
+    path(
+        "<int:pk>/assistance/new/", views.AssistanceCreateView.as_view(), name="assistance-create"
+    ),
+    path("<int:pk>/referrals/new/", views.ReferralCreateView.as_view(), name="referral-create"),
+    path("<int:pk>/status/", views.StatusChangeView.as_view(), name="case-status"),
+    path("<int:pk>/volunteers/", views.AssignView.as_view(), name="case-assign"),
+    path("referrals/<int:pk>/status/", views.ReferralStatusView.as_view(), name="referral-status"),
+    path("persons/<int:pk>/", views.PersonDetailView.as_view(), name="person-detail"),
+]

@@ -1,0 +1,349 @@
+"""Staff pages for centre chairs and staff: their cases, on a phone."""
+
+import contextlib
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import DetailView, TemplateView
+from django_filters.views import FilterView
+
+from cases.filters import CaseFilter
+from cases.forms import (
+    AssignForm,
+    AssistanceForm,
+    IntakeForm,
+    PersonForm,
+    ReferralForm,
+    ReferralStatusForm,
+    StatusForm,
+    VisitForm,
+    add_service_errors,
+)
+from cases.models import Case, CaseEvent, CaseStatus, LawfulBasis, Person, Referral, Urgency
+from cases.services import (
+    CASE_TRANSITIONS,
+    REFERRAL_TRANSITIONS,
+    assistance_record,
+    case_assign_volunteers,
+    case_change_status,
+    case_open,
+    consent_record,
+    person_possible_duplicates,
+    referral_create,
+    referral_update_status,
+    visit_record,
+)
+from centres.views import ScopedQuerysetMixin, WriterRequiredMixin, user_can_write
+from volunteer_centre.identity import normalise_national_id
+from volunteer_centre.thai import to_arabic_digits
+
+
+class CaseListView(ScopedQuerysetMixin, FilterView):
+    model = Case
+    filterset_class = CaseFilter
+    paginate_by = 25
+    template_name = "cases/case_list.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("person", "centre").with_next_follow_up()
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(can_write=user_can_write(self.request.user), **kwargs)
+
+
+class CaseDetailView(ScopedQuerysetMixin, DetailView):
+    model = Case
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("person__subdistrict__district__province", "centre")
+            .prefetch_related("volunteers")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["timeline"] = self.object.timeline()
+        context["can_write"] = user_can_write(self.request.user)
+        return context
+
+
+class DeskView(ScopedQuerysetMixin, TemplateView):
+    """The chair's home page: open cases by urgency, follow-ups due and overdue, activity."""
+
+    model = Case
+    template_name = "cases/desk.html"
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        week_end = today + dt.timedelta(days=6 - today.weekday())
+        cases = self.get_queryset()
+        open_cases = cases.open()
+        by_urgency = open_cases.aggregate(
+            **{u.value: Count("pk", filter=Q(urgency=u.value)) for u in Urgency}
+        )
+        due = (
+            open_cases.with_next_follow_up()
+            .filter(next_follow_up_on__gte=today, next_follow_up_on__lte=week_end)
+            .select_related("person")
+            .order_by("next_follow_up_on")[:20]
+        )
+        overdue = open_cases.overdue(today).select_related("person").order_by("opened_on")[:20]
+        recent = (
+            CaseEvent.objects.visible_to(self.request.user)
+            .select_related("case", "actor")
+            .order_by("-at")[:15]
+        )
+        return super().get_context_data(
+            urgency_counts=[(u.label, by_urgency[u.value], u.value) for u in Urgency],
+            open_total=sum(by_urgency.values()),
+            due=due,
+            overdue=overdue,
+            recent=recent,
+            today=today,
+            week_end=week_end,
+            can_write=user_can_write(self.request.user),
+            **kwargs,
+        )
+
+
+def _writable_case(request, pk) -> Case:
+    """A case in the user's scope (404 otherwise), for a user who may write (403 otherwise)."""
+    if not user_can_write(request.user):
+        raise PermissionDenied
+    return get_object_or_404(Case.objects.visible_to(request.user).select_related("centre"), pk=pk)
+
+
+def _person_search(user, text: str):
+    text = to_arabic_digits((text or "").strip())[:100]
+    if not text:
+        return Person.objects.none()
+    q = Q(first_name__icontains=text) | Q(last_name__icontains=text)
+    with contextlib.suppress(ValidationError):
+        q |= Q(national_id=normalise_national_id(text))
+    return Person.objects.visible_to(user).filter(q).select_related("centre")[:20]
+
+
+class IntakeView(WriterRequiredMixin, View):
+    """Open a case; the person is found among the user's records or created in the same flow.
+
+    A new person who looks like one already recorded (same ID, or same name, birth date and
+    district) brings the form back once with a warning and links to the look-alikes; the user
+    then picks one of them or confirms that this is someone else. Nothing is saved until the
+    whole intake is valid, and then the person and the case are saved together.
+    """
+
+    template_name = "cases/intake_form.html"
+
+    def get(self, request):
+        return self._render(PersonForm(), IntakeForm(user=request.user))
+
+    def post(self, request):
+        person_form = PersonForm(request.POST)
+        intake_form = IntakeForm(request.POST, user=request.user)
+        choice = request.POST.get("person_choice", "new")
+        existing = None
+        if choice != "new":
+            if not choice.isdigit():
+                raise Http404
+            existing = get_object_or_404(Person.objects.visible_to(request.user), pk=choice)
+            person_ok = True
+        else:
+            person_ok = person_form.is_valid()
+        intake_ok = intake_form.is_valid()
+        duplicates = []
+        if existing is None and person_ok and not request.POST.get("confirm_new_person"):
+            data = person_form.cleaned_data
+            sub = data.get("subdistrict") or data.get("current_subdistrict")
+            duplicates = list(
+                person_possible_duplicates(
+                    user=request.user,
+                    national_id=data.get("national_id"),
+                    first_name=data.get("first_name", ""),
+                    last_name=data.get("last_name", ""),
+                    birth_date=data.get("birth_date"),
+                    district_code=sub.district_id if sub else None,
+                )
+            )
+        if not (person_ok and intake_ok) or duplicates:
+            return self._render(person_form, intake_form, duplicates=duplicates, status=400)
+        case_data = dict(intake_form.cleaned_data)
+        centre = case_data.pop("centre")
+        try:
+            with transaction.atomic():
+                person = existing
+                if person is None:
+                    person = person_form.save(commit=False)
+                    person.centre = centre
+                    person.created_by = request.user
+                    person.save()
+                case = case_open(actor=request.user, centre=centre, person=person, **case_data)
+        except ValidationError as error:
+            add_service_errors(intake_form, error)
+            return self._render(person_form, intake_form, status=400)
+        messages.success(request, _("Case %(number)s opened.") % {"number": case.number})
+        return redirect("cases:case-detail", pk=case.pk)
+
+    def _render(self, person_form, intake_form, duplicates=(), status=200):
+        query = self.request.GET.get("person_q", "")
+        context = {
+            "person_form": person_form,
+            "form": intake_form,
+            "duplicates": duplicates,
+            "person_q": query,
+            "found": _person_search(self.request.user, query),
+            "person_choice": self.request.POST.get("person_choice", "new"),
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+
+class CaseActionView(View):
+    """A form on its own page that acts on one case through a service (mobile friendly)."""
+
+    form_class = None
+    title = ""
+    template_name = "cases/case_action.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        self.case = _writable_case(request, kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_kwargs(self):
+        return {"case": self.case}
+
+    def get(self, request, pk):
+        return self._render(self.form_class(**self.form_kwargs()))
+
+    def post(self, request, pk):
+        form = self.form_class(request.POST, **self.form_kwargs())
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    message = self.act(form)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, message)
+                return redirect("cases:case-detail", pk=self.case.pk)
+        return self._render(form, status=400)
+
+    def _render(self, form, status=200):
+        context = {"form": form, "case": self.case, "title": self.title}
+        return render(self.request, self.template_name, context, status=status)
+
+
+class VisitCreateView(CaseActionView):
+    form_class = VisitForm
+    title = gettext_lazy("Record a home visit")
+
+    def act(self, form):
+        visit_record(actor=self.request.user, case=self.case, **form.cleaned_data)
+        return _("Visit recorded.")
+
+
+class AssistanceCreateView(CaseActionView):
+    form_class = AssistanceForm
+    title = gettext_lazy("Record assistance")
+
+    def act(self, form):
+        data = {k: v for k, v in form.cleaned_data.items() if not k.startswith("item_")}
+        assistance_record(actor=self.request.user, case=self.case, items=form.items(), **data)
+        return _("Assistance recorded.")
+
+
+class ReferralCreateView(CaseActionView):
+    form_class = ReferralForm
+    title = gettext_lazy("Refer to a partner agency")
+
+    def act(self, form):
+        data = dict(form.cleaned_data)
+        consent = data.pop("consent")
+        given_by = data.pop("consent_given_by")
+        guardian_name = data.pop("guardian_name")
+        purpose = data.pop("consent_purpose")
+        if data["basis"] == LawfulBasis.CONSENT and consent is None and given_by:
+            consent = consent_record(
+                actor=self.request.user,
+                case=self.case,
+                given_by=given_by,
+                guardian_name=guardian_name,
+                purpose=purpose or data["reason"],
+                given_on=data["referred_on"],
+            )
+        referral_create(actor=self.request.user, case=self.case, consent=consent, **data)
+        return _("Referral recorded.")
+
+
+class StatusChangeView(CaseActionView):
+    form_class = StatusForm
+    title = gettext_lazy("Change the status")
+
+    def form_kwargs(self):
+        allowed = sorted(CASE_TRANSITIONS[self.case.status], key=list(CaseStatus.values).index)
+        return {"case": self.case, "allowed": allowed}
+
+    def act(self, form):
+        case_change_status(actor=self.request.user, case=self.case, **form.cleaned_data)
+        return _("Status changed.")
+
+
+class AssignView(CaseActionView):
+    form_class = AssignForm
+    title = gettext_lazy("Assign volunteers")
+
+    def act(self, form):
+        assigned = set(self.case.volunteers.values_list("pk", flat=True))
+        new = [v for v in form.cleaned_data["volunteers"] if v.pk not in assigned]
+        case_assign_volunteers(actor=self.request.user, case=self.case, volunteers=new)
+        return _("Volunteers assigned.")
+
+
+class ReferralStatusView(CaseActionView):
+    form_class = ReferralStatusForm
+    title = gettext_lazy("Update the referral")
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not user_can_write(request.user):
+            raise PermissionDenied
+        self.referral = get_object_or_404(
+            Referral.objects.visible_to(request.user).select_related("case__centre", "agency"),
+            pk=kwargs["pk"],
+        )
+        self.case = self.referral.case
+        return View.dispatch(self, request, *args, **kwargs)
+
+    def form_kwargs(self):
+        return {"allowed": sorted(REFERRAL_TRANSITIONS[self.referral.status])}
+
+    def act(self, form):
+        referral_update_status(actor=self.request.user, referral=self.referral, **form.cleaned_data)
+        return _("Referral updated.")
+
+
+class PersonDetailView(ScopedQuerysetMixin, DetailView):
+    model = Person
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("subdistrict__district__province", "centre")
+
+    def get_context_data(self, **kwargs):
+        cases = Case.objects.visible_to(self.request.user).filter(person=self.object)
+        return super().get_context_data(cases=cases, **kwargs)
