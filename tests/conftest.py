@@ -12,11 +12,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
-def _reload_geography_after_flush(request, django_db_blocker):
-    """Transactional tests end by truncating every table; put the geography back for the rest."""
-    yield
-    if {"transactional_db", "live_server"} & set(request.fixturenames):
-        with django_db_blocker.unblock():
+def _geography_survives_flushes(request, django_db_blocker):
+    """Transactional and browser tests end by truncating every table. Before each database
+    test (autouse fixtures run before the test's own, so outside its transaction) the
+    geography is put back if a flush took it."""
+    if not {"db", "transactional_db", "live_server"} & set(request.fixturenames):
+        return
+    request.getfixturevalue("django_db_setup")
+    with django_db_blocker.unblock():
+        from centres.models import Province
+
+        if not Province.objects.exists():
             geography_load()
 
 
