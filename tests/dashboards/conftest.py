@@ -48,25 +48,29 @@ class World:
     referrals: list = field(default_factory=list)
 
 
-def build_world(scale: int = 1, seed: int = 62) -> World:
-    """Centres in three Bangkok districts (two in Bang Khen, one of them closed), a Bangkok
-    centre without a district, one in Chiang Mai, the national centre; ``scale`` multiplies
-    the volunteers and cases of each."""
+def build_world(
+    scale: int = 1, seed: int = 62, prefix: str = "W", districts=BANGKOK_DISTRICTS
+) -> World:
+    """Centres in Bangkok ``districts`` (two in the first, Bang Khen, one of them closed), a
+    Bangkok centre without a district, one in Chiang Mai, the national centre; ``scale``
+    multiplies the volunteers and cases of each. Call again with another ``prefix`` to grow it."""
     rng = random.Random(seed)
-    national = Centre.objects.filter(level=Centre.Level.NATIONAL).first() or Centre.objects.create(
-        code="NAT", level=Centre.Level.NATIONAL, name_th="ศูนย์แห่งชาติ"
+    national, new_national = Centre.objects.get_or_create(
+        level=Centre.Level.NATIONAL, defaults={"code": "NAT", "name_th": "ศูนย์แห่งชาติ"}
     )
     world = World(national=national)
     bangkok = Province.objects.get(code="10")
-    for i, code in enumerate([*BANGKOK_DISTRICTS, "1005", "5001"]):
+    for i, code in enumerate([*districts, districts[0], "5001"]):
         world.centres.append(
-            CentreFactory(code=f"W{i}", parent=national, district=District.objects.get(code=code))
+            CentreFactory(
+                code=f"{prefix}{i}", parent=national, district=District.objects.get(code=code)
+            )
         )
-    world.centres[3].status = Centre.Status.CLOSED
-    world.centres[3].save()
+    world.centres[len(districts)].status = Centre.Status.CLOSED
+    world.centres[len(districts)].save()
     world.centres.append(
         CentreFactory(
-            code="WPR",
+            code=f"{prefix}PR",
             parent=national,
             level=Centre.Level.PROVINCIAL,
             district=None,
@@ -74,7 +78,8 @@ def build_world(scale: int = 1, seed: int = 62) -> World:
             name_th="ศูนย์ระดับจังหวัด",
         )
     )
-    world.centres.append(national)
+    if new_national:  # a second call grows the world without a second national chair
+        world.centres.append(national)
 
     programmes = list(Programme.values)
     for centre in world.centres:
@@ -107,8 +112,8 @@ def build_world(scale: int = 1, seed: int = 62) -> World:
                         status="active",
                     )
                 )
-        if centre.code != "W2":  # Phra Nakhon has no chair; W1's chair stepped down
-            ends = dt.date(2019, 6, 1) if centre.code == "W1" else None
+        if centre != world.centres[2]:  # the third has no chair, the second's stepped down
+            ends = dt.date(2019, 6, 1) if centre == world.centres[1] else None
             world.roles.append(CentreRoleFactory(centre=centre, ends_on=ends))
         for _ in range(3 * scale):
             world.cases.append(_case(rng, centre, world))
@@ -279,12 +284,12 @@ def world(db):
 
 
 class FigureParser(HTMLParser):
-    """{table slug: {row key ("total" for the total row): {column: text}}} from a page."""
+    """{table slug: {row key ("total" for the total row): {column: text, "_label": text}}}."""
 
     def __init__(self):
         super().__init__()
-        self.tables, self.table, self.row, self.column, self.labels = {}, None, None, None, {}
-        self._row_label = None
+        self.tables, self.table, self.row, self.column = {}, None, None, None
+        self.in_label = False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -295,10 +300,15 @@ class FigureParser(HTMLParser):
         elif tag == "td" and self.row is not None and "data-column" in attrs:
             self.column = attrs["data-column"]
             self.row[self.column] = ""
+        elif tag == "th" and self.row is not None:
+            self.in_label = True
+            self.row["_label"] = ""
 
     def handle_endtag(self, tag):
         if tag == "td":
             self.column = None
+        elif tag == "th":
+            self.in_label = False
         elif tag == "tr":
             self.row = None
         elif tag == "table":
@@ -307,6 +317,8 @@ class FigureParser(HTMLParser):
     def handle_data(self, data):
         if self.column is not None:
             self.row[self.column] += data.strip()
+        elif self.in_label:
+            self.row["_label"] += data.strip()
 
 
 def page_figures(html: str) -> dict:
