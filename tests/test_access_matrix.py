@@ -8,6 +8,7 @@ administrator could do, so that it is the scope rule, not a missing permission, 
 A URL pattern added without a case here fails test_every_url_pattern_has_a_case.
 """
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
@@ -16,7 +17,16 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from cases.models import Agency, Person
+from cases.services import (
+    assistance_record,
+    case_open,
+    consent_record,
+    referral_create,
+    visit_record,
+)
 from tests.factories import CentreRoleFactory, RegistrationFactory, StaffAssignmentFactory
 
 SECRET = "ลับเฉพาะเอ"  # in the names of centre A's records; no outsider page may show it
@@ -77,6 +87,53 @@ STAFF = {
         }
     ),
     "volunteers:volunteer-detail": Staff(kwargs=lambda r: {"pk": r["volunteers.volunteer"].pk}),
+    "cases:case-list": Staff(),
+    "cases:case-create": Staff(
+        post=lambda r: {
+            "person_choice": r["cases.person"].pk,
+            "case-centre": r["centres.centre"].pk,
+            "case-intake_channel": "walk_in",
+            "case-reporter_type": "self",
+            "case-problems": ["poverty"],
+            "case-urgency": "normal",
+        }
+    ),
+    "cases:case-detail": Staff(kwargs=lambda r: {"pk": r["cases.case"].pk}),
+    "cases:visit-create": Staff(
+        kwargs=lambda r: {"pk": r["cases.case"].pk},
+        post=lambda r: {"visited_on": "01/01/2563", "findings": "แทรก"},
+    ),
+    "cases:assistance-create": Staff(
+        kwargs=lambda r: {"pk": r["cases.case"].pk},
+        post=lambda r: {
+            "kind": "money",
+            "programme": "other",
+            "amount": "100",
+            "given_on": "01/01/2563",
+        },
+    ),  # fmt: skip
+    "cases:referral-create": Staff(
+        kwargs=lambda r: {"pk": r["cases.case"].pk},
+        post=lambda r: {
+            "agency": r["cases.agency"].pk,
+            "referred_on": "01/01/2563",
+            "reason": "แทรก",
+            "basis": "consent",
+            "consent": r["cases.consent"].pk,
+        },
+    ),  # fmt: skip
+    "cases:case-status": Staff(
+        kwargs=lambda r: {"pk": r["cases.case"].pk}, post=lambda r: {"to_status": "assessing"}
+    ),
+    "cases:case-assign": Staff(
+        kwargs=lambda r: {"pk": r["cases.case"].pk},
+        post=lambda r: {"volunteers": [r["volunteers.volunteer"].pk]},
+    ),
+    "cases:referral-status": Staff(
+        kwargs=lambda r: {"pk": r["cases.referral"].pk},
+        post=lambda r: {"to_status": "accepted"},
+    ),
+    "cases:person-detail": Staff(kwargs=lambda r: {"pk": r["cases.person"].pk}),
     "dashboards:index": Staff(),
     "dashboards:nation": Staff(),
     "dashboards:nation-export": Staff(
@@ -112,7 +169,33 @@ def records(centre_a, chair_a):
         "volunteers.registration": registration,
         "volunteers.centrerole": role,
     }
+    found.update(case_records(centre_a, chair_a))
     return found
+
+
+def case_records(centre, chair):
+    """A case of centre A with a visit, assistance, consent and a referral, all named SECRET."""
+    today = timezone.localdate()
+    person = Person.objects.create(first_name=SECRET, centre=centre, no_id_reason="unknown")
+    case = case_open(actor=chair, centre=centre, person=person, intake_channel="walk_in",
+                     reporter_type="self", problems=["poverty"], summary=SECRET,
+                     opened_on=today - dt.timedelta(days=3))  # fmt: skip
+    visit = visit_record(actor=chair, case=case, visited_on=today, findings=SECRET)
+    consent = consent_record(actor=chair, case=case, given_by="self", purpose=SECRET)
+    agency = Agency.objects.create(name_th="หน่วยงานปลายทาง", type="foundation")
+    referral = referral_create(actor=chair, case=case, agency=agency, reason=SECRET)
+    assistance = assistance_record(actor=chair, case=case, kind="goods", given_on=today,
+                                   description=SECRET, items=[{"name": SECRET}])  # fmt: skip
+    return {
+        "cases.person": person,
+        "cases.case": case,
+        "cases.visit": visit,
+        "cases.consent": consent,
+        "cases.agency": agency,
+        "cases.referral": referral,
+        "cases.assistance": assistance,
+        "cases.caseevent": case.events.first(),
+    }
 
 
 @pytest.fixture
