@@ -5,3 +5,17 @@ from django.utils.translation import gettext_lazy as _
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("Cases")
+
+    def load_reference_data(self) -> str:
+        """Called by ``manage.py load_reference_data``: the starter list of partner agencies."""
+        from cases.reference import agencies_load
+
+        new, changed = agencies_load()
+        return f"agencies: {new} new, {changed} changed"
+
+    def load_demo_data(self) -> list[str]:
+        """Called by ``manage.py load_demo_data`` after the volunteers' demo: demo cases."""
+        from cases.demo import cases_demo_load
+
+        cases_demo_load()
+        return []

@@ -1,0 +1,892 @@
+"""The admin of the cases database.
+
+Everything centre-owned goes through ScopedAdminMixin (visible_to, read-only supervisors, 404
+outside scope). Case status, visits, assistance, consent and referrals are written only by
+cases.services: the forms below validate by running the service in a savepoint that is
+always rolled back (so the admin shows exactly the service's messages next to the fields),
+and save by running it for real.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from cases import services
+from cases.models import (
+    Agency,
+    Assistance,
+    Case,
+    CaseAssignment,
+    CaseEvent,
+    CaseStatus,
+    ClosureReason,
+    Consent,
+    Household,
+    HouseholdMember,
+    Person,
+    Problem,
+    Referral,
+    ReferralStatus,
+    Visit,
+)
+from centres.access import scope_for
+from centres.admin import ScopedAdminMixin
+from centres.models import Centre, District, Province
+from volunteer_centre.admin import AdminThaiDateWidget, ThaiDatesAdminMixin
+from volunteer_centre.forms import ThaiDateField
+from volunteer_centre.identity import normalise_national_id, normalise_phone
+from volunteer_centre.thai import to_arabic_digits
+from volunteers.models import Volunteer
+
+# The volunteer registry's admin (another app) provides the volunteer autocomplete; until it
+# is registered, volunteers are picked from the (scoped) list instead of failing the checks.
+VOLUNTEER_AUTOCOMPLETE = admin.site.is_registered(Volunteer)
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing through the services
+# ---------------------------------------------------------------------------------------------
+
+
+class _DryRun(Exception):
+    """Raised to roll back a service run that only checked the input."""
+
+
+def service_errors(call: Callable[[], object]) -> ValidationError | None:
+    """Run ``call`` in a savepoint that is always rolled back; return its ValidationError."""
+    try:
+        with transaction.atomic():
+            call()
+            raise _DryRun
+    except _DryRun:
+        return None
+    except ValidationError as error:
+        return error
+
+
+def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's errors next to the form's fields (the others at the top).
+
+    ``form.service_fields`` maps a service's argument names to the form's field names where
+    they differ.
+    """
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    renames = getattr(form, "service_fields", {})
+    for name, errors in error.error_dict.items():
+        field = renames.get(name, name)
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def check_with_service(form: forms.BaseForm, call: Callable[[], object]) -> None:
+    error = service_errors(call)
+    if error is not None:
+        add_service_error(form, error)
+
+
+class ServiceForm(forms.ModelForm):
+    """A ModelForm whose new rows are written by a service, never by ``save()``.
+
+    Subclasses define ``run(actor, case)``. The model's own validation is skipped on purpose:
+    the service checks everything, with the messages our users read.
+    """
+
+    actor = None
+
+    def run(self, actor, case):
+        raise NotImplementedError
+
+    def _post_clean(self):
+        if self.errors or not self.instance._state.adding or not self.has_changed():
+            return
+        check_with_service(self, lambda: self.run(self.actor, self.instance.case))
+
+
+class ServiceInline(ScopedAdminMixin, ThaiDatesAdminMixin, admin.TabularInline):
+    """Add-only: rows already recorded are shown read-only; new rows go through a service."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request, obj=None):
+        return (
+            obj is not None
+            and obj.status != CaseStatus.CLOSED
+            and super().has_add_permission(request, obj)
+        )
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = type(formset.form.__name__, (formset.form,), {"actor": request.user})
+        formset.service_inline = True
+        return formset
+
+
+def save_service_formset(formset) -> None:
+    for form in formset.extra_forms:
+        if form.has_changed() and not form.cleaned_data.get("DELETE"):
+            form.run(form.actor, formset.instance)
+
+
+# ---------------------------------------------------------------------------------------------
+# Search: names (Thai substring, trigram-indexed) and national IDs typed any way
+# ---------------------------------------------------------------------------------------------
+
+_ID_SEPARATORS = re.compile(r"[\s\-–.]")
+
+
+def national_id_in(term: str) -> str | None:
+    """The 13 digits of a national ID typed with dashes, spaces or Thai digits, else None."""
+    digits = _ID_SEPARATORS.sub("", to_arabic_digits(term))
+    return digits if len(digits) == 13 and digits.isdigit() else None
+
+
+def person_name_q(words: list[str], prefix: str = "") -> Q:
+    """Every word found in the first or last name. icontains matches the trigram indexes."""
+    q = Q()
+    for word in words:
+        q &= Q(**{f"{prefix}first_name__icontains": word}) | Q(
+            **{f"{prefix}last_name__icontains": word}
+        )
+    return q
+
+
+# ---------------------------------------------------------------------------------------------
+# Persons and households
+# ---------------------------------------------------------------------------------------------
+
+
+PERSON_FIELDSETS = [
+    (None, {"fields": ["centre", "title", "first_name", "last_name", "birth_date", "sex",
+                       "phone"]}),
+    (_("National ID"), {"fields": ["national_id", "no_id_reason", "no_id_note"]}),
+    (_("Situation"), {"fields": ["target_groups", "has_disability", "note"]}),
+    (_("Registered address"), {"fields": ["house_number", "moo", "village", "soi", "road",
+                                          "subdistrict", "postcode"]}),
+    (_("Current address"), {"fields": ["current_same_as_registered", "current_house_number",
+                                       "current_moo", "current_village", "current_soi",
+                                       "current_road", "current_subdistrict",
+                                       "current_postcode"]}),
+]  # fmt: skip
+
+
+class PersonAdminForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = [f for _name, options in PERSON_FIELDSETS for f in options["fields"]]
+
+    def clean_national_id(self):
+        value = self.cleaned_data.get("national_id")
+        if not value:
+            return None
+        return normalise_national_id(value)
+
+    def clean_phone(self):
+        return normalise_phone(self.cleaned_data.get("phone", ""))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("national_id"):
+            # A reason picked before the ID was typed no longer applies.
+            cleaned["no_id_reason"] = ""
+            cleaned["no_id_note"] = ""
+        if cleaned.get("current_same_as_registered"):
+            for name in ("house_number", "moo", "village", "soi", "road", "postcode"):
+                cleaned[f"current_{name}"] = ""
+            cleaned["current_subdistrict"] = None
+        return cleaned
+
+
+def duplicate_warning(request, person: Person) -> None:
+    """Warn, with links, about recorded persons that look like ``person``; never blocks."""
+    candidates = list(services.person_possible_duplicates(user=request.user, person=person)[:5])
+    if not candidates:
+        return
+    links = format_html_join(
+        ", ",
+        '<a href="{}">{}</a> ({})',
+        (
+            (reverse("admin:cases_person_change", args=[c.pk]), c.display_name, c.centre)
+            for c in candidates
+        ),
+    )
+    messages.warning(
+        request,
+        format_html(
+            "{} {}",
+            _("This may be a person already recorded; check before opening a case:"),
+            links,
+        ),
+    )
+
+
+@admin.register(Person)
+class PersonAdmin(ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin):
+    form = PersonAdminForm
+    list_display = ["display_name", "national_id_display", "birth_date", "sex", "district_name",
+                    "centre"]  # fmt: skip
+    list_select_related = ["centre", "subdistrict__district"]
+    list_filter = ["sex", "has_disability"]
+    search_fields = ["first_name", "last_name"]
+    search_help_text = _("First or last name (any part), or the 13-digit national ID.")
+    autocomplete_fields = ["centre", "subdistrict", "current_subdistrict"]
+    fieldsets = PERSON_FIELDSETS
+
+    @admin.display(description=_("district"), ordering="subdistrict__district__name_th")
+    def district_name(self, obj):
+        return obj.subdistrict.district if obj.subdistrict_id else ""
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        if digits := national_id_in(search_term):
+            return queryset.filter(national_id=digits), False
+        return queryset.filter(person_name_q(search_term.split())), False
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+        duplicate_warning(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            person = self.get_object(request, object_id)
+            if person is not None:
+                duplicate_warning(request, person)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+class HouseholdMemberInline(ScopedAdminMixin, ThaiDatesAdminMixin, admin.TabularInline):
+    model = HouseholdMember
+    extra = 1
+    autocomplete_fields = ["person"]
+    fields = ["person", "name", "relation", "birth_date", "occupation", "monthly_income"]
+
+
+@admin.register(Household)
+class HouseholdAdmin(ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin):
+    list_display = ["__str__", "house_registration_code", "centre"]
+    list_select_related = ["centre"]
+    search_fields = ["name", "house_registration_code", "members__person__first_name",
+                     "members__person__last_name", "members__name"]  # fmt: skip
+    autocomplete_fields = ["centre"]
+    inlines = [HouseholdMemberInline]
+
+
+# ---------------------------------------------------------------------------------------------
+# Agencies: reference data, edited by ministry administrators
+# ---------------------------------------------------------------------------------------------
+
+
+@admin.register(Agency)
+class AgencyAdmin(ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin):
+    list_display = ["name_th", "type", "internal", "province", "phone", "active"]
+    list_filter = ["type", "internal", "active", "province__region"]
+    list_select_related = ["province"]
+    search_fields = ["name_th", "name_en"]
+    autocomplete_fields = ["province", "district"]
+
+    def _writable(self, request) -> bool:
+        return scope_for(request.user).sees_all
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, dup = super().get_search_results(request, queryset, search_term)
+        # A referral picks among the agencies still working with us.
+        if request.path.endswith("/autocomplete/"):
+            queryset = queryset.filter(active=True)
+        return queryset, dup
+
+
+# ---------------------------------------------------------------------------------------------
+# Cases
+# ---------------------------------------------------------------------------------------------
+
+
+class CentreListFilter(admin.SimpleListFilter):
+    title = _("centre")
+    parameter_name = "centre"
+
+    def lookups(self, request, model_admin):
+        return [(c.pk, c.name_th) for c in Centre.objects.visible_to(request.user).only("name_th")]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(centre_id=self.value()) if self.value() else queryset
+
+
+class DistrictListFilter(admin.SimpleListFilter):
+    title = _("district")
+    parameter_name = "district"
+
+    def lookups(self, request, model_admin):
+        centres = Centre.objects.visible_to(request.user).filter(cases__isnull=False)
+        return [
+            (d.pk, d.name_th)
+            for d in District.objects.filter(centres__in=centres).distinct().only("name_th")
+        ]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(centre__district_id=self.value()) if self.value() else queryset
+
+
+class ProvinceListFilter(admin.SimpleListFilter):
+    title = _("province")
+    parameter_name = "province"
+
+    def lookups(self, request, model_admin):
+        centres = Centre.objects.visible_to(request.user).filter(cases__isnull=False)
+        return [
+            (p.pk, p.name_th)
+            for p in Province.objects.filter(centres__in=centres).distinct().only("name_th")
+        ]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(centre__province_id=self.value()) if self.value() else queryset
+
+
+class ProblemListFilter(admin.SimpleListFilter):
+    title = _("problem")
+    parameter_name = "problem"
+
+    def lookups(self, request, model_admin):
+        return Problem.choices
+
+    def queryset(self, request, queryset):
+        # problems @> ARRAY[value] uses the GIN index on problems.
+        return queryset.filter(problems__contains=[self.value()]) if self.value() else queryset
+
+
+class FiscalYearListFilter(admin.SimpleListFilter):
+    title = _("fiscal year")
+    parameter_name = "fiscal_year"
+
+    def lookups(self, request, model_admin):
+        years = (
+            Case.objects.visible_to(request.user)
+            .order_by("-fiscal_year")
+            .values_list("fiscal_year", flat=True)
+            .distinct()
+        )
+        return [(y, str(y)) for y in years]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(fiscal_year=int(value))
+        return queryset
+
+
+class CaseEventInline(ScopedAdminMixin, admin.TabularInline):
+    model = CaseEvent
+    fields = ["at", "kind", "from_status", "to_status", "actor", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("history")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AssignmentForm(ServiceForm):
+    class Meta:
+        model = CaseAssignment
+        fields = ["volunteer"]
+
+    def run(self, actor, case):
+        return services.case_assign_volunteers(
+            actor=actor, case=case, volunteers=[self.cleaned_data["volunteer"]]
+        )
+
+
+class CaseAssignmentInline(ServiceInline):
+    model = CaseAssignment
+    form = AssignmentForm
+    fields = ["volunteer", "assigned_on", "assigned_by"]
+    readonly_fields = ["assigned_on", "assigned_by"]
+    autocomplete_fields = ["volunteer"] if VOLUNTEER_AUTOCOMPLETE else []
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("volunteer", "assigned_by")
+
+
+class VisitForm(ServiceForm):
+    class Meta:
+        model = Visit
+        fields = ["visited_on", "volunteers", "findings", "next_follow_up_on"]
+
+    def run(self, actor, case):
+        data = self.cleaned_data
+        return services.visit_record(
+            actor=actor,
+            case=case,
+            visited_on=data.get("visited_on"),
+            findings=data.get("findings", ""),
+            volunteers=list(data.get("volunteers") or []),
+            next_follow_up_on=data.get("next_follow_up_on"),
+        )
+
+
+class VisitInline(ServiceInline):
+    model = Visit
+    form = VisitForm
+    fields = ["visited_on", "volunteers", "findings", "next_follow_up_on", "recorded_by"]
+    readonly_fields = ["recorded_by"]
+    autocomplete_fields = ["volunteers"] if VOLUNTEER_AUTOCOMPLETE else []
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("recorded_by")
+            .prefetch_related("volunteers")
+        )
+
+
+_ITEM_LINE = re.compile(r"^(?P<name>.*?)\s+(?P<quantity>\d+)\s*(?P<unit>\S*)\s*$")
+
+
+def parse_items(text: str) -> list[services.Item]:
+    """One item a line, in the Thai order "name quantity unit": ``จักรยาน 1 คัน``.
+
+    A line without a quantity is one of the thing named.
+    """
+    items = []
+    for line in to_arabic_digits(text or "").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if m := _ITEM_LINE.match(line):
+            items.append(services.Item(m["name"], int(m["quantity"]), m["unit"]))
+        else:
+            items.append(services.Item(line, 1, ""))
+    return items
+
+
+class AssistanceForm(ServiceForm):
+    items_text = forms.CharField(
+        label=_("items"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 24}),
+        help_text=_("One a line: name, quantity, unit (จักรยาน 1 คัน)."),
+    )
+
+    class Meta:
+        model = Assistance
+        fields = ["kind", "programme", "amount", "given_on", "provider_agency", "description"]
+
+    def run(self, actor, case):
+        data = self.cleaned_data
+        return services.assistance_record(
+            actor=actor,
+            case=case,
+            kind=data.get("kind"),
+            programme=data.get("programme"),
+            amount=data.get("amount"),
+            given_on=data.get("given_on"),
+            description=data.get("description", ""),
+            items=parse_items(data.get("items_text", "")),
+            provider_agency=data.get("provider_agency"),
+        )
+
+
+class AssistanceInline(ServiceInline):
+    model = Assistance
+    form = AssistanceForm
+    fields = ["kind", "programme", "amount", "given_on", "provider_agency", "description",
+              "items_text", "item_list"]  # fmt: skip
+    readonly_fields = ["item_list"]
+    autocomplete_fields = ["provider_agency"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("provider_agency", "provider_centre")
+            .prefetch_related("items")
+        )
+
+    @admin.display(description=_("items given"))
+    def item_list(self, obj):
+        return ", ".join(str(i) for i in obj.items.all()) if obj.pk else ""
+
+
+class ConsentForm(ServiceForm):
+    class Meta:
+        model = Consent
+        fields = ["given_by", "guardian_name", "guardian_relation", "purpose", "given_on"]
+
+    def run(self, actor, case):
+        data = self.cleaned_data
+        return services.consent_record(
+            actor=actor,
+            case=case,
+            given_by=data.get("given_by"),
+            purpose=data.get("purpose", ""),
+            given_on=data.get("given_on"),
+            guardian_name=data.get("guardian_name", ""),
+            guardian_relation=data.get("guardian_relation", ""),
+        )
+
+
+class ConsentInline(ServiceInline):
+    model = Consent
+    form = ConsentForm
+    fields = ["given_by", "guardian_name", "guardian_relation", "purpose", "given_on",
+              "withdrawn_on"]  # fmt: skip
+    readonly_fields = ["withdrawn_on"]
+
+
+class ReferralForm(ServiceForm):
+    class Meta:
+        model = Referral
+        fields = ["agency", "referred_on", "reason", "basis", "consent", "basis_note"]
+
+    def run(self, actor, case):
+        data = self.cleaned_data
+        return services.referral_create(
+            actor=actor,
+            case=case,
+            agency=data.get("agency"),
+            reason=data.get("reason", ""),
+            referred_on=data.get("referred_on"),
+            basis=data.get("basis"),
+            consent=data.get("consent"),
+            basis_note=data.get("basis_note", ""),
+        )
+
+
+class ReferralInline(ServiceInline):
+    model = Referral
+    form = ReferralForm
+    fields = ["agency", "referred_on", "reason", "basis", "consent", "basis_note", "status",
+              "answered_on", "finished_on", "outcome"]  # fmt: skip
+    readonly_fields = ["status", "answered_on", "finished_on", "outcome"]
+    autocomplete_fields = ["agency"]
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("agency", "consent")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        self._case = obj
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "consent":
+            # The consents of this case only, and only those still standing.
+            case = getattr(self, "_case", None)
+            kwargs["queryset"] = Consent.objects.filter(
+                case=case, withdrawn_on__isnull=True
+            ) if case else Consent.objects.none()  # fmt: skip
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class CaseAddForm(forms.ModelForm):
+    """Opening a case: validated and saved by services.case_open."""
+
+    actor = None
+
+    class Meta:
+        model = Case
+        fields = ["centre", "person", "opened_on", "intake_channel", "reporter_type",
+                  "reporter_anonymous", "reporter_name", "reporter_phone", "problems",
+                  "risk_flags", "risk_note", "urgency", "summary"]  # fmt: skip
+
+    def open(self) -> Case:
+        data = {f: self.cleaned_data.get(f) for f in self._meta.fields}
+        for text in ("reporter_name", "reporter_phone", "risk_note", "summary"):
+            data[text] = data[text] or ""
+        return services.case_open(actor=self.actor, **data)
+
+    def _post_clean(self):
+        if not self.errors:
+            check_with_service(self, self.open)
+
+
+class CaseChangeForm(forms.ModelForm):
+    """The case's descriptive fields, plus a status step that services.case_change_status
+    takes (the status itself is never edited)."""
+
+    actor = None
+    service_fields = {"closure_reason": "close_reason", "closed_on": "status_on"}
+    new_status = forms.ChoiceField(label=_("change status to"), required=False)
+    status_note = forms.CharField(
+        label=_("note on the change"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    close_reason = forms.ChoiceField(
+        label=_("closure reason"),
+        required=False,
+        choices=[("", "---------"), *ClosureReason.choices],
+    )
+    status_on = ThaiDateField(
+        label=_("closing date"),
+        required=False,
+        widget=AdminThaiDateWidget,
+        help_text=_("When closing: the day the case closed (today if empty)."),
+    )
+
+    class Meta:
+        model = Case
+        fields = ["intake_channel", "reporter_type", "reporter_anonymous", "reporter_name",
+                  "reporter_phone", "problems", "risk_flags", "risk_note", "urgency",
+                  "summary"]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = services.CASE_TRANSITIONS[self.instance.status]
+        self.fields["new_status"].choices = [("", _("(no change)"))] + [
+            (s.value, s.label) for s in CaseStatus if s in allowed
+        ]
+
+    def clean_reporter_phone(self):
+        return normalise_phone(self.cleaned_data.get("reporter_phone", ""))
+
+    def change_status(self):
+        data = self.cleaned_data
+        return services.case_change_status(
+            actor=self.actor,
+            case=self.instance,
+            to_status=data["new_status"],
+            note=data.get("status_note", ""),
+            closure_reason=data.get("close_reason", ""),
+            on=data.get("status_on"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("new_status"):
+            check_with_service(self, self.change_status)
+        return cleaned
+
+
+@admin.register(Case)
+class CaseAdmin(ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin):
+    list_display = ["number", "person_name", "centre", "status", "urgency", "problem_list",
+                    "opened_on", "overdue"]  # fmt: skip
+    list_select_related = ["person", "centre"]
+    list_filter = [CentreListFilter, DistrictListFilter, ProvinceListFilter, "status", "urgency",
+                   ProblemListFilter, FiscalYearListFilter]  # fmt: skip
+    search_fields = ["number", "person__first_name", "person__last_name"]
+    search_help_text = _("Case number, the person's name (any part) or national ID.")
+    autocomplete_fields = ["centre", "person"]
+    inlines = [CaseAssignmentInline, VisitInline, AssistanceInline, ConsentInline,
+               ReferralInline, CaseEventInline]  # fmt: skip
+    readonly_fields = ["number", "centre", "person_link", "status", "opened_on", "closed_on",
+                       "closure_reason", "created_by", "created_at"]  # fmt: skip
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_next_follow_up()
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = CaseChangeForm if obj is not None else CaseAddForm
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": CaseAddForm._meta.fields})]
+        return [
+            (None, {"fields": ["number", "centre", "person_link", "opened_on", "status",
+                               "closed_on", "closure_reason"]}),
+            (_("Change status"), {"fields": ["new_status", "close_reason", "status_on",
+                                             "status_note"]}),
+            (_("Intake"), {"fields": ["intake_channel", "reporter_type", "reporter_anonymous",
+                                      "reporter_name", "reporter_phone"]}),
+            (_("Problem"), {"fields": ["problems", "risk_flags", "risk_note", "urgency",
+                                       "summary"]}),
+            (_("Record"), {"fields": ["created_by", "created_at"]}),
+        ]  # fmt: skip
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj is not None else []
+
+    def get_inline_instances(self, request, obj=None):
+        return super().get_inline_instances(request, obj) if obj is not None else []
+
+    @admin.display(description=_("person"), ordering="person__first_name")
+    def person_name(self, obj):
+        return obj.person.display_name
+
+    @admin.display(description=_("person"))
+    def person_link(self, obj):
+        url = reverse("admin:cases_person_change", args=[obj.person_id])
+        return format_html('<a href="{}">{}</a>', url, obj.person.display_name)
+
+    @admin.display(description=_("problems"))
+    def problem_list(self, obj):
+        return ", ".join(str(Problem(p).label) for p in obj.problems if p in Problem.values)
+
+    @admin.display(description=_("overdue"), boolean=True)
+    def overdue(self, obj):
+        return obj.is_overdue()
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        if digits := national_id_in(term):
+            return queryset.filter(person__national_id=digits), False
+        words = term.split()
+        # The name test goes through a subquery on persons so that their trigram indexes are
+        # used; a join ORed with the case number would scan.
+        persons = Person.objects.filter(person_name_q(words)).values("pk")
+        q = Q(person_id__in=persons)
+        if len(words) == 1:
+            q |= Q(number__icontains=words[0])
+        return queryset.filter(q), False
+
+    def save_form(self, request, form, change):
+        if not change:
+            return form.open()
+        return form.save(commit=False)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save()
+
+    def save_related(self, request, form, formsets, change):
+        if change:
+            form.save_m2m()
+        for formset in formsets:
+            if getattr(formset, "service_inline", False):
+                save_service_formset(formset)
+        # The status step comes last, after the visits and help recorded in the same submit
+        # (they were checked against the case as it was, open).
+        if change and form.cleaned_data.get("new_status"):
+            form.change_status()
+
+
+# ---------------------------------------------------------------------------------------------
+# Referral status and consent withdrawal
+# ---------------------------------------------------------------------------------------------
+
+
+class ReferralStatusForm(forms.ModelForm):
+    actor = None
+    service_fields = {"on": "status_on", "outcome": "new_outcome"}
+    new_status = forms.ChoiceField(label=_("change status to"), required=False)
+    status_on = ThaiDateField(
+        label=_("date"), required=False, widget=AdminThaiDateWidget,
+        help_text=_("Today if empty."),
+    )  # fmt: skip
+    new_outcome = forms.CharField(
+        label=_("outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    status_note = forms.CharField(
+        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    class Meta:
+        model = Referral
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = services.REFERRAL_TRANSITIONS[self.instance.status]
+        self.fields["new_status"].choices = [("", _("(no change)"))] + [
+            (s.value, s.label) for s in ReferralStatus if s in allowed
+        ]
+
+    def change_status(self):
+        data = self.cleaned_data
+        return services.referral_update_status(
+            actor=self.actor,
+            referral=self.instance,
+            to_status=data["new_status"],
+            on=data.get("status_on"),
+            outcome=data.get("new_outcome", ""),
+            note=data.get("status_note", ""),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("new_status"):
+            check_with_service(self, self.change_status)
+        return cleaned
+
+
+@admin.register(Referral)
+class ReferralAdmin(ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin):
+    form = ReferralStatusForm
+    list_display = ["case", "agency", "referred_on", "status", "answered_on", "finished_on"]
+    list_select_related = ["case", "agency"]
+    list_filter = ["status", "basis", "agency__type"]
+    search_fields = ["case__number", "agency__name_th"]
+    readonly_fields = ["case", "agency", "referred_on", "reason", "basis", "consent",
+                       "basis_note", "status", "answered_on", "finished_on", "outcome",
+                       "recorded_by", "recorded_at"]  # fmt: skip
+    fieldsets = [
+        (None, {"fields": readonly_fields}),
+        (_("Change status"), {"fields": ["new_status", "status_on", "new_outcome",
+                                         "status_note"]}),
+    ]  # fmt: skip
+
+    def has_add_permission(self, request):
+        return False  # referrals are sent from their case
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
+
+    def save_model(self, request, obj, form, change):
+        if form.cleaned_data.get("new_status"):
+            form.change_status()
+
+
+@admin.register(Consent)
+class ConsentAdmin(ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin):
+    list_display = ["case", "given_by", "guardian_name", "given_on", "withdrawn_on"]
+    list_select_related = ["case"]
+    list_filter = ["given_by"]
+    search_fields = ["case__number", "guardian_name"]
+    actions = ["withdraw"]
+    readonly_fields = ["case", "given_by", "guardian_name", "guardian_relation", "purpose",
+                       "given_on", "withdrawn_on", "recorded_by", "recorded_at"]  # fmt: skip
+
+    def has_add_permission(self, request):
+        return False  # consent is recorded on its case
+
+    def has_change_permission(self, request, obj=None):
+        # Read-only page; the withdraw action is a change, allowed to writers.
+        return obj is None and super().has_change_permission(request, obj)
+
+    @admin.action(description=_("Withdraw the selected consents (today)"))
+    def withdraw(self, request, queryset):
+        done = 0
+        for consent in queryset.filter(withdrawn_on__isnull=True).select_related("case"):
+            services.consent_withdraw(actor=request.user, consent=consent)
+            done += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d consent withdrawn.", "%(count)d consents withdrawn.", done)
+            % {"count": done},
+        )

@@ -1,0 +1,782 @@
+"""Every write to a case that matters: opening, status changes, assignments, visits,
+assistance, consent and referrals. Each runs in one transaction, checks that the actor may
+write at the case's centre, refuses bad input with a ValidationError in the user's language
+(keyed by form field where there is one) and appends a CaseEvent. Nothing is overwritten.
+
+Status path (DESIGN.md §3): new → assessing → assisting ↔ referred → monitoring → closed.
+Both assisting and referred may move on to monitoring: most cases are helped without a
+referral, and forcing one to reach monitoring would falsify the record. A closed case is
+reopened to assessing, because whatever brought it back has to be looked at afresh before
+help is given again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import (
+    MAX_ASSISTANCE_AMOUNT,
+    Agency,
+    Assistance,
+    AssistanceItem,
+    AssistanceKind,
+    AssistanceProgramme,
+    Case,
+    CaseAssignment,
+    CaseCounter,
+    CaseEvent,
+    CaseStatus,
+    ClosureReason,
+    Consent,
+    ConsentGiver,
+    IntakeChannel,
+    LawfulBasis,
+    Person,
+    Problem,
+    Referral,
+    ReferralStatus,
+    ReporterType,
+    RiskFlag,
+    Urgency,
+    Visit,
+)
+from centres.access import scope_for
+from centres.models import Centre
+from volunteer_centre.identity import normalise_phone
+from volunteers.models import Registration, Volunteer
+
+S = CaseStatus
+
+CASE_TRANSITIONS: dict[str, frozenset[str]] = {
+    S.NEW: frozenset({S.ASSESSING}),
+    S.ASSESSING: frozenset({S.ASSISTING}),
+    S.ASSISTING: frozenset({S.REFERRED, S.MONITORING}),
+    S.REFERRED: frozenset({S.ASSISTING, S.MONITORING}),
+    S.MONITORING: frozenset({S.CLOSED}),
+    S.CLOSED: frozenset({S.ASSESSING}),
+}
+
+R = ReferralStatus
+
+REFERRAL_TRANSITIONS: dict[str, frozenset[str]] = {
+    R.SENT: frozenset({R.ACCEPTED, R.REJECTED, R.REVOKED}),
+    R.ACCEPTED: frozenset({R.DONE, R.REVOKED}),
+    R.REJECTED: frozenset(),
+    R.DONE: frozenset(),
+    R.REVOKED: frozenset(),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Checks shared by the services
+# ---------------------------------------------------------------------------------------------
+
+
+def _invalid(field: str, message, code: str) -> ValidationError:
+    """An error for one form field. ValidationError({field: message}, code=...) would drop
+    the code, which callers and tests read."""
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
+def _require_writer(actor, centre: Centre) -> None:
+    """The actor writes at ``centre``: a chair or staff member of it (or a centre above it),
+    or a ministry administrator. Supervisors read only."""
+    scope = scope_for(actor)
+    if scope.can_write and (
+        scope.sees_all or Centre.objects.visible_to(actor).filter(pk=centre.pk).exists()
+    ):
+        return
+    raise PermissionDenied(_("You may not change the cases of this centre."))
+
+
+def _require_open(case: Case) -> None:
+    if case.status == S.CLOSED:
+        raise ValidationError(
+            _("Case %(number)s is closed; reopen it first."),
+            code="case_closed",
+            params={"number": case.number},
+        )
+
+
+def _day(value: dt.date | None, field: str, *, case: Case | None = None) -> dt.date:
+    """A date that is not in the future (nor before the case was opened)."""
+    today = timezone.localdate()
+    value = value or today
+    if value > today:
+        raise _invalid(field, _("This date is in the future."), "future_date")
+    if case is not None and value < case.opened_on:
+        raise _invalid(
+            field,
+            _("This date is before the case was opened (%(opened)s).")
+            % {"opened": date_format(case.opened_on, "SHORT_DATE_FORMAT")},
+            "before_opening",
+        )
+    return value
+
+
+def _choices(values: Iterable[str], choices, field: str) -> list[str]:
+    values = list(dict.fromkeys(values or []))
+    valid = {c.value for c in choices}
+    if any(v not in valid for v in values):
+        raise _invalid(field, _("Choose from the list."), "invalid_choice")
+    return values
+
+
+def _choice(value: str, choices, field: str) -> str:
+    return _choices([value], choices, field)[0]
+
+
+def _active_volunteers(case: Case, volunteers: Iterable[Volunteer | int]) -> list[int]:
+    """The ids of ``volunteers``, each of whom must be an active volunteer of the case's centre."""
+    ids = list(dict.fromkeys(v if isinstance(v, int) else v.pk for v in volunteers))
+    if not ids:
+        return []
+    active = set(
+        Registration.objects.filter(
+            centre_id=case.centre_id, status=Registration.Status.ACTIVE, volunteer_id__in=ids
+        ).values_list("volunteer_id", flat=True)
+    )
+    strangers = [pk for pk in ids if pk not in active]
+    if strangers:
+        names = ", ".join(
+            v.display_name for v in Volunteer.objects.filter(pk__in=strangers).order_by("pk")
+        )
+        raise _invalid(
+            "volunteers",
+            _(
+                "%(names)s: not an active volunteer of %(centre)s. Only volunteers "
+                "registered at the case's centre can work on it."
+            )
+            % {"names": names or strangers, "centre": case.centre},
+            "volunteer_of_another_centre",
+        )
+    return ids
+
+
+def _event(case: Case, actor, kind: str, **fields: Any) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case, kind=kind, actor=actor if getattr(actor, "pk", None) else None, **fields
+    )
+
+
+def _locked(case: Case) -> Case:
+    """Re-read ``case`` under a row lock, so two status changes cannot interleave."""
+    return Case.objects.select_for_update().select_related("centre").get(pk=case.pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# Cases
+# ---------------------------------------------------------------------------------------------
+
+
+def _next_sequence(centre: Centre, fy: int) -> int:
+    """Bump the centre's counter for the fiscal year and return the new value.
+
+    The upsert takes the counter row's lock until the transaction ends, so a concurrent
+    intake at the same centre waits here and then reads the incremented value: two cases
+    can never share a number, and a rolled-back intake gives its number back.
+    """
+    table = CaseCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (centre_id, fiscal_year, last_sequence) VALUES (%s, %s, 1)
+            ON CONFLICT (centre_id, fiscal_year)
+            DO UPDATE SET last_sequence = {table}.last_sequence + 1
+            RETURNING last_sequence
+            """,  # noqa: S608 - the table name is ours, the values are bound parameters
+            [centre.pk, fy],
+        )
+        return cursor.fetchone()[0]
+
+
+def case_number(centre: Centre, fy: int, sequence: int) -> str:
+    """BKN-2562-0001: centre code, fiscal year (BE), sequence in the year."""
+    return f"{centre.code}-{fy}-{sequence:04d}"
+
+
+@transaction.atomic
+def case_open(
+    *,
+    actor,
+    centre: Centre,
+    person: Person,
+    intake_channel: str,
+    reporter_type: str,
+    problems: Iterable[str],
+    opened_on: dt.date | None = None,
+    urgency: str = Urgency.NORMAL,
+    risk_flags: Iterable[str] = (),
+    risk_note: str = "",
+    reporter_anonymous: bool = False,
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    summary: str = "",
+    volunteers: Iterable[Volunteer | int] = (),
+    note: str = "",
+) -> Case:
+    """Open a case for ``person`` at ``centre`` and give it the next number of the centre's
+    fiscal year (that of ``opened_on``), assigning ``volunteers`` if any."""
+    from volunteer_centre.thai import fiscal_year
+
+    _require_writer(actor, centre)
+    if centre.status != Centre.Status.ACTIVE:
+        raise _invalid("centre", _("This centre is closed."), "centre_closed")
+    if not Person.objects.visible_to(actor).filter(pk=person.pk).exists():
+        raise _invalid("person", _("This person is not recorded at your centres."), "person_scope")
+    errors: dict[str, Any] = {}
+    problems = _choices(problems, Problem, "problems")
+    if not problems:
+        errors["problems"] = _("Choose at least one problem.")
+    risk_flags = _choices(risk_flags, RiskFlag, "risk_flags")
+    if RiskFlag.OTHER in risk_flags and not risk_note.strip():
+        errors["risk_note"] = _("Say what the other risk is.")
+    if reporter_anonymous and (reporter_name.strip() or reporter_phone.strip()):
+        errors["reporter_anonymous"] = _(
+            "An anonymous reporter has no name or phone here: clear them or untick anonymous."
+        )
+    try:
+        reporter_phone = normalise_phone(reporter_phone)
+    except ValidationError as error:
+        errors["reporter_phone"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    opened_on = _day(opened_on, "opened_on")
+    fy = fiscal_year(opened_on)
+    case = Case(
+        centre=centre,
+        person=person,
+        fiscal_year=fy,
+        sequence=0,
+        number="",
+        intake_channel=_choice(intake_channel, IntakeChannel, "intake_channel"),
+        reporter_type=_choice(reporter_type, ReporterType, "reporter_type"),
+        reporter_anonymous=reporter_anonymous,
+        reporter_name=reporter_name.strip(),
+        reporter_phone=reporter_phone,
+        problems=problems,
+        risk_flags=risk_flags,
+        risk_note=risk_note.strip(),
+        urgency=_choice(urgency, Urgency, "urgency"),
+        summary=summary.strip(),
+        opened_on=opened_on,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    case.sequence = _next_sequence(centre, fy)
+    case.number = case_number(centre, fy, case.sequence)
+    case.save()
+    _event(case, actor, CaseEvent.Kind.OPENED, to_status=S.NEW, note=note)
+    if volunteers:
+        _assign(actor, case, volunteers)
+    return case
+
+
+@transaction.atomic
+def case_change_status(
+    *,
+    actor,
+    case: Case,
+    to_status: str,
+    note: str = "",
+    closure_reason: str = "",
+    on: dt.date | None = None,
+) -> Case:
+    """Move ``case`` one step along the status path (see the module docstring).
+
+    Closing needs a closure reason and takes ``on`` (default today) as the closing date;
+    reopening clears them on the case, and the closing event keeps them.
+    An illegal step raises ValidationError and changes nothing.
+    """
+    _require_writer(actor, case.centre)
+    locked = _locked(case)
+    from_status = locked.status
+    if to_status not in CASE_TRANSITIONS.get(from_status, ()):
+        raise ValidationError(
+            _("A case cannot go from “%(from)s” to “%(to)s”. Allowed from “%(from)s”: %(next)s.")
+            % {
+                "from": S(from_status).label,
+                "to": S(to_status).label if to_status in S.values else to_status,
+                "next": ", ".join(
+                    str(S(s).label) for s in S.values if s in CASE_TRANSITIONS[from_status]
+                ),
+            },
+            code="illegal_transition",
+        )
+    detail: dict[str, Any] = {}
+    if to_status == S.CLOSED:
+        if not closure_reason:
+            raise _invalid(
+                "closure_reason",
+                _("Give the reason for closing the case."),
+                "closure_reason_missing",
+            )
+        locked.closure_reason = _choice(closure_reason, ClosureReason, "closure_reason")
+        locked.closed_on = _day(on, "closed_on", case=locked)
+        detail = {"closure_reason": locked.closure_reason, "closed_on": str(locked.closed_on)}
+    elif from_status == S.CLOSED:
+        detail = {"closure_reason": locked.closure_reason, "closed_on": str(locked.closed_on)}
+        locked.closure_reason = ""
+        locked.closed_on = None
+    locked.status = to_status
+    locked.save(update_fields=["status", "closed_on", "closure_reason"])
+    _event(
+        locked,
+        actor,
+        CaseEvent.Kind.STATUS,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+        detail=detail,
+    )
+    case.status, case.closed_on, case.closure_reason = (
+        locked.status,
+        locked.closed_on,
+        locked.closure_reason,
+    )
+    return case
+
+
+def _assign(actor, case: Case, volunteers, on: dt.date | None = None) -> list[CaseAssignment]:
+    ids = _active_volunteers(case, volunteers)
+    already = set(case.assignments.values_list("volunteer_id", flat=True))
+    new = [pk for pk in ids if pk not in already]
+    if not new:
+        return []
+    rows = CaseAssignment.objects.bulk_create(
+        [
+            CaseAssignment(
+                case=case,
+                volunteer_id=pk,
+                assigned_on=on or timezone.localdate(),
+                assigned_by=actor if getattr(actor, "pk", None) else None,
+            )
+            for pk in new
+        ]
+    )
+    _event(case, actor, CaseEvent.Kind.ASSIGNED, detail={"volunteers": new})
+    return rows
+
+
+@transaction.atomic
+def case_assign_volunteers(
+    *, actor, case: Case, volunteers: Iterable[Volunteer | int], note: str = ""
+) -> list[CaseAssignment]:
+    """Assign volunteers to an open case. Each must hold an active registration at the case's
+    centre; if one does not, nobody is assigned. Returns the new assignments."""
+    _require_writer(actor, case.centre)
+    _require_open(case)
+    return _assign(actor, case, volunteers)
+
+
+@transaction.atomic
+def case_unassign_volunteers(
+    *, actor, case: Case, volunteers: Iterable[Volunteer | int], note: str = ""
+) -> int:
+    """Take volunteers off a case; the event keeps who they were."""
+    _require_writer(actor, case.centre)
+    ids = [v if isinstance(v, int) else v.pk for v in volunteers]
+    removed = list(
+        case.assignments.filter(volunteer_id__in=ids).values_list("volunteer_id", flat=True)
+    )
+    if removed:
+        case.assignments.filter(volunteer_id__in=removed).delete()
+        _event(case, actor, CaseEvent.Kind.UNASSIGNED, note=note, detail={"volunteers": removed})
+    return len(removed)
+
+
+# ---------------------------------------------------------------------------------------------
+# Visits and assistance
+# ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def visit_record(
+    *,
+    actor,
+    case: Case,
+    visited_on: dt.date,
+    findings: str,
+    volunteers: Iterable[Volunteer | int] = (),
+    next_follow_up_on: dt.date | None = None,
+) -> Visit:
+    """Record a home visit: not before the case opened, not in the future; the volunteers
+    must be active at the case's centre."""
+    _require_writer(actor, case.centre)
+    _require_open(case)
+    if not visited_on:
+        raise _invalid("visited_on", _("Give the date of the visit."), "required")
+    visited_on = _day(visited_on, "visited_on", case=case)
+    if not (findings or "").strip():
+        raise _invalid("findings", _("Write what the visit found."), "required")
+    if next_follow_up_on and next_follow_up_on < visited_on:
+        raise _invalid(
+            "next_follow_up_on",
+            _("The follow-up cannot be before the visit."),
+            "follow_up_before_visit",
+        )
+    ids = _active_volunteers(case, volunteers)
+    visit = Visit.objects.create(
+        case=case,
+        visited_on=visited_on,
+        findings=findings.strip(),
+        next_follow_up_on=next_follow_up_on,
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    visit.volunteers.set(ids)
+    _event(case, actor, CaseEvent.Kind.VISIT, detail={"visit": visit.pk})
+    return visit
+
+
+def _amount(value) -> Decimal:
+    not_a_number = _invalid("amount", _("Enter the amount in baht as a number."), "invalid")
+    try:
+        amount = Decimal(str(value if value not in (None, "") else 0).replace(",", ""))
+    except (InvalidOperation, ValueError):
+        raise not_a_number from None
+    if not amount.is_finite():
+        raise not_a_number
+    if amount < 0:
+        raise _invalid("amount", _("The amount cannot be negative."), "negative")
+    if amount > MAX_ASSISTANCE_AMOUNT:
+        message = _(
+            "%(amount)s baht is more than any assistance (at most %(max)s baht): "
+            "please check the number."
+        ) % {"amount": f"{amount:,.2f}", "max": f"{MAX_ASSISTANCE_AMOUNT:,.0f}"}
+        raise _invalid("amount", message, "absurd_amount")
+    return amount.quantize(Decimal("0.01"))
+
+
+@dataclass(frozen=True)
+class Item:
+    """A line of goods given, for ``assistance_record(items=...)``."""
+
+    name: str
+    quantity: int = 1
+    unit: str = ""
+
+
+@transaction.atomic
+def assistance_record(
+    *,
+    actor,
+    case: Case,
+    kind: str,
+    given_on: dt.date,
+    programme: str = AssistanceProgramme.OTHER,
+    amount: Decimal | int | str = 0,
+    description: str = "",
+    items: Iterable[Item | dict] = (),
+    provider_agency: Agency | None = None,
+    provider_centre: Centre | None = None,
+) -> Assistance:
+    """Record help given. Money needs an amount above zero; goods need items or a description.
+    The provider is the agency named, else the given centre, else the case's centre."""
+    _require_writer(actor, case.centre)
+    _require_open(case)
+    kind = _choice(kind, AssistanceKind, "kind")
+    programme = _choice(programme, AssistanceProgramme, "programme")
+    amount = _amount(amount)
+    given_on = _day(given_on, "given_on", case=case)
+    lines = [i if isinstance(i, Item) else Item(**i) for i in items]
+    for line in lines:
+        if not line.name.strip():
+            raise _invalid("items", _("Every item needs a name."), "item_name")
+        if not isinstance(line.quantity, int) or line.quantity < 1:
+            raise _invalid(
+                "items",
+                _("The quantity of %(item)s must be 1 or more.") % {"item": line.name},
+                "item_quantity",
+            )
+    if kind == AssistanceKind.MONEY and amount == 0:
+        raise _invalid("amount", _("Give the amount of money in baht."), "money_without_amount")
+    if kind == AssistanceKind.GOODS and not lines and not description.strip():
+        raise _invalid("items", _("List the goods given, or describe them."), "goods_without_items")
+    assistance = Assistance.objects.create(
+        case=case,
+        kind=kind,
+        programme=programme,
+        amount=amount,
+        description=description.strip(),
+        given_on=given_on,
+        provider_agency=provider_agency,
+        provider_centre=None if provider_agency else (provider_centre or case.centre),
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    AssistanceItem.objects.bulk_create(
+        AssistanceItem(
+            assistance=assistance, name=i.name.strip(), quantity=i.quantity, unit=i.unit.strip()
+        )
+        for i in lines
+    )
+    _event(case, actor, CaseEvent.Kind.ASSISTANCE, detail={"assistance": assistance.pk})
+    return assistance
+
+
+# ---------------------------------------------------------------------------------------------
+# Consent and referrals
+# ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    actor,
+    case: Case,
+    given_by: str,
+    purpose: str,
+    given_on: dt.date | None = None,
+    guardian_name: str = "",
+    guardian_relation: str = "",
+) -> Consent:
+    """Record the consent of the person (or of a guardian, who must be named)."""
+    _require_writer(actor, case.centre)
+    given_by = _choice(given_by, ConsentGiver, "given_by")
+    if given_by == ConsentGiver.GUARDIAN and not guardian_name.strip():
+        raise _invalid("guardian_name", _("Give the guardian's name."), "guardian_name")
+    if not (purpose or "").strip():
+        raise _invalid("purpose", _("Say what the consent is for."), "purpose_missing")
+    consent = Consent.objects.create(
+        case=case,
+        given_by=given_by,
+        guardian_name=guardian_name.strip() if given_by == ConsentGiver.GUARDIAN else "",
+        guardian_relation=guardian_relation.strip() if given_by == ConsentGiver.GUARDIAN else "",
+        purpose=purpose.strip(),
+        given_on=_day(given_on, "given_on"),
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    _event(case, actor, CaseEvent.Kind.CONSENT, detail={"consent": consent.pk})
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(
+    *, actor, consent: Consent, withdrawn_on: dt.date | None = None, note: str = ""
+) -> Consent:
+    """Mark a consent withdrawn. Referrals already sent stay on record; no new referral may
+    rely on it."""
+    case = consent.case
+    _require_writer(actor, case.centre)
+    locked = Consent.objects.select_for_update().get(pk=consent.pk)
+    if locked.withdrawn_on is not None:
+        raise ValidationError(
+            _("This consent was already withdrawn on %(day)s.")
+            % {"day": date_format(locked.withdrawn_on, "SHORT_DATE_FORMAT")},
+            code="already_withdrawn",
+        )
+    withdrawn_on = _day(withdrawn_on, "withdrawn_on")
+    if withdrawn_on < locked.given_on:
+        raise _invalid(
+            "withdrawn_on",
+            _("Consent cannot be withdrawn before it was given."),
+            "withdrawn_before_given",
+        )
+    locked.withdrawn_on = withdrawn_on
+    locked.save(update_fields=["withdrawn_on"])
+    consent.withdrawn_on = withdrawn_on
+    _event(case, actor, CaseEvent.Kind.CONSENT_WITHDRAWN, note=note, detail={"consent": locked.pk})
+    return consent
+
+
+NO_BASIS_MESSAGE = _(
+    "A referral shares the person's data: record the person's (or guardian's) consent first, "
+    "or choose a lawful basis (vital interest or legal duty) and explain it."
+)
+
+
+@transaction.atomic
+def referral_create(
+    *,
+    actor,
+    case: Case,
+    agency: Agency,
+    reason: str,
+    referred_on: dt.date | None = None,
+    basis: str = LawfulBasis.CONSENT,
+    consent: Consent | None = None,
+    basis_note: str = "",
+) -> Referral:
+    """Refer the case to ``agency``. Needs a consent of the case that is not withdrawn (the
+    latest one is used when none is named) or, for vital interest or a legal duty, a note on
+    the basis. Without either it refuses and records nothing."""
+    _require_writer(actor, case.centre)
+    _require_open(case)
+    basis = _choice(basis, LawfulBasis, "basis")
+    referred_on = _day(referred_on, "referred_on", case=case)
+    if not (reason or "").strip():
+        raise _invalid("reason", _("Say why the case is referred."), "required")
+    if not agency.active:
+        raise _invalid("agency", _("This agency is marked inactive."), "agency_inactive")
+    if basis == LawfulBasis.CONSENT:
+        usable = Consent.objects.filter(
+            case=case, withdrawn_on__isnull=True, given_on__lte=referred_on
+        )
+        if consent is not None:
+            consent = usable.filter(pk=consent.pk).first()
+        else:
+            consent = usable.order_by("-given_on", "-pk").first()
+        if consent is None:
+            raise _invalid("basis", NO_BASIS_MESSAGE, "no_consent")
+        basis_note = basis_note.strip()
+    else:
+        consent = None
+        if not basis_note.strip():
+            raise _invalid("basis_note", NO_BASIS_MESSAGE, "no_basis_note")
+    referral = Referral.objects.create(
+        case=case,
+        agency=agency,
+        referred_on=referred_on,
+        reason=reason.strip(),
+        basis=basis,
+        consent=consent,
+        basis_note=basis_note.strip(),
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    _event(
+        case,
+        actor,
+        CaseEvent.Kind.REFERRAL,
+        referral=referral,
+        to_status=ReferralStatus.SENT,
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_update_status(
+    *,
+    actor,
+    referral: Referral,
+    to_status: str,
+    on: dt.date | None = None,
+    outcome: str = "",
+    note: str = "",
+) -> Referral:
+    """Move a referral: sent → accepted or rejected, accepted → done, sent or accepted →
+    revoked. Rejected, done and revoked are final. The outcome given is kept on the referral
+    (when it has none yet) and always in the event."""
+    _require_writer(actor, referral.case.centre)
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    from_status = locked.status
+    if to_status not in REFERRAL_TRANSITIONS.get(from_status, ()):
+        raise ValidationError(
+            _("A referral cannot go from “%(from)s” to “%(to)s”.")
+            % {
+                "from": R(from_status).label,
+                "to": R(to_status).label if to_status in R.values else to_status,
+            },
+            code="illegal_transition",
+        )
+    day = _day(on, "on")
+    if day < locked.referred_on:
+        raise _invalid("on", _("This date is before the referral was sent."), "before_referral")
+    if to_status in (R.ACCEPTED, R.REJECTED):
+        locked.answered_on = day
+    else:
+        locked.finished_on = day
+    outcome = outcome.strip()
+    if outcome and not locked.outcome:
+        locked.outcome = outcome
+    locked.status = to_status
+    locked.save(update_fields=["status", "answered_on", "finished_on", "outcome"])
+    _event(
+        locked.case,
+        actor,
+        CaseEvent.Kind.REFERRAL_STATUS,
+        referral=locked,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+        detail={"on": str(day), "outcome": outcome} if outcome else {"on": str(day)},
+    )
+    return locked
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading a case
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One line of a case's timeline; ``obj`` is a CaseEvent, Visit, Assistance or Referral."""
+
+    date: dt.date
+    recorded_at: dt.datetime
+    kind: str
+    obj: Any
+
+
+# The audit events of visits, assistance and referrals are shown as the rows themselves.
+_EVENTS_SHOWN_AS_ROWS = [CaseEvent.Kind.VISIT, CaseEvent.Kind.ASSISTANCE, CaseEvent.Kind.REFERRAL]
+_KIND_ORDER = {"event": 0, "visit": 1, "assistance": 2, "referral": 3}
+
+
+def _event_day(case: Case, event: CaseEvent) -> dt.date:
+    # A case entered after the fact opened on its opening date, not on the day it was typed.
+    if event.kind == CaseEvent.Kind.OPENED:
+        return case.opened_on
+    return timezone.localdate(event.at)
+
+
+def case_timeline(case: Case) -> list[TimelineEntry]:
+    """Events, visits, assistance and referrals of ``case`` in one list ordered by date, then
+    by when they were recorded. Six queries whatever the size of the case."""
+    events = (
+        CaseEvent.objects.filter(case=case)
+        .exclude(kind__in=_EVENTS_SHOWN_AS_ROWS)
+        .select_related("actor", "referral__agency")
+    )
+    visits = Visit.objects.filter(case=case).prefetch_related(
+        Prefetch("volunteers", queryset=Volunteer.objects.order_by("first_name"))
+    )
+    assistance = (
+        Assistance.objects.filter(case=case)
+        .select_related("provider_agency", "provider_centre")
+        .prefetch_related("items")
+    )
+    referrals = Referral.objects.filter(case=case).select_related("agency", "consent")
+    entries = [
+        TimelineEntry(_event_day(case, e), e.at, "event", e) for e in events
+    ] + [
+        TimelineEntry(v.visited_on, v.recorded_at, "visit", v) for v in visits
+    ] + [
+        TimelineEntry(a.given_on, a.recorded_at, "assistance", a) for a in assistance
+    ] + [
+        TimelineEntry(r.referred_on, r.recorded_at, "referral", r) for r in referrals
+    ]  # fmt: skip
+    entries.sort(key=lambda e: (e.date, e.recorded_at, _KIND_ORDER[e.kind], e.obj.pk))
+    return entries
+
+
+def person_possible_duplicates(
+    *, user, person: Person | None = None, exclude_pk: int | None = None, **fields
+):
+    """Persons visible to ``user`` that look like ``person`` (or like the ``fields`` given:
+    national_id, first_name, last_name, birth_date, district_code). Candidates outside the
+    user's centres are not shown: they would only lead to a page the user may not open."""
+    if person is not None:
+        fields = {
+            "national_id": person.national_id,
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "birth_date": person.birth_date,
+            "district_code": person.district_code,
+            **fields,
+        }
+        exclude_pk = person.pk if exclude_pk is None else exclude_pk
+    return (
+        Person.objects.visible_to(user)
+        .possible_duplicates(exclude_pk=exclude_pk, **fields)
+        .select_related("centre")
+    )
