@@ -85,7 +85,13 @@ LOGOUT_REDIRECT_URL = "login"
 # Thai first, English through the language switch.
 LANGUAGE_CODE = "th"
 LANGUAGES = [("th", _("Thai")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "cases" / "dashboards" / "locale"]
+# locale/ holds the site templates' strings (makemessages' default catalogue); apps keep their
+# own; locale/django-gaps/ fills the gaps of Django's Thai admin and is never regenerated.
+LOCALE_PATHS = [
+    BASE_DIR / "locale",
+    BASE_DIR / "locale" / "django-gaps",
+    BASE_DIR / "cases" / "dashboards" / "locale",
+]
 FORMAT_MODULE_PATH = ["volunteer_centre.formats"]
 TIME_ZONE = "Asia/Bangkok"
 USE_I18N = True

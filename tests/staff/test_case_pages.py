@@ -241,3 +241,19 @@ def test_desk_shows_open_cases_by_urgency_and_overdue_follow_ups(client, chair_a
     case_change_status(actor=chair_a, case=case_a, to_status="assessing")
     page = client.get("/").content.decode()
     assert case_a.number in page  # opened 10 days ago, never visited: overdue
+
+
+def test_every_staff_form_refuses_a_post_without_the_csrf_token(chair_a, case_a):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(chair_a)
+    for url in [
+        reverse("cases:case-create"),
+        reverse("cases:visit-create", args=[case_a.pk]),
+        reverse("cases:case-status", args=[case_a.pk]),
+        reverse("volunteers:volunteer-create"),
+    ]:
+        assert client.post(url, {"to_status": "assessing"}).status_code == 403
+    case_a.refresh_from_db()
+    assert case_a.status == "new"
