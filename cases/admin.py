@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from cases import services
 from cases.models import (
@@ -732,11 +732,13 @@ class CaseAdmin(ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin):
     def get_inline_instances(self, request, obj=None):
         return super().get_inline_instances(request, obj) if obj is not None else []
 
-    @admin.display(description=_("person"), ordering="person__first_name")
+    @admin.display(
+        description=pgettext_lazy("person helped", "person"), ordering="person__first_name"
+    )
     def person_name(self, obj):
         return obj.person.display_name
 
-    @admin.display(description=_("person"))
+    @admin.display(description=pgettext_lazy("person helped", "person"))
     def person_link(self, obj):
         url = reverse("admin:cases_person_change", args=[obj.person_id])
         return format_html('<a href="{}">{}</a>', url, obj.person.display_name)

@@ -18,6 +18,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Cast, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.fields import ChoiceArrayField
 from centres.models import THAI_COLLATION, Centre, District, Province, Subdistrict, ThaiAddress
@@ -183,8 +184,8 @@ class Person(ThaiAddress):
 
     class Meta:
         ordering = ["first_name", "last_name"]
-        verbose_name = _("person")
-        verbose_name_plural = _("persons")
+        verbose_name = pgettext_lazy("person helped", "person")
+        verbose_name_plural = pgettext_lazy("person helped", "persons")
         constraints = [
             models.UniqueConstraint(
                 fields=["national_id"],
@@ -298,15 +299,15 @@ class Household(models.Model):
 
 
 class Relation(models.TextChoices):
-    HEAD = "head", _("head of household")
-    SPOUSE = "spouse", _("spouse")
-    CHILD = "child", _("child")
-    PARENT = "parent", _("parent")
-    GRANDCHILD = "grandchild", _("grandchild")
-    GRANDPARENT = "grandparent", _("grandparent")
-    SIBLING = "sibling", _("brother or sister")
-    RELATIVE = "relative", _("other relative")
-    OTHER = "other", _("not related")
+    HEAD = "head", pgettext_lazy("household relation", "head of household")
+    SPOUSE = "spouse", pgettext_lazy("household relation", "spouse")
+    CHILD = "child", pgettext_lazy("household relation", "child")
+    PARENT = "parent", pgettext_lazy("household relation", "parent")
+    GRANDCHILD = "grandchild", pgettext_lazy("household relation", "grandchild")
+    GRANDPARENT = "grandparent", pgettext_lazy("household relation", "grandparent")
+    SIBLING = "sibling", pgettext_lazy("household relation", "brother or sister")
+    RELATIVE = "relative", pgettext_lazy("household relation", "other relative")
+    OTHER = "other", pgettext_lazy("household relation", "not related")
 
 
 class HouseholdMemberQuerySet(models.QuerySet):
@@ -326,7 +327,7 @@ class HouseholdMember(models.Model):
         null=True,
         blank=True,
         related_name="household_memberships",
-        verbose_name=_("person"),
+        verbose_name=pgettext_lazy("person helped", "person"),
     )
     name = models.CharField(
         _("name"),
@@ -434,7 +435,7 @@ class Agency(models.Model):
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     address = models.TextField(_("address"), blank=True)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("agency", "active"), default=True)
 
     objects = AgencyQuerySet.as_manager()
 
@@ -510,12 +511,12 @@ class Urgency(models.TextChoices):
 
 
 class CaseStatus(models.TextChoices):
-    NEW = "new", _("new")
-    ASSESSING = "assessing", _("assessing")
-    ASSISTING = "assisting", _("assisting")
-    REFERRED = "referred", _("referred")
-    MONITORING = "monitoring", _("monitoring")
-    CLOSED = "closed", _("closed")
+    NEW = "new", pgettext_lazy("case status", "new")
+    ASSESSING = "assessing", pgettext_lazy("case status", "assessing")
+    ASSISTING = "assisting", pgettext_lazy("case status", "assisting")
+    REFERRED = "referred", pgettext_lazy("case status", "referred")
+    MONITORING = "monitoring", pgettext_lazy("case status", "monitoring")
+    CLOSED = "closed", pgettext_lazy("case status", "closed")
 
 
 class ClosureReason(models.TextChoices):
@@ -586,7 +587,10 @@ class Case(models.Model):
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"), editable=False)
     sequence = models.PositiveIntegerField(_("number in the year"), editable=False)
     person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="cases", verbose_name=_("person")
+        Person,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=pgettext_lazy("person helped", "person"),
     )
     intake_channel = models.CharField(
         _("intake channel"), max_length=20, choices=IntakeChannel.choices
@@ -796,8 +800,8 @@ class CaseEvent(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     # Case statuses for kind=status, referral statuses for kind=referral_status.
-    from_status = models.CharField(_("from"), max_length=12, blank=True)
-    to_status = models.CharField(_("to"), max_length=12, blank=True)
+    from_status = models.CharField(pgettext_lazy("case event", "from"), max_length=12, blank=True)
+    to_status = models.CharField(pgettext_lazy("case event", "to"), max_length=12, blank=True)
     referral = models.ForeignKey(
         "Referral",
         on_delete=models.CASCADE,
@@ -812,9 +816,9 @@ class CaseEvent(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("by"),
+        verbose_name=pgettext_lazy("case event", "by"),
     )
-    at = models.DateTimeField(_("at"), default=timezone.now)
+    at = models.DateTimeField(pgettext_lazy("case event", "at"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
     # What the change carried that the row it touched may later lose: the closure reason of a
     # case that is reopened, the volunteers assigned, the outcome of a referral.
@@ -1055,11 +1059,11 @@ class LawfulBasis(models.TextChoices):
 
 
 class ReferralStatus(models.TextChoices):
-    SENT = "sent", _("sent")
-    ACCEPTED = "accepted", _("accepted")
-    REJECTED = "rejected", _("rejected")
-    DONE = "done", _("done")
-    REVOKED = "revoked", _("revoked")
+    SENT = "sent", pgettext_lazy("referral status", "sent")
+    ACCEPTED = "accepted", pgettext_lazy("referral status", "accepted")
+    REJECTED = "rejected", pgettext_lazy("referral status", "rejected")
+    DONE = "done", pgettext_lazy("referral status", "done")
+    REVOKED = "revoked", pgettext_lazy("referral status", "revoked")
 
 
 class Referral(models.Model):

@@ -1,0 +1,559 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
+
+from cases.models import (
+    Assistance,
+    AssistanceItem,
+    Case,
+    CaseAssignment,
+    CaseCounter,
+    CaseEvent,
+    CaseStatus,
+    Consent,
+    Referral,
+    Visit,
+)
+from cases.services import (
+    Item,
+    assistance_record,
+    case_assign_volunteers,
+    case_change_status,
+    case_timeline,
+    consent_record,
+    consent_withdraw,
+    referral_create,
+    referral_update_status,
+    visit_record,
+)
+from tests.cases.factories import TODAY, AgencyFactory, PersonFactory, open_case
+from tests.factories import RegistrationFactory
+
+S = CaseStatus
+
+# The status path of DESIGN.md §3, written out here rather than read from the code under test.
+ALLOWED = {
+    ("new", "assessing"),
+    ("assessing", "assisting"),
+    ("assisting", "referred"),
+    ("referred", "assisting"),
+    ("assisting", "monitoring"),
+    ("referred", "monitoring"),
+    ("monitoring", "closed"),
+    ("closed", "assessing"),
+}
+PATH_TO = {
+    "new": [],
+    "assessing": ["assessing"],
+    "assisting": ["assessing", "assisting"],
+    "referred": ["assessing", "assisting", "referred"],
+    "monitoring": ["assessing", "assisting", "monitoring"],
+    "closed": ["assessing", "assisting", "monitoring", "closed"],
+}
+
+
+def walk(actor, case, statuses):
+    for status in statuses:
+        case_change_status(
+            actor=actor,
+            case=case,
+            to_status=status,
+            closure_reason="resolved" if status == "closed" else "",
+        )
+    return case
+
+
+def snapshot(case):
+    """Everything a refused service call must leave untouched."""
+    return (
+        Case.objects.filter(pk=case.pk).values().get(),
+        CaseEvent.objects.filter(case=case).count(),
+        Visit.objects.filter(case=case).count(),
+        Assistance.objects.filter(case=case).count(),
+        AssistanceItem.objects.filter(assistance__case=case).count(),
+        Referral.objects.filter(case=case).count(),
+        Consent.objects.filter(case=case).count(),
+        CaseAssignment.objects.filter(case=case).count(),
+    )
+
+
+@pytest.fixture
+def case_a(centre_a, chair_a):
+    return open_case(chair_a, centre_a)
+
+
+# ---------------------------------------------------------------------------------------------
+# Status changes
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("from_status", PATH_TO)
+@pytest.mark.parametrize("to_status", [s.value for s in S])
+def test_status_changes_follow_the_path_and_nothing_else(from_status, to_status, case_a, chair_a):
+    walk(chair_a, case_a, PATH_TO[from_status])
+    before = snapshot(case_a)
+    call = {
+        "actor": chair_a,
+        "case": case_a,
+        "to_status": to_status,
+        "closure_reason": "resolved",
+        "note": "ทดสอบ",
+    }
+    if (from_status, to_status) in ALLOWED:
+        case_change_status(**call)
+        case_a.refresh_from_db()
+        assert case_a.status == to_status
+        event = case_a.events.order_by("-pk").first()
+        assert (event.kind, event.from_status, event.to_status, event.actor) == (
+            "status",
+            from_status,
+            to_status,
+            chair_a,
+        )
+        assert event.note == "ทดสอบ"
+    else:
+        with pytest.raises(ValidationError) as refused:
+            case_change_status(**call)
+        assert refused.value.code == "illegal_transition"
+        assert snapshot(case_a) == before
+
+
+def test_illegal_jump_is_refused_in_thai(case_a, chair_a):
+    with translation.override("th"), pytest.raises(ValidationError) as refused:
+        case_change_status(actor=chair_a, case=case_a, to_status="closed")
+    message = refused.value.messages[0]
+    assert "ปิด" in message and "ใหม่" in message, message
+
+
+def test_closing_needs_a_reason_and_reopening_keeps_it_in_the_history(case_a, chair_a):
+    walk(chair_a, case_a, ["assessing", "assisting", "monitoring"])
+    with pytest.raises(ValidationError) as refused:
+        case_change_status(actor=chair_a, case=case_a, to_status="closed")
+    assert "closure_reason" in refused.value.message_dict
+    case_change_status(actor=chair_a, case=case_a, to_status="closed", closure_reason="moved")
+    case_a.refresh_from_db()
+    assert (case_a.closed_on, case_a.closure_reason) == (TODAY, "moved")
+
+    case_change_status(actor=chair_a, case=case_a, to_status="assessing", note="กลับมาอีก")
+    case_a.refresh_from_db()
+    assert (case_a.status, case_a.closed_on, case_a.closure_reason) == ("assessing", None, "")
+    reopen = case_a.events.order_by("-pk").first()
+    assert reopen.detail == {"closure_reason": "moved", "closed_on": str(TODAY)}
+    # Every step is still there, in order.
+    assert list(case_a.events.filter(kind="status").values_list("to_status", flat=True)) == [
+        "assessing", "assisting", "monitoring", "closed", "assessing",
+    ]  # fmt: skip
+
+
+def test_a_closed_case_takes_no_visit_until_reopened(case_a, chair_a):
+    walk(chair_a, case_a, PATH_TO["closed"])
+    with pytest.raises(ValidationError) as refused:
+        visit_record(actor=chair_a, case=case_a, visited_on=TODAY, findings="x")
+    assert refused.value.code == "case_closed"
+
+
+def test_chair_cannot_change_a_case_of_another_centre(case_a, chair_b):
+    with pytest.raises(PermissionDenied):
+        case_change_status(actor=chair_b, case=case_a, to_status="assessing")
+    case_a.refresh_from_db()
+    assert case_a.status == "new"
+
+
+def test_supervisor_reads_but_cannot_open_cases(centre_a, supervisor_north, chair_a):
+    with pytest.raises(PermissionDenied):
+        open_case(supervisor_north, centre_a, person=PersonFactory(centre=centre_a))
+    assert not Case.objects.exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# Case numbers
+# ---------------------------------------------------------------------------------------------
+
+
+def test_case_numbers_run_per_centre_and_restart_each_fiscal_year(centre_a, centre_b, superuser):
+    last_of_2562 = dt.date(2019, 9, 30)
+    first_of_2563 = dt.date(2019, 10, 1)
+    numbers = [
+        open_case(superuser, centre_a, opened_on=last_of_2562).number,
+        open_case(superuser, centre_a, opened_on=dt.date(2019, 3, 11)).number,
+        open_case(superuser, centre_b, opened_on=last_of_2562).number,
+        open_case(superuser, centre_a, opened_on=first_of_2563).number,
+        open_case(superuser, centre_a, opened_on=last_of_2562).number,
+    ]
+    assert numbers == [
+        "BKN-2562-0001", "BKN-2562-0002", "CMI-2562-0001", "BKN-2563-0001", "BKN-2562-0003",
+    ]  # fmt: skip
+    assert Case.objects.get(number="BKN-2563-0001").fiscal_year == 2563
+
+
+def test_a_refused_intake_gives_its_number_back(centre_a, centre_b, superuser):
+    stranger = RegistrationFactory(centre=centre_b).volunteer
+    with pytest.raises(ValidationError) as refused:
+        open_case(superuser, centre_a, volunteers=[stranger])
+    assert "volunteers" in refused.value.message_dict
+    assert not Case.objects.exists()
+    assert not CaseCounter.objects.exists()
+    assert open_case(superuser, centre_a).number.endswith("-0001")
+
+
+@pytest.mark.parametrize(
+    "fields, field",
+    [
+        ({"problems": []}, "problems"),
+        ({"problems": ["not-a-problem"]}, "problems"),
+        ({"opened_on": TODAY + dt.timedelta(days=1)}, "opened_on"),
+        ({"risk_flags": ["other"]}, "risk_note"),
+        ({"reporter_anonymous": True, "reporter_name": "นายแจ้ง"}, "reporter_anonymous"),
+        ({"reporter_phone": "12345"}, "reporter_phone"),
+    ],
+)
+def test_bad_intake_is_refused_with_nothing_saved(fields, field, centre_a, chair_a):
+    person = PersonFactory(centre=centre_a)
+    with pytest.raises(ValidationError) as refused:
+        open_case(chair_a, centre_a, person=person, **fields)
+    assert field in refused.value.message_dict
+    assert not Case.objects.exists() and not CaseEvent.objects.exists()
+
+
+def test_a_case_cannot_be_opened_for_a_person_outside_the_actors_centres(
+    centre_a, centre_b, chair_a
+):
+    with pytest.raises(ValidationError) as refused:
+        open_case(chair_a, centre_a, person=PersonFactory(centre=centre_b))
+    assert "person" in refused.value.message_dict
+
+
+def test_opening_records_the_event_and_the_phone_in_e164(centre_a, chair_a):
+    case = open_case(chair_a, centre_a, reporter_type="relative", reporter_phone="๐๘๑ ๒๓๔ ๕๖๗๘")
+    assert case.reporter_phone == "+66812345678"
+    assert list(case.events.values_list("kind", "to_status", "actor")) == [
+        ("opened", "new", chair_a.pk)
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Volunteers, visits, assistance
+# ---------------------------------------------------------------------------------------------
+
+
+def test_only_active_volunteers_of_the_cases_centre_can_be_assigned(
+    case_a, chair_a, centre_a, centre_b
+):
+    ours = RegistrationFactory(centre=centre_a).volunteer
+    theirs = RegistrationFactory(centre=centre_b).volunteer
+    ended = RegistrationFactory(centre=centre_a, status="ended", ended_on=TODAY).volunteer
+    for stranger in (theirs, ended):
+        before = snapshot(case_a)
+        with pytest.raises(ValidationError) as refused:
+            case_assign_volunteers(actor=chair_a, case=case_a, volunteers=[ours, stranger])
+        assert stranger.display_name in refused.value.message_dict["volunteers"][0]
+        assert snapshot(case_a) == before
+    case_assign_volunteers(actor=chair_a, case=case_a, volunteers=[ours])
+    case_assign_volunteers(actor=chair_a, case=case_a, volunteers=[ours])  # twice: once
+    assert list(case_a.volunteers.all()) == [ours]
+    assert case_a.events.filter(kind="assigned").count() == 1
+
+
+@pytest.mark.parametrize(
+    "days_after_opening, field",
+    [(-1, "visited_on"), (11, "visited_on")],  # the case opened ten days ago
+)
+def test_a_visit_cannot_be_dated_before_the_opening_or_in_the_future(
+    days_after_opening, field, case_a, chair_a
+):
+    before = snapshot(case_a)
+    with pytest.raises(ValidationError) as refused:
+        visit_record(
+            actor=chair_a,
+            case=case_a,
+            visited_on=case_a.opened_on + dt.timedelta(days=days_after_opening),
+            findings="พบครอบครัว",
+        )
+    assert field in refused.value.message_dict
+    assert snapshot(case_a) == before
+
+
+def test_a_visit_by_a_volunteer_of_another_centre_is_refused(case_a, chair_a, centre_b):
+    stranger = RegistrationFactory(centre=centre_b).volunteer
+    before = snapshot(case_a)
+    with pytest.raises(ValidationError):
+        visit_record(
+            actor=chair_a, case=case_a, visited_on=TODAY, findings="x", volunteers=[stranger]
+        )
+    assert snapshot(case_a) == before
+
+
+def test_a_visit_sets_the_next_follow_up_and_the_overdue_flag(case_a, chair_a, centre_a):
+    volunteer = RegistrationFactory(centre=centre_a).volunteer
+    # Opened ten days ago at normal urgency and never visited: overdue.
+    assert case_a.is_overdue()
+    visit_record(
+        actor=chair_a,
+        case=case_a,
+        visited_on=TODAY - dt.timedelta(days=5),
+        findings="บ้านทรุดโทรม",
+        volunteers=[volunteer],
+        next_follow_up_on=TODAY - dt.timedelta(days=1),
+    )
+    case = Case.objects.with_next_follow_up().get(pk=case_a.pk)
+    assert case.next_follow_up() == TODAY - dt.timedelta(days=1)
+    assert case.is_overdue()
+    assert list(Case.objects.overdue()) == [case_a]
+    visit_record(
+        actor=chair_a,
+        case=case_a,
+        visited_on=TODAY,
+        findings="ติดตามแล้ว",
+        next_follow_up_on=TODAY + dt.timedelta(days=30),
+    )
+    case = Case.objects.with_next_follow_up().get(pk=case_a.pk)
+    assert not case.is_overdue() and not Case.objects.overdue().exists()
+    assert Case.objects.get(pk=case_a.pk).next_follow_up() == TODAY + dt.timedelta(days=30)
+
+
+@pytest.mark.parametrize(
+    "amount, code",
+    [
+        (Decimal("-1"), "negative"),
+        ("-0.01", "negative"),
+        (Decimal("1000000.01"), "absurd_amount"),
+        ("50000000", "absurd_amount"),
+        ("สามพัน", "invalid"),
+        ("NaN", None),
+    ],
+)
+def test_negative_or_absurd_amounts_are_refused_with_nothing_saved(amount, code, case_a, chair_a):
+    before = snapshot(case_a)
+    with pytest.raises(ValidationError) as refused:
+        assistance_record(
+            actor=chair_a,
+            case=case_a,
+            kind="money",
+            amount=amount,
+            given_on=TODAY,
+            items=[Item("ถุงยังชีพ", 1, "ชุด")],
+        )
+    assert "amount" in refused.value.message_dict
+    if code:
+        assert refused.value.error_dict["amount"][0].code == code
+    assert snapshot(case_a) == before
+
+
+def test_absurd_amount_message_is_thai_and_says_the_limit(case_a, chair_a):
+    with translation.override("th"), pytest.raises(ValidationError) as refused:
+        assistance_record(
+            actor=chair_a, case=case_a, kind="money", amount="2000000", given_on=TODAY
+        )
+    message = refused.value.message_dict["amount"][0]
+    assert "1,000,000" in message and "บาท" in message, message
+
+
+def test_goods_with_items_are_recorded_with_the_centre_as_provider(case_a, chair_a):
+    assistance = assistance_record(
+        actor=chair_a,
+        case=case_a,
+        kind="goods",
+        given_on=TODAY,
+        items=[Item("รถจักรยาน", 1, "คัน"), {"name": "เครื่องอุปโภคบริโภค", "quantity": 2}],
+    )
+    assert assistance.provider == case_a.centre
+    assert [(i.name, i.quantity, i.unit) for i in assistance.items.all()] == [
+        ("รถจักรยาน", 1, "คัน"),
+        ("เครื่องอุปโภคบริโภค", 2, ""),
+    ]
+
+
+def test_a_bad_item_quantity_saves_neither_the_assistance_nor_its_items(case_a, chair_a):
+    before = snapshot(case_a)
+    with pytest.raises(ValidationError):
+        assistance_record(
+            actor=chair_a,
+            case=case_a,
+            kind="goods",
+            given_on=TODAY,
+            items=[Item("รถจักรยาน", 1, "คัน"), Item("ข้าวสาร", 0, "ถุง")],
+        )
+    assert snapshot(case_a) == before
+
+
+# ---------------------------------------------------------------------------------------------
+# Consent and referrals
+# ---------------------------------------------------------------------------------------------
+
+
+def test_referral_without_consent_or_basis_is_refused(case_a, chair_a):
+    agency = AgencyFactory()
+    before = snapshot(case_a)
+    with translation.override("th"), pytest.raises(ValidationError) as refused:
+        referral_create(actor=chair_a, case=case_a, agency=agency, reason="ส่งต่อ")
+    assert "ยินยอม" in refused.value.message_dict["basis"][0]
+    with pytest.raises(ValidationError) as refused:
+        referral_create(
+            actor=chair_a, case=case_a, agency=agency, reason="ส่งต่อ", basis="vital_interest"
+        )
+    assert "basis_note" in refused.value.message_dict
+    assert snapshot(case_a) == before
+
+
+def test_a_withdrawn_consent_does_not_support_a_referral(case_a, chair_a):
+    agency = AgencyFactory()
+    consent = consent_record(
+        actor=chair_a, case=case_a, given_by="self", purpose="ส่งต่อ", given_on=case_a.opened_on
+    )
+    consent_withdraw(actor=chair_a, consent=consent)
+    before = snapshot(case_a)
+    with pytest.raises(ValidationError):
+        referral_create(actor=chair_a, case=case_a, agency=agency, reason="ส่งต่อ")
+    with pytest.raises(ValidationError):
+        referral_create(actor=chair_a, case=case_a, agency=agency, reason="ส่งต่อ", consent=consent)
+    assert snapshot(case_a) == before
+    with pytest.raises(ValidationError) as refused:
+        consent_withdraw(actor=chair_a, consent=consent)
+    assert refused.value.code == "already_withdrawn"
+
+
+def test_a_consent_of_another_case_does_not_count(case_a, chair_a, centre_a):
+    other = open_case(chair_a, centre_a)
+    consent = consent_record(actor=chair_a, case=other, given_by="self", purpose="ส่งต่อ")
+    with pytest.raises(ValidationError):
+        referral_create(
+            actor=chair_a, case=case_a, agency=AgencyFactory(), reason="x", consent=consent
+        )
+
+
+def test_a_guardian_must_be_named(case_a, chair_a):
+    with pytest.raises(ValidationError) as refused:
+        consent_record(actor=chair_a, case=case_a, given_by="guardian", purpose="ส่งต่อ")
+    assert "guardian_name" in refused.value.message_dict
+    assert not Consent.objects.exists()
+
+
+def test_referral_with_consent_or_a_lawful_basis_and_its_status_path(case_a, chair_a):
+    agency = AgencyFactory()
+    consent_record(
+        actor=chair_a,
+        case=case_a,
+        given_by="guardian",
+        guardian_name="นางแม่",
+        purpose="ส่งต่อ",
+        given_on=case_a.opened_on,
+    )
+    referral = referral_create(actor=chair_a, case=case_a, agency=agency, reason="ที่พักพิง")
+    assert referral.consent is not None and referral.status == "sent"
+    urgent = referral_create(
+        actor=chair_a,
+        case=case_a,
+        agency=agency,
+        reason="อันตรายต่อชีวิต",
+        basis="vital_interest",
+        basis_note="เด็กถูกทำร้ายซ้ำ",
+    )
+    assert urgent.consent is None
+
+    referral_update_status(actor=chair_a, referral=referral, to_status="accepted")
+    referral_update_status(actor=chair_a, referral=referral, to_status="done", outcome="ได้ที่พัก")
+    with pytest.raises(ValidationError) as refused:
+        referral_update_status(actor=chair_a, referral=referral, to_status="revoked")
+    assert refused.value.code == "illegal_transition"
+    referral.refresh_from_db()
+    assert (referral.status, referral.answered_on, referral.finished_on, referral.outcome) == (
+        "done", TODAY, TODAY, "ได้ที่พัก",
+    )  # fmt: skip
+    assert list(referral.events.order_by("pk").values_list("kind", "from_status", "to_status")) == [
+        ("referral", "", "sent"),
+        ("referral_status", "sent", "accepted"),
+        ("referral_status", "accepted", "done"),
+    ]
+    referral_update_status(actor=chair_a, referral=urgent, to_status="revoked")
+    with pytest.raises(ValidationError):
+        referral_update_status(actor=chair_a, referral=urgent, to_status="accepted")
+
+
+REFERRAL_ALLOWED = {
+    ("sent", "accepted"),
+    ("sent", "rejected"),
+    ("sent", "revoked"),
+    ("accepted", "done"),
+    ("accepted", "revoked"),
+}
+REFERRAL_PATH = {
+    "sent": [],
+    "accepted": ["accepted"],
+    "rejected": ["rejected"],
+    "done": ["accepted", "done"],
+    "revoked": ["revoked"],
+}
+
+
+@pytest.mark.parametrize("from_status", REFERRAL_PATH)
+@pytest.mark.parametrize("to_status", list(REFERRAL_PATH))
+def test_referral_status_changes_follow_their_path(from_status, to_status, case_a, chair_a):
+    referral = referral_create(
+        actor=chair_a, case=case_a, agency=AgencyFactory(), reason="x",
+        basis="legal_duty", basis_note="กฎหมายกำหนด",
+    )  # fmt: skip
+    for step in REFERRAL_PATH[from_status]:
+        referral_update_status(actor=chair_a, referral=referral, to_status=step)
+    events = referral.events.count()
+    if (from_status, to_status) in REFERRAL_ALLOWED:
+        referral_update_status(actor=chair_a, referral=referral, to_status=to_status)
+        referral.refresh_from_db()
+        assert referral.status == to_status
+    else:
+        with pytest.raises(ValidationError):
+            referral_update_status(actor=chair_a, referral=referral, to_status=to_status)
+        referral.refresh_from_db()
+        assert referral.status == from_status and referral.events.count() == events
+
+
+# ---------------------------------------------------------------------------------------------
+# Timeline
+# ---------------------------------------------------------------------------------------------
+
+
+def test_timeline_orders_by_date_then_time_recorded_in_constant_queries(
+    case_a, chair_a, centre_a, django_assert_num_queries
+):
+    volunteer = RegistrationFactory(centre=centre_a).volunteer
+    opened = case_a.opened_on
+    case_change_status(actor=chair_a, case=case_a, to_status="assessing")  # today
+    # Recorded now, but dated in the past: they come before today's status change.
+    visit = visit_record(
+        actor=chair_a, case=case_a, visited_on=opened + dt.timedelta(days=2), findings="ก",
+        volunteers=[volunteer],
+    )  # fmt: skip
+    early = visit_record(actor=chair_a, case=case_a, visited_on=opened, findings="ข")
+    goods = assistance_record(
+        actor=chair_a, case=case_a, kind="goods", given_on=opened + dt.timedelta(days=2),
+        items=[Item("รถจักรยาน", 1, "คัน")],
+    )  # fmt: skip
+    referral = referral_create(
+        actor=chair_a, case=case_a, agency=AgencyFactory(), reason="x",
+        referred_on=opened + dt.timedelta(days=3), basis="legal_duty", basis_note="ก",
+    )  # fmt: skip
+
+    with django_assert_num_queries(6):
+        timeline = case_timeline(case_a)
+        # Everything a template shows is loaded already.
+        for entry in timeline:
+            if entry.kind == "visit":
+                list(entry.obj.volunteers.all())
+            if entry.kind == "assistance":
+                list(entry.obj.items.all())
+            if entry.kind == "referral":
+                str(entry.obj.agency)
+    opened_event, status_event = case_a.events.filter(kind__in=["opened", "status"])
+    # The opening is dated by the case's opening date, ahead of the visit recorded later.
+    assert [e.obj for e in timeline] == [
+        opened_event, early, visit, goods, referral, status_event
+    ]  # fmt: skip
+    dates = [(e.date, e.recorded_at) for e in timeline]
+    assert dates == sorted(dates)
+
+    for _ in range(5):
+        visit_record(actor=chair_a, case=case_a, visited_on=TODAY, findings="ซ้ำ")
+    with django_assert_num_queries(6):
+        assert len(case_timeline(case_a)) == 11
