@@ -1,0 +1,400 @@
+"""The volunteer registry in the admin, for ministry staff.
+
+Every list, change page, autocomplete, filter and export starts from ``visible_to(user)``
+(ScopedAdminMixin). The volunteer list stays at a fixed number of queries whatever its length:
+registrations come in one prefetch, filter choices in one query each.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+
+from centres.admin import ScopedAdminMixin
+from volunteer_centre.admin import ThaiDatesAdminMixin
+from volunteers.admin_filters import (
+    CentreFilter,
+    ProgrammeFilter,
+    ProvinceFilter,
+    RegionFilter,
+    StatusFilter,
+    matching_registrations,
+)
+from volunteers.admin_forms import VolunteerImportForm
+from volunteers.importing import ImportFileError, volunteers_import
+from volunteers.models import (
+    Attendance,
+    CentreRole,
+    Event,
+    Membership,
+    Organisation,
+    Registration,
+    Volunteer,
+    VolunteerImport,
+)
+from volunteers.resources import VolunteerResource
+
+EXPORT_FORMATS = {"csv": CSV, "xlsx": XLSX}
+
+
+class ScopedAdmin(ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin):
+    """The bases every admin of this app shares."""
+
+
+class _ScopedInline(ScopedAdminMixin, ThaiDatesAdminMixin):
+    extra = 0
+
+
+class RegistrationInline(_ScopedInline, admin.StackedInline):
+    model = Registration
+    autocomplete_fields = ["centre"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("programme", "centre"),
+                    ("number", "registered_on"),
+                    ("status", "ended_on", "end_reason"),
+                    "other_ministry",
+                ]
+            },
+        ),
+        (
+            _("Foreign volunteer"),
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    ("visa_type", "visa_expires_on"),
+                    "work_permit_number",
+                    ("host_organisation", "certifying_agency"),
+                    ("service_starts_on", "service_ends_on"),
+                ],
+            },
+        ),
+    ]
+
+    def get_min_num(self, request, obj=None, **kwargs):
+        # A volunteer enters the registry through a registration: without one, a new volunteer
+        # would belong to no centre and be invisible to the chair who added them.
+        return 1 if obj is None else 0
+
+
+class CentreRoleInline(_ScopedInline, admin.TabularInline):
+    model = CentreRole
+    autocomplete_fields = ["centre"]
+    fields = ["centre", "role", "starts_on", "ends_on"]
+
+
+class MembershipInline(_ScopedInline, admin.TabularInline):
+    model = Membership
+    autocomplete_fields = ["organisation"]
+    fields = ["organisation", "role", "since", "until"]
+
+
+class AttendanceInline(_ScopedInline, admin.TabularInline):
+    model = Attendance
+    autocomplete_fields = ["event"]
+    fields = ["event", "role", "attended", "hours"]
+
+
+@admin.register(Volunteer)
+class VolunteerAdmin(ScopedAdminMixin, ThaiDatesAdminMixin, ExportMixin, admin.ModelAdmin):
+    list_display = ["name", "identity", "phone_number", "registrations_list", "birth_date"]
+    list_filter = [ProgrammeFilter, StatusFilter, RegionFilter, ProvinceFilter, CentreFilter]
+    list_select_related = ["subdistrict"]
+    show_facets = admin.ShowFacets.NEVER
+    # get_search_results does the searching; search_fields switches the search box and the
+    # autocomplete on.
+    search_fields = ["first_name", "last_name", "national_id", "passport_number"]
+    search_help_text = _(
+        "Thai or Latin name (or part of it), national ID in any form, passport number or "
+        "registration number (0012/2562)."
+    )
+    autocomplete_fields = ["subdistrict"]
+    inlines = [RegistrationInline, CentreRoleInline, MembershipInline, AttendanceInline]
+    fieldsets = [
+        (_("Identity"), {"fields": ["national_id", ("passport_number", "nationality")]}),
+        (
+            _("Person"),
+            {"fields": [("title", "first_name", "last_name"), "name_latin", ("birth_date", "sex")]},
+        ),
+        (_("Contact"), {"fields": [("phone", "email", "line_id")]}),
+        (
+            _("Address"),
+            {
+                "fields": [
+                    ("house_number", "moo", "village"),
+                    ("soi", "road"),
+                    ("subdistrict", "postcode"),
+                ]
+            },
+        ),
+        (_("Skills"), {"fields": ["skills", "languages"]}),
+    ]
+    resource_classes = [VolunteerResource]
+    import_export_change_list_template = "admin/volunteers/volunteer/change_list.html"
+
+    def get_queryset(self, request):
+        visible = Registration.objects.visible_to(request.user).select_related("centre")
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("registrations", queryset=visible, to_attr="visible_registrations")
+            )
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        # The model's search: an ID in any typed form, and names through the trigram indexes
+        # (Django's default search would wrap the columns in UPPER() and miss them).
+        registrations = Registration.objects.visible_to(request.user)
+        return queryset.search(search_term, registrations=registrations), False
+
+    @admin.display(description=_("name"), ordering="first_name")
+    def name(self, obj):
+        return obj.display_name
+
+    @admin.display(description=_("national ID or passport"))
+    def identity(self, obj):
+        return obj.identity_display
+
+    @admin.display(description=_("phone"))
+    def phone_number(self, obj):
+        return obj.phone_display
+
+    @admin.display(description=_("registrations"))
+    def registrations_list(self, obj):
+        return format_html_join(
+            mark_safe("<br>"),  # noqa: S308 - a constant
+            "{} {} · {} ({})",
+            (
+                (r.programme_abbreviation, r.number, r.centre.name_th, r.get_status_display())
+                for r in obj.visible_registrations
+            ),
+        )
+
+    # -- export --------------------------------------------------------------------------------
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        return {"user": request.user, "registrations": matching_registrations(request, self)}
+
+    def export_file_view(self, request, file_format):
+        if not self.has_view_permission(request) or not self.has_export_permission(request):
+            raise PermissionDenied
+        format_class = EXPORT_FORMATS.get(file_format)
+        if format_class is None:
+            raise Http404
+        data = self.get_export_data(
+            format_class(),
+            request,
+            self.get_export_queryset(request),
+            encoding="utf-8-sig",  # Excel reads Thai in a CSV only with the byte-order mark
+        )
+        response = HttpResponse(data, content_type=format_class().get_content_type())
+        name = f"volunteers-{timezone.localdate().isoformat()}.{file_format}"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    # -- import --------------------------------------------------------------------------------
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("import/", wrap(self.import_view), name="volunteers_volunteer_import"),
+            path(
+                "import/<int:pk>/",
+                wrap(self.import_preview_view),
+                name="volunteers_volunteer_import_preview",
+            ),
+            path(
+                "import/<int:pk>/rejected/",
+                wrap(self.import_rejects_view),
+                name="volunteers_volunteer_import_rejects",
+            ),
+            path(
+                "export/<str:file_format>/",
+                wrap(self.export_file_view),
+                name="volunteers_volunteer_export_file",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _import_context(self, request, **extra):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Import volunteers"),
+            **extra,
+        }
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = VolunteerImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            content = upload.read()
+            try:
+                report = volunteers_import(
+                    actor=request.user, content=content, file_name=upload.name, dry_run=True
+                )
+            except ImportFileError as error:
+                form.add_error("file", error.message)
+            else:
+                run = VolunteerImport.objects.create(
+                    created_by=request.user,
+                    file_name=upload.name,
+                    content=content,
+                    report=report.as_json(),
+                )
+                return redirect("admin:volunteers_volunteer_import_preview", pk=run.pk)
+        context = self._import_context(request, form=form)
+        return TemplateResponse(request, "admin/volunteers/volunteer/import.html", context)
+
+    def import_preview_view(self, request, pk):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        runs = VolunteerImport.objects.visible_to(request.user)
+        run = get_object_or_404(runs, pk=pk)
+        if request.method == "POST":
+            with transaction.atomic():
+                run = get_object_or_404(runs.select_for_update(), pk=pk)
+                if run.status == VolunteerImport.Status.PREVIEWED:
+                    self._run_import(request, run, partial="_partial" in request.POST)
+            return redirect("admin:volunteers_volunteer_import_preview", pk=run.pk)
+        context = self._import_context(request, run=run, report=run.report)
+        return TemplateResponse(request, "admin/volunteers/volunteer/import_preview.html", context)
+
+    def _run_import(self, request, run, *, partial):
+        try:
+            report = volunteers_import(
+                actor=request.user,
+                content=bytes(run.content),
+                file_name=run.file_name,
+                partial=partial,
+            )
+        except ImportFileError as error:
+            messages.error(request, error.message)
+            return
+        run.status = VolunteerImport.Status.DONE
+        run.partial = partial
+        run.report = report.as_json()
+        run.content = b""
+        run.rejects = report.rejects_file() if partial and report.rejected else b""
+        run.save()
+        level = messages.SUCCESS if report.committed and not report.rejected else messages.WARNING
+        messages.add_message(request, level, report.summary())
+
+    def import_rejects_view(self, request, pk):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        run = get_object_or_404(VolunteerImport.objects.visible_to(request.user), pk=pk)
+        if not run.rejects:
+            raise Http404
+        xlsx = bytes(run.rejects).startswith(b"PK")
+        file_format = XLSX() if xlsx else CSV()
+        response = HttpResponse(bytes(run.rejects), content_type=file_format.get_content_type())
+        stem = run.file_name.rsplit(".", 1)[0] or "volunteers"
+        name = f"{stem}-rejected.{'xlsx' if xlsx else 'csv'}"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
+@admin.register(Registration)
+class RegistrationAdmin(ScopedAdmin):
+    list_display = ["volunteer", "programme", "number", "centre", "registered_on", "status"]
+    list_filter = ["programme", "status", RegionFilter, ProvinceFilter, CentreFilter]
+    list_select_related = ["volunteer", "centre"]
+    show_facets = admin.ShowFacets.NEVER
+    search_fields = ["number", "volunteer__first_name", "volunteer__last_name"]
+    autocomplete_fields = ["volunteer", "centre"]
+    centre_path = "centre"
+
+
+@admin.register(CentreRole)
+class CentreRoleAdmin(ScopedAdmin):
+    list_display = ["volunteer", "role", "centre", "starts_on", "ends_on"]
+    list_filter = ["role", RegionFilter, ProvinceFilter, CentreFilter]
+    list_select_related = ["volunteer", "centre"]
+    show_facets = admin.ShowFacets.NEVER
+    search_fields = ["volunteer__first_name", "volunteer__last_name", "centre__name_th"]
+    autocomplete_fields = ["volunteer", "centre"]
+    centre_path = "centre"
+
+
+class OrganisationMembershipInline(_ScopedInline, admin.TabularInline):
+    model = Membership
+    autocomplete_fields = ["volunteer"]
+    fields = ["volunteer", "role", "since", "until"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ScopedAdmin):
+    list_display = ["name", "kind", "country", "contact_person", "phone", "email"]
+    list_filter = ["kind"]
+    search_fields = ["name", "name_en", "contact_person"]
+    inlines = [OrganisationMembershipInline]
+
+
+class EventAttendanceInline(_ScopedInline, admin.TabularInline):
+    model = Attendance
+    autocomplete_fields = ["volunteer"]
+    fields = ["volunteer", "role", "attended", "hours"]
+
+
+@admin.register(Event)
+class EventAdmin(ScopedAdmin):
+    list_display = ["title", "kind", "organiser", "starts_on", "ends_on", "venue", "capacity",
+                    "attendance_count"]  # fmt: skip
+    list_filter = ["kind", RegionFilter, ProvinceFilter, CentreFilter]
+    list_select_related = ["organiser"]
+    show_facets = admin.ShowFacets.NEVER
+    search_fields = ["title", "venue"]
+    autocomplete_fields = ["organiser"]
+    inlines = [EventAttendanceInline]
+    centre_path = "organiser"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(attendance_total=Count("attendances"))
+
+    @admin.display(description=_("attendance"), ordering="attendance_total")
+    def attendance_count(self, obj):
+        return obj.attendance_total
+
+
+@admin.register(VolunteerImport)
+class VolunteerImportAdmin(ScopedAdmin):
+    """The record of imports: who uploaded which file and what came of it. Read only."""
+
+    list_display = ["file_name", "created_by", "created_at", "status", "partial", "summary"]
+    list_filter = ["status"]
+    list_select_related = ["created_by"]
+    fields = ["file_name", "created_by", "created_at", "status", "partial", "summary"]
+    readonly_fields = fields
+
+    @admin.display(description=_("result"))
+    def summary(self, obj):
+        return obj.report.get("summary", "")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_list_display_links(self, request, list_display):
+        return ["file_name"]
+
+    def view_on_site(self, obj):
+        return reverse("admin:volunteers_volunteer_import_preview", args=[obj.pk])

@@ -1,0 +1,323 @@
+"""Demo volunteers for bin/run: the registry as the source articles describe it.
+
+Bang Khen has 50 active อพม. and Thawi Watthana 19 (the 2019 article); every reference centre has
+a chair; the national centre hosts a few foreign volunteers; the 25 May 2017 national workshop
+(500 places) is an event. Names are plausible, national IDs valid, addresses in the centre's own
+เขต and แขวง. Deterministic: the same people come out on every run, updated in place.
+"""
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from centres.models import Centre, District
+from volunteer_centre.identity import normalise_phone
+from volunteer_centre.thai import be_year
+from volunteers.models import (
+    Attendance,
+    CentreRole,
+    Event,
+    Membership,
+    Organisation,
+    Programme,
+    Registration,
+    Sex,
+    Volunteer,
+)
+
+MALE_NAMES = [
+    "สมชาย", "ประเสริฐ", "วิชัย", "สมศักดิ์", "ธนากร", "สุรชัย", "อำนาจ", "บุญมี", "ชัยวัฒน์",
+    "ณัฐพล", "กิตติพงษ์", "วีระ", "สมบัติ", "ประยุทธ", "เกียรติศักดิ์", "ธีรวัฒน์", "อนุชา",
+    "ไพโรจน์", "สุเทพ", "วรวุฒิ",
+]  # fmt: skip
+FEMALE_NAMES = [
+    "สมหญิง", "มาลี", "สุดารัตน์", "วันเพ็ญ", "กาญจนา", "นภาพร", "อรุณี", "พรทิพย์", "จันทร์เพ็ญ",
+    "ศิริพร", "ละเอียด", "บุญเรือน", "ประไพ", "เยาวลักษณ์", "รัชนี", "สุนันทา", "ทองใบ", "อุไรวรรณ",
+    "ขวัญใจ", "แก้วตา",
+]  # fmt: skip
+SURNAMES = [
+    "ใจดี", "ศรีสุข", "แก้วมณี", "ทองคำ", "บุญประเสริฐ", "สุขสวัสดิ์", "วงศ์สวัสดิ์", "รักษ์ไทย",
+    "มีสุข", "พึ่งบุญ", "เพชรรัตน์", "จันทร์หอม", "สายทอง", "ปัญญาดี", "กลิ่นหอม", "อินทร์แก้ว",
+    "นาคประเสริฐ", "ชัยมงคล", "โพธิ์ทอง", "เจริญผล", "ศรีวงศ์", "พุ่มพวง", "ดวงแก้ว", "ทรัพย์มาก",
+]  # fmt: skip
+
+# Roads and lanes of each district (DOPA code), for addresses in the right place.
+ROADS = {
+    "1005": [("ถนนรามอินทรา", "รามอินทรา 8"), ("ถนนพหลโยธิน", "พหลโยธิน 48"),
+             ("ถนนวัชรพล", "วัชรพล 2")],
+    "1048": [("ถนนพุทธมณฑลสาย 2", "พุทธมณฑลสาย 2 ซอย 9"), ("ถนนทวีวัฒนา", "ทวีวัฒนา 25"),
+             ("ถนนพุทธมณฑลสาย 3", "")],
+    "1033": [("ถนนพระรามที่ 4", "ดำรงลักษณ์"), ("ถนนสุขุมวิท", "สุขุมวิท 40"),
+             ("ถนนอาจณรงค์", "")],
+    "1036": [("ถนนวิภาวดีรังสิต", "วิภาวดีรังสิต 72"), ("ถนนเดชะตุงคะ", "เดชะตุงคะ 1"),
+             ("ถนนสรงประภา", "สรงประภา 11")],
+    "1046": [("ถนนนิมิตใหม่", "นิมิตใหม่ 40"), ("ถนนหทัยราษฎร์", "หทัยราษฎร์ 33"),
+             ("ถนนสามวา", "")],
+    "1050": [("ถนนเอกชัย", "เอกชัย 131"), ("ถนนบางบอน 3", "บางบอน 3 ซอย 5"),
+             ("ถนนกาญจนาภิเษก", "")],
+    "1019": [("ถนนฉิมพลี", "ฉิมพลี 22"), ("ถนนชัยพฤกษ์", ""), ("ถนนสวนผัก", "สวนผัก 32")],
+    "1045": [("ถนนลาดพร้าว", "ลาดพร้าว 122"), ("ถนนประดิษฐ์มนูธรรม", "")],
+    "1038": [("ถนนลาดพร้าว", "ลาดพร้าว 71"), ("ถนนโชคชัย 4", "โชคชัย 4 ซอย 18"),
+             ("ถนนนาคนิวาส", "นาคนิวาส 6")],
+    "1016": [("ถนนอิสรภาพ", "อิสรภาพ 15"), ("ถนนเพชรเกษม", "เพชรเกษม 7"),
+             ("ถนนจรัญสนิทวงศ์", "")],
+    "1003": [("ถนนสุวินทวงศ์", ""), ("ถนนเลียบวารี", "เลียบวารี 24"), ("ถนนร่มเกล้า", "")],
+    "1008": [("ถนนกรุงเกษม", ""), ("ถนนหลวง", "")],
+}  # fmt: skip
+
+# Centre code: (how many active อพม., how many other registrations). Bang Khen and Thawi Watthana
+# have the counts of the 2019 article; the other centres a plausible handful.
+ACTIVE_APM = {"BKN": 50, "TWT": 19, "KTY": 12, "DMG": 10, "KSW": 9, "BBN": 8, "TLC": 8, "WTL": 9,
+              "LPR": 10, "BKY": 7, "NCK": 11, "NAT": 3}  # fmt: skip
+OTHER_PROGRAMMES = [Programme.APS, Programme.APMK, Programme.NETWORK]
+NATIONAL_DISTRICT = "1008"  # Pom Prap Sattru Phai: the 2017 workshop's hotel is there
+
+ORGANISATIONS = [
+    # name, English name, kind, country, contact, website
+    ("เครือข่ายจิตอาสา", "Volunteer Spirit Network", Organisation.Kind.NETWORK, "TH",
+     "ฝ่ายประสานงานเครือข่าย", ""),
+    ("มูลนิธิอาเซียน", "ASEAN Foundation", Organisation.Kind.ASEAN_PARTNER, "ID",
+     "ASEAN Volunteers programme", "https://www.aseanfoundation.org"),
+    ("องค์การความร่วมมือระหว่างประเทศของญี่ปุ่น", "Japan International Cooperation Agency (JICA)",
+     Organisation.Kind.VOLUNTEER_ORGANISATION, "JP", "JICA Thailand Office", "https://www.jica.go.jp"),
+    ("องค์การความร่วมมือระหว่างประเทศแห่งเกาหลี", "Korea International Cooperation Agency (KOICA)",
+     Organisation.Kind.VOLUNTEER_ORGANISATION, "KR", "KOICA Thailand Office", "https://www.koica.go.kr"),
+    ("สันติภาพคอร์ปส์ ประเทศไทย", "Peace Corps Thailand", Organisation.Kind.VOLUNTEER_ORGANISATION,
+     "US", "Peace Corps Thailand", "https://www.peacecorps.gov"),
+    ("ชมรมผู้สูงอายุเขตบางเขน", "", Organisation.Kind.CIVIL_SOCIETY, "TH", "", ""),
+]  # fmt: skip
+
+# Passport, nationality, Thai and Latin names, sex, birth date, host organisation (English name).
+FOREIGN_VOLUNTEERS = [
+    ("TZ1234567", "JP", "ทาคาชิ", "ยามาโมโตะ", "Takashi YAMAMOTO", Sex.MALE, dt.date(1990, 4, 2),
+     "Japan International Cooperation Agency (JICA)"),
+    ("M12345678", "KR", "จีอึน", "คิม", "Ji-eun KIM", Sex.FEMALE, dt.date(1994, 9, 17),
+     "Korea International Cooperation Agency (KOICA)"),
+    ("567812345", "US", "เอมิลี", "คาร์เตอร์", "Emily CARTER", Sex.FEMALE, dt.date(1996, 1, 30),
+     "Peace Corps Thailand"),
+    ("B4455667", "ID", "บุดี", "ซานโตโซ", "Budi SANTOSO", Sex.MALE, dt.date(1992, 6, 11),
+     "ASEAN Foundation"),
+]  # fmt: skip
+
+WORKSHOP_2017 = {
+    "kind": Event.Kind.WORKSHOP,
+    "title": "ประชุมเชิงปฏิบัติการพัฒนาศักยภาพและเสริมสร้างความร่วมมืออาสาสมัคร",
+    "starts_on": dt.date(2017, 5, 25),
+    "venue": "โรงแรมปริ๊นซ์ พาเลซ มหานาค กรุงเทพมหานคร",
+    "capacity": 500,
+}
+
+
+def demo_national_id(first_digit: int, office: str, serial: int) -> str:
+    """A valid ID: type digit, registration office (the district), a serial, the check digit."""
+    from stdnum.th import pin
+
+    body = f"{first_digit}{office}{serial:07d}"
+    return body + pin.calc_check_digit(body)
+
+
+def _phone(rng: random.Random) -> str:
+    while True:  # a few generated prefixes are not allocated: draw again
+        try:
+            return normalise_phone(
+                f"0{rng.choice('689')}{rng.randint(1, 9)}{rng.randint(0, 10**7 - 1):07d}"
+            )
+        except ValidationError:
+            continue
+
+
+class _Numbers:
+    """Registration numbers NNNN/BE year, counted per programme and year in a fixed order."""
+
+    def __init__(self):
+        self.last: dict[tuple[str, int], int] = {}
+
+    def next(self, programme: str, day: dt.date) -> str:
+        key = (programme, be_year(day.year))
+        while True:  # skip numbers someone else already gave out in this database
+            self.last[key] = self.last.get(key, 0) + 1
+            number = f"{self.last[key]:04d}/{key[1]}"
+            if not Registration.objects.filter(programme=programme, number=number).exists():
+                return number
+
+
+def _person(rng: random.Random, district: District, serial: int):
+    sex = rng.choice([Sex.FEMALE, Sex.FEMALE, Sex.MALE])  # most อพม. are women
+    birth = dt.date(rng.randint(1950, 1995), rng.randint(1, 12), rng.randint(1, 28))
+    road, soi = rng.choice(ROADS[district.code])
+    subdistrict = rng.choice(list(district.subdistricts.all()))
+    return {
+        "national_id": demo_national_id(1 if birth.year >= 1984 else 3, district.code, serial),
+        "title": "นาย" if sex == Sex.MALE else rng.choice(["นาง", "นางสาว"]),
+        "first_name": rng.choice(MALE_NAMES if sex == Sex.MALE else FEMALE_NAMES),
+        "last_name": rng.choice(SURNAMES),
+        "birth_date": birth,
+        "sex": sex,
+        "phone": _phone(rng),
+        "house_number": f"{rng.randint(1, 199)}/{rng.randint(1, 99)}",
+        "soi": soi,
+        "road": road,
+        "subdistrict": subdistrict,
+        "postcode": subdistrict.postcode,
+        "skills": rng.choice(["", "ปฐมพยาบาล", "ดูแลผู้สูงอายุ", "ประสานงานชุมชน", "บัญชี"]),
+        "languages": "ไทย",
+    }
+
+
+def _save(model, lookup: dict, values: dict):
+    obj = model.objects.filter(**lookup).first() or model(**lookup)
+    for name, value in values.items():
+        setattr(obj, name, value)
+    obj.full_clean(validate_constraints=False)
+    obj.save()
+    return obj
+
+
+@transaction.atomic
+def volunteers_demo_load() -> list[str]:
+    """Create or update the demo registry. Returns no extra login lines."""
+    centres = {c.code: c for c in Centre.objects.select_related("district")}
+    numbers = _Numbers()
+    organisations = {
+        en or name: _save(
+            Organisation,
+            {"name": name, "country": country},
+            {"name_en": en, "kind": kind, "contact_person": contact, "website": site},
+        )
+        for name, en, kind, country, contact, site in ORGANISATIONS
+    }
+    workshop = _save(
+        Event, {"title": WORKSHOP_2017["title"]}, {**WORKSHOP_2017, "organiser": centres["NAT"]}
+    )
+    chairs = {}
+    for centre_index, (code, active) in enumerate(ACTIVE_APM.items()):
+        centre = centres[code]
+        district = centre.district or District.objects.get(code=NATIONAL_DISTRICT)
+        rng = random.Random(f"volunteers-demo-{code}")  # noqa: S311 - demo data, not secrets
+        opened = centre.opened_on or dt.date(2018, 10, 1)
+        # The active อพม., then a few ended ones and some of the other programmes.
+        plan = [(Programme.APM, Registration.Status.ACTIVE)] * active
+        plan += [(Programme.APM, Registration.Status.ENDED)] * 2
+        plan += [(rng.choice(OTHER_PROGRAMMES), Registration.Status.ACTIVE) for _ in range(3)]
+        for index, (programme, status) in enumerate(plan):
+            person = _person(rng, district, centre_index * 1000 + index)
+            volunteer = _save(Volunteer, {"national_id": person.pop("national_id")}, person)
+            registered = min(opened, dt.date(2019, 3, 11)) - dt.timedelta(days=rng.randint(0, 900))
+            ended = status == Registration.Status.ENDED
+            values = {
+                "registered_on": registered,
+                "status": status,
+                "ended_on": registered + dt.timedelta(days=400) if ended else None,
+                "end_reason": "ลาออก" if ended else "",
+            }
+            _registration(volunteer, programme, centre, numbers, values)
+            if index == 0:
+                chairs[code] = volunteer
+            if index < 5 and registered <= WORKSHOP_2017["starts_on"]:
+                _attend(workshop, volunteer)
+    for code, volunteer in chairs.items():
+        centre = centres[code]
+        chaired = CentreRole.objects.filter(centre=centre, role=CentreRole.Role.CHAIR, ends_on=None)
+        if chaired.exclude(volunteer=volunteer).exists():
+            continue  # someone chairs it already in this database: keep them
+        _save(
+            CentreRole,
+            {"centre": centre, "volunteer": volunteer, "role": CentreRole.Role.CHAIR},
+            {"starts_on": centre.opened_on or dt.date(2019, 3, 11), "ends_on": None},
+        )
+        _attend(workshop, volunteer)
+    _foreign_volunteers(centres["NAT"], organisations, workshop, numbers)
+    _membership(chairs["BKN"], organisations["ชมรมผู้สูงอายุเขตบางเขน"], "ที่ปรึกษา")
+    _membership(chairs["NAT"], organisations["Volunteer Spirit Network"], "ผู้ประสานงาน")
+    _opening_events(centres)
+    return []
+
+
+def _registration(volunteer, programme, centre, numbers: _Numbers, values: dict) -> None:
+    """The volunteer's registration in ``programme`` at ``centre``, numbered when first made."""
+    lookup = {"volunteer": volunteer, "programme": programme, "centre": centre}
+    existing = Registration.objects.filter(**lookup).first()
+    number = existing.number if existing else numbers.next(programme, values["registered_on"])
+    _save(Registration, lookup, {**values, "number": number})
+
+
+def _attend(event: Event, volunteer: Volunteer, hours: str = "4.0") -> None:
+    _save(
+        Attendance,
+        {"event": event, "volunteer": volunteer},
+        {"role": Attendance.Role.PARTICIPANT, "attended": True, "hours": Decimal(hours)},
+    )
+
+
+def _membership(volunteer: Volunteer, organisation: Organisation, role: str) -> None:
+    _save(
+        Membership,
+        {"volunteer": volunteer, "organisation": organisation},
+        {"role": role, "since": dt.date(2017, 5, 25)},
+    )
+
+
+def _foreign_volunteers(national: Centre, organisations, workshop, numbers: _Numbers) -> None:
+    district = District.objects.get(code=NATIONAL_DISTRICT)
+    rng = random.Random("volunteers-demo-foreign")  # noqa: S311 - demo data
+    for passport, country, first, last, latin, sex, birth, host in FOREIGN_VOLUNTEERS:
+        road, _soi = rng.choice(ROADS[NATIONAL_DISTRICT])
+        subdistrict = rng.choice(list(district.subdistricts.all()))
+        volunteer = _save(
+            Volunteer,
+            {"passport_number": passport, "nationality": country},
+            {
+                "first_name": first,
+                "last_name": last,
+                "name_latin": latin,
+                "sex": sex,
+                "birth_date": birth,
+                "phone": _phone(rng),
+                "house_number": str(rng.randint(1, 500)),
+                "road": road,
+                "subdistrict": subdistrict,
+                "postcode": subdistrict.postcode,
+                "languages": "อังกฤษ, ไทย",
+            },
+        )
+        registered = dt.date(2017, 5, 1)
+        _registration(
+            volunteer,
+            Programme.FOREIGN,
+            national,
+            numbers,
+            {
+                "registered_on": registered,
+                "visa_type": "Non-Immigrant O",
+                "visa_expires_on": dt.date(2027, 4, 30),
+                "work_permit_number": f"WP{rng.randint(10**8, 10**9 - 1)}",
+                "host_organisation": host,
+                "certifying_agency": "กรมพัฒนาสังคมและสวัสดิการ",
+                "service_starts_on": registered,
+                "service_ends_on": dt.date(2027, 4, 30),
+            },
+        )
+        _membership(volunteer, organisations[host], "volunteer")
+        _attend(workshop, volunteer)
+
+
+def _opening_events(centres: dict[str, Centre]) -> None:
+    """The 2019 openings of Bang Khen and Thawi Watthana, with the database training given."""
+    for code in ("BKN", "TWT"):
+        centre = centres[code]
+        _save(
+            Event,
+            {"title": f"พิธีเปิด{centre.name_th}", "organiser": centre},
+            {"kind": Event.Kind.CEREMONY, "starts_on": centre.opened_on, "venue": centre.address},
+        )
+        training = _save(
+            Event,
+            {"title": "การจัดทำฐานข้อมูลผู้ประสบปัญหาทางสังคม", "organiser": centre},
+            {"kind": Event.Kind.TRAINING, "starts_on": centre.opened_on, "venue": centre.address,
+             "capacity": 60},
+        )  # fmt: skip
+        for registration in centre.registrations.filter(programme=Programme.APM)[:10]:
+            _attend(training, registration.volunteer, "3.0")
