@@ -9,6 +9,7 @@ and save by running it for real.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable
 
@@ -142,9 +143,13 @@ class ServiceInline(ScopedAdminMixin, ThaiDatesAdminMixin, admin.TabularInline):
 
 
 def save_service_formset(formset) -> None:
+    created = []
     for form in formset.extra_forms:
         if form.has_changed() and not form.cleaned_data.get("DELETE"):
-            form.run(form.actor, formset.instance)
+            result = form.run(form.actor, formset.instance)
+            created += result if isinstance(result, list) else [result]
+    # What the admin's change message reads from a formset it saved itself.
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = created, [], []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -190,6 +195,11 @@ PERSON_FIELDSETS = [
 
 
 class PersonAdminForm(forms.ModelForm):
+    # Longer than the 13 stored digits: people type 1-1017-00230-70-5, or with spaces.
+    national_id = forms.CharField(
+        label=Person._meta.get_field("national_id").verbose_name, max_length=30, required=False
+    )
+
     class Meta:
         model = Person
         fields = [f for _name, options in PERSON_FIELDSETS for f in options["fields"]]
@@ -670,11 +680,11 @@ class CaseChangeForm(forms.ModelForm):
     def clean_reporter_phone(self):
         return normalise_phone(self.cleaned_data.get("reporter_phone", ""))
 
-    def change_status(self):
+    def change_status(self, case=None):
         data = self.cleaned_data
         return services.case_change_status(
             actor=self.actor,
-            case=self.instance,
+            case=case or self.instance,
             to_status=data["new_status"],
             note=data.get("status_note", ""),
             closure_reason=data.get("close_reason", ""),
@@ -684,7 +694,8 @@ class CaseChangeForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("new_status"):
-            check_with_service(self, self.change_status)
+            # A copy: the service updates the case object it is given, and this run is undone.
+            check_with_service(self, lambda: self.change_status(copy.copy(self.instance)))
         return cleaned
 
 
@@ -773,7 +784,9 @@ class CaseAdmin(ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.save()
+            # Only what the form edits: status, number and dates belong to the services.
+            editable = {f.name for f in Case._meta.concrete_fields}
+            obj.save(update_fields=[f for f in form.changed_data if f in editable])
 
     def save_related(self, request, form, formsets, change):
         if change:
@@ -781,6 +794,8 @@ class CaseAdmin(ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin):
         for formset in formsets:
             if getattr(formset, "service_inline", False):
                 save_service_formset(formset)
+            else:
+                self.save_formset(request, form, formset, change)
         # The status step comes last, after the visits and help recorded in the same submit
         # (they were checked against the case as it was, open).
         if change and form.cleaned_data.get("new_status"):

@@ -1,0 +1,506 @@
+import datetime as dt
+import json
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cases.models import Case, CaseEvent, Consent, Person, Referral, Visit
+from cases.services import case_change_status, consent_record, referral_create
+from tests.cases.factories import TODAY, AgencyFactory, PersonFactory, cases_bulk, open_case
+from tests.factories import CentreFactory, RegistrationFactory
+
+
+def staff(user, app_labels=("cases", "centres", "volunteers")):
+    """Staff status and every permission of the apps: scope, not permissions, is under test."""
+    user.is_staff = True
+    user.save()
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=app_labels))
+    return user
+
+
+@pytest.fixture
+def admin_client(client, ministry_admin):
+    client.force_login(staff(ministry_admin))
+    return client
+
+
+@pytest.fixture
+def chair_a_client(client, chair_a):
+    client.force_login(staff(chair_a))
+    return client
+
+
+def changelist(client, **params):
+    return client.get(reverse("admin:cases_case_changelist"), params)
+
+
+def listed(response):
+    return sorted(obj.number for obj in response.context["cl"].result_list)
+
+
+def be(day: dt.date) -> str:
+    return f"{day.day:02d}/{day.month:02d}/{day.year + 543}"
+
+
+def inline_management(response) -> dict:
+    """The management forms and ids of every inline on a rendered change page."""
+    data = {}
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        initial = len(formset.initial_forms)
+        data[f"{formset.prefix}-TOTAL_FORMS"] = initial
+        data[f"{formset.prefix}-INITIAL_FORMS"] = initial
+        data[f"{formset.prefix}-MIN_NUM_FORMS"] = 0
+        data[f"{formset.prefix}-MAX_NUM_FORMS"] = 1000
+        for i, form in enumerate(formset.initial_forms):
+            data[f"{formset.prefix}-{i}-id"] = form.instance.pk
+    return data
+
+
+def change_post(client, case, **fields):
+    """POST the case's change page as the browser would, plus ``fields``."""
+    url = reverse("admin:cases_case_change", args=[case.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    data = {
+        "intake_channel": case.intake_channel,
+        "reporter_type": case.reporter_type,
+        "reporter_name": case.reporter_name,
+        "reporter_phone": "",
+        "problems": case.problems,
+        "urgency": case.urgency,
+        "summary": case.summary,
+        **inline_management(page),
+    }
+    for key, value in fields.items():
+        if key.endswith("-TOTAL_FORMS"):
+            data[key] = data[key] + value  # extra rows added
+        else:
+            data[key] = value
+    return client.post(url, data)
+
+
+# ---------------------------------------------------------------------------------------------
+# The case list: filters, search, query count
+# ---------------------------------------------------------------------------------------------
+
+
+def test_case_list_query_count_does_not_grow_from_30_to_300_cases(admin_client, centre_a, centre_b):
+    cases_bulk(centre_a, 20)
+    cases_bulk(centre_b, 10)
+    with CaptureQueriesContext(connection) as thirty:
+        assert changelist(admin_client).status_code == 200
+    with CaptureQueriesContext(connection) as thirty_searched:
+        assert changelist(admin_client, q="บุคคล", status="assessing").status_code == 200
+
+    cases_bulk(centre_a, 180, start=21)
+    cases_bulk(centre_b, 90, start=11)
+    assert Case.objects.count() == 300
+    with CaptureQueriesContext(connection) as three_hundred:
+        response = changelist(admin_client)
+    assert response.context["cl"].result_count == 300
+    with CaptureQueriesContext(connection) as three_hundred_searched:
+        response = changelist(admin_client, q="บุคคล", status="assessing")
+    assert response.context["cl"].result_count == 300
+    assert len(three_hundred) == len(thirty), [q["sql"] for q in three_hundred]
+    assert len(three_hundred_searched) == len(thirty_searched)
+
+
+def test_case_list_filters(admin_client, centre_a, centre_b, superuser):
+    a = open_case(superuser, centre_a, problems=["drugs"], urgency="urgent")
+    old = open_case(superuser, centre_a, problems=["poverty"], opened_on=dt.date(2019, 3, 11))
+    b = open_case(superuser, centre_b, problems=["poverty", "housing"])
+    case_change_status(actor=superuser, case=b, to_status="assessing")
+    expectations = {
+        "centre": (centre_a.pk, [a, old]),
+        "district": (centre_b.district_id, [b]),
+        "province": ("10", [a, old]),
+        "status": ("assessing", [b]),
+        "urgency": ("urgent", [a]),
+        "problem": ("poverty", [old, b]),
+        "fiscal_year": ("2562", [old]),
+    }
+    for param, (value, expected) in expectations.items():
+        response = changelist(admin_client, **{param: value})
+        assert response.status_code == 200, param
+        assert listed(response) == sorted(c.number for c in expected), param
+    response = changelist(admin_client)
+    filters = {spec.title: spec for spec in response.context["cl"].filter_specs}
+    assert len(filters) == 7
+
+
+def test_case_search_by_number_name_and_national_id_typed_any_way(
+    admin_client, centre_a, superuser
+):
+    somsri = PersonFactory(centre=centre_a, first_name="สมศรี", last_name="มีสุข",
+                           national_id="1101700230708")  # fmt: skip
+    other = PersonFactory(centre=centre_a, first_name="ประยุทธ", last_name="ทองดี")
+    case = open_case(superuser, centre_a, person=somsri)
+    other_case = open_case(superuser, centre_a, person=other)
+    for term in [
+        case.number,
+        case.number.lower(),
+        "ศรี",  # a Thai substring of the first name
+        "มีสุข",
+        "สมศรี มีสุข",
+        "1101700230708",
+        "1-1017-00230-70-8",
+        "1 1017 00230 70 8",
+        "๑-๑๐๑๗-๐๐๒๓๐-๗๐-๘",
+    ]:
+        assert listed(changelist(admin_client, q=term)) == [case.number], term
+    assert listed(changelist(admin_client, q="ทองดี")) == [other_case.number]
+    assert listed(changelist(admin_client, q="ไม่มีใครชื่อนี้")) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Scope: another centre's chair
+# ---------------------------------------------------------------------------------------------
+
+
+def test_chair_of_centre_b_sees_nothing_of_centre_a(client, centre_a, centre_b, chair_a, chair_b):
+    case_a = open_case(chair_a, centre_a)
+    case_b = open_case(chair_b, centre_b)
+    person_a, person_b = case_a.person, case_b.person
+    client.force_login(staff(chair_b))
+
+    assert listed(changelist(client)) == [case_b.number]
+    persons = client.get(reverse("admin:cases_person_changelist"))
+    assert list(persons.context["cl"].result_list) == [person_b]
+    for name, obj in [("case", case_a), ("person", person_a)]:
+        url = reverse(f"admin:cases_{name}_change", args=[obj.pk])
+        assert client.get(url).status_code == 404
+    autocomplete = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "cases", "model_name": "case", "field_name": "person", "term": ""},
+    )
+    ids = {int(r["id"]) for r in json.loads(autocomplete.content)["results"]}
+    assert ids == {person_b.pk}
+    # Searching by A's person's national ID finds nothing either.
+    assert listed(changelist(client, q=person_a.national_id)) == []
+
+
+def test_supervisor_views_the_cases_of_their_region_but_cannot_add(
+    client, centre_b, supervisor_north, chair_b
+):
+    case_b = open_case(chair_b, centre_b)
+    client.force_login(staff(supervisor_north))
+    assert listed(changelist(client)) == [case_b.number]
+    assert client.get(reverse("admin:cases_case_add")).status_code == 403
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing through the services
+# ---------------------------------------------------------------------------------------------
+
+
+def test_adding_a_case_in_the_admin_opens_it_through_the_service(chair_a_client, centre_a, chair_a):
+    person = PersonFactory(centre=centre_a)
+    response = chair_a_client.post(
+        reverse("admin:cases_case_add"),
+        {
+            "centre": centre_a.pk,
+            "person": person.pk,
+            "opened_on": be(TODAY),
+            "intake_channel": "hotline_1300",
+            "reporter_type": "relative",
+            "reporter_name": "นางญาติ",
+            "reporter_phone": "081 234 5678",
+            "problems": ["poverty", "older_people"],
+            "urgency": "urgent",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    case = Case.objects.get()
+    assert case.number.startswith("BKN-") and case.number.endswith("-0001")
+    assert case.reporter_phone == "+66812345678"
+    assert list(case.events.values_list("kind", "actor")) == [("opened", chair_a.pk)]
+
+
+def test_a_bad_case_in_the_admin_shows_the_services_message_and_saves_nothing(
+    chair_a_client, centre_a, chair_a
+):
+    person = PersonFactory(centre=centre_a)
+    response = chair_a_client.post(
+        reverse("admin:cases_case_add"),
+        {
+            "centre": centre_a.pk,
+            "person": person.pk,
+            "opened_on": be(TODAY + dt.timedelta(days=3)),
+            "intake_channel": "walk_in",
+            "reporter_type": "self",
+            "problems": ["poverty"],
+            "risk_flags": ["other"],
+            "urgency": "normal",
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "risk_note" in errors
+    assert not Case.objects.exists()
+    # The dry run gave its number back: the next real case is 0001.
+    assert open_case(chair_a, centre_a).number.endswith("-0001")
+
+
+def test_status_changes_in_the_admin_go_through_the_service(chair_a_client, centre_a, chair_a):
+    case = open_case(chair_a, centre_a)
+    response = change_post(chair_a_client, case, new_status="assessing", status_note="รับแล้ว")
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == "assessing"
+    event = case.events.get(kind="status")
+    assert (event.from_status, event.to_status, event.actor, event.note) == (
+        "new", "assessing", chair_a, "รับแล้ว",
+    )  # fmt: skip
+
+    # A jump the path does not allow is not even offered.
+    response = change_post(chair_a_client, case, new_status="closed")
+    assert response.status_code == 200
+    assert "new_status" in response.context["adminform"].form.errors
+    case.refresh_from_db()
+    assert case.status == "assessing"
+
+
+def test_closing_in_the_admin_without_a_reason_is_refused_next_to_the_field(
+    chair_a_client, centre_a, chair_a
+):
+    case = open_case(chair_a, centre_a)
+    for status in ["assessing", "assisting", "monitoring"]:
+        case_change_status(actor=chair_a, case=case, to_status=status)
+    response = change_post(chair_a_client, case, new_status="closed")
+    assert response.status_code == 200
+    assert "close_reason" in response.context["adminform"].form.errors
+    case.refresh_from_db()
+    assert case.status == "monitoring"
+    response = change_post(chair_a_client, case, new_status="closed", close_reason="resolved")
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert (case.status, case.closure_reason, case.closed_on) == ("closed", "resolved", TODAY)
+
+
+def test_a_visit_added_inline_goes_through_the_service(chair_a_client, centre_a, chair_a):
+    case = open_case(chair_a, centre_a)
+    volunteer = RegistrationFactory(centre=centre_a).volunteer
+    response = change_post(
+        chair_a_client,
+        case,
+        **{
+            "visits-TOTAL_FORMS": 1,
+            "visits-0-visited_on": be(TODAY),
+            "visits-0-volunteers": [volunteer.pk],
+            "visits-0-findings": "ครอบครัวยากลำบาก",
+            "visits-0-next_follow_up_on": be(TODAY + dt.timedelta(days=14)),
+        },
+    )
+    assert response.status_code == 302
+    visit = Visit.objects.get()
+    assert list(visit.volunteers.all()) == [volunteer]
+    assert case.events.filter(kind="visit", actor=chair_a).count() == 1
+
+
+def test_a_visit_dated_before_the_opening_is_refused_inline_with_nothing_saved(
+    chair_a_client, centre_a, chair_a
+):
+    case = open_case(chair_a, centre_a)
+    events = case.events.count()
+    response = change_post(
+        chair_a_client,
+        case,
+        summary="แก้ไขสรุปพร้อมกัน",
+        **{
+            "visits-TOTAL_FORMS": 1,
+            "visits-0-visited_on": be(case.opened_on - dt.timedelta(days=1)),
+            "visits-0-findings": "ก่อนรับเรื่อง",
+        },
+    )
+    assert response.status_code == 200
+    formset = next(
+        i.formset for i in response.context["inline_admin_formsets"] if i.formset.prefix == "visits"
+    )
+    assert "visited_on" in formset.forms[0].errors
+    case.refresh_from_db()
+    assert case.summary == "" and not Visit.objects.exists() and case.events.count() == events
+
+
+def test_assistance_with_an_absurd_amount_is_refused_inline(chair_a_client, centre_a, chair_a):
+    case = open_case(chair_a, centre_a)
+    response = change_post(
+        chair_a_client,
+        case,
+        **{
+            "assistance-TOTAL_FORMS": 1,
+            "assistance-0-kind": "money",
+            "assistance-0-programme": "low_income_grant",
+            "assistance-0-amount": "30000000",
+            "assistance-0-given_on": be(TODAY),
+        },
+    )
+    assert response.status_code == 200
+    assert not case.assistance.exists()
+    response = change_post(
+        chair_a_client,
+        case,
+        **{
+            "assistance-TOTAL_FORMS": 1,
+            "assistance-0-kind": "goods",
+            "assistance-0-programme": "other",
+            "assistance-0-amount": "0",
+            "assistance-0-given_on": be(TODAY),
+            "assistance-0-items_text": "รถจักรยาน 1 คัน\nเครื่องอุปโภคบริโภค ๒ ชุด",
+        },
+    )
+    assert response.status_code == 302
+    items = case.assistance.get().items.values_list("name", "quantity", "unit")
+    assert list(items) == [("รถจักรยาน", 1, "คัน"), ("เครื่องอุปโภคบริโภค", 2, "ชุด")]
+
+
+def test_a_referral_added_inline_without_consent_is_refused(chair_a_client, centre_a, chair_a):
+    case = open_case(chair_a, centre_a)
+    agency = AgencyFactory()
+    referral = {
+        "referrals-TOTAL_FORMS": 1,
+        "referrals-0-agency": agency.pk,
+        "referrals-0-referred_on": be(TODAY),
+        "referrals-0-reason": "ต้องการที่พัก",
+        "referrals-0-basis": "consent",
+    }
+    response = change_post(chair_a_client, case, **referral)
+    assert response.status_code == 200
+    assert not Referral.objects.exists()
+    consent_record(actor=chair_a, case=case, given_by="self", purpose="ส่งต่อ")
+    response = change_post(chair_a_client, case, **referral)
+    assert response.status_code == 302
+    assert Referral.objects.get().consent is not None
+
+
+def test_referral_status_is_changed_in_its_admin_through_the_service(
+    chair_a_client, centre_a, chair_a
+):
+    case = open_case(chair_a, centre_a)
+    referral = referral_create(
+        actor=chair_a, case=case, agency=AgencyFactory(), reason="x",
+        basis="legal_duty", basis_note="พ.ร.บ.",
+    )  # fmt: skip
+    url = reverse("admin:cases_referral_change", args=[referral.pk])
+    response = chair_a_client.post(url, {"new_status": "done"})
+    assert response.status_code == 200  # done is not a step from sent
+    response = chair_a_client.post(url, {"new_status": "accepted", "new_outcome": "รับไว้ดูแล"})
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert (referral.status, referral.outcome, referral.answered_on) == (
+        "accepted", "รับไว้ดูแล", TODAY,
+    )  # fmt: skip
+    assert referral.events.filter(kind="referral_status").count() == 1
+
+
+def test_consents_are_withdrawn_by_an_admin_action(chair_a_client, centre_a, chair_a):
+    case = open_case(chair_a, centre_a)
+    consent = consent_record(actor=chair_a, case=case, given_by="self", purpose="ส่งต่อ")
+    response = chair_a_client.post(
+        reverse("admin:cases_consent_changelist"),
+        {"action": "withdraw", "_selected_action": [consent.pk]},
+    )
+    assert response.status_code == 302
+    consent.refresh_from_db()
+    assert consent.withdrawn_on == TODAY
+    assert CaseEvent.objects.filter(kind="consent_withdrawn").count() == 1
+    assert Consent.objects.count() == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Persons: national ID and the duplicate warning
+# ---------------------------------------------------------------------------------------------
+
+
+def person_post(centre, **fields):
+    return {
+        "centre": centre.pk,
+        "title": "นาง",
+        "first_name": "สมศรี",
+        "last_name": "มีสุข",
+        "birth_date": "05/07/2508",
+        "sex": "female",
+        "subdistrict": "100502",
+        "current_same_as_registered": "on",
+        **fields,
+    }
+
+
+def test_a_person_who_looks_already_recorded_is_saved_with_a_warning_and_a_link(
+    chair_a_client, centre_a
+):
+    existing = PersonFactory(centre=centre_a, first_name="สมศรี", last_name="มีสุข",
+                             birth_date=dt.date(1965, 7, 5), national_id=None,
+                             no_id_reason="unknown")  # fmt: skip
+    # Same name and birth date, another subdistrict of the same district (Bang Khen).
+    response = chair_a_client.post(
+        reverse("admin:cases_person_add"),
+        person_post(centre_a, national_id="", no_id_reason="stateless", subdistrict="100508"),
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert Person.objects.count() == 2  # warned, not blocked
+    warnings = [str(m) for m in response.context["messages"]]
+    link = reverse("admin:cases_person_change", args=[existing.pk])
+    assert any(link in w for w in warnings), warnings
+
+    # Opening the existing person's page shows the look-alike too.
+    new = Person.objects.exclude(pk=existing.pk).get()
+    response = chair_a_client.get(reverse("admin:cases_person_change", args=[existing.pk]))
+    page = response.content.decode()
+    assert reverse("admin:cases_person_change", args=[new.pk]) in page
+
+
+def test_no_warning_for_a_person_with_another_birth_date(chair_a_client, centre_a):
+    PersonFactory(centre=centre_a, first_name="สมศรี", last_name="มีสุข",
+                  birth_date=dt.date(1970, 1, 1))  # fmt: skip
+    response = chair_a_client.post(
+        reverse("admin:cases_person_add"),
+        person_post(centre_a, national_id="1-1017-00230-70-8"),
+        follow=True,
+    )
+    assert not [m for m in response.context["messages"] if m.level_tag == "warning"]
+    assert Person.objects.filter(national_id="1101700230708").exists()
+
+
+@pytest.mark.parametrize("national_id", ["1101700230706", "110170023070", "abc", "9101700230705"])
+def test_an_invalid_national_id_is_refused_and_nothing_saved(chair_a_client, centre_a, national_id):
+    response = chair_a_client.post(
+        reverse("admin:cases_person_add"), person_post(centre_a, national_id=national_id)
+    )
+    assert response.status_code == 200
+    assert "national_id" in response.context["adminform"].form.errors
+    assert not Person.objects.exists()
+
+
+def test_a_person_needs_an_id_or_a_reason(chair_a_client, centre_a):
+    response = chair_a_client.post(reverse("admin:cases_person_add"), person_post(centre_a))
+    assert response.status_code == 200
+    assert not Person.objects.exists()
+    response = chair_a_client.post(
+        reverse("admin:cases_person_add"), person_post(centre_a, no_id_reason="stateless")
+    )
+    assert response.status_code == 302
+    assert Person.objects.get().no_id_reason == "stateless"
+
+
+def test_a_second_person_with_the_same_national_id_is_refused(chair_a_client, centre_a):
+    PersonFactory(centre=centre_a, national_id="1101700230708")
+    response = chair_a_client.post(
+        reverse("admin:cases_person_add"), person_post(centre_a, national_id="1101700230708")
+    )
+    assert response.status_code == 200
+    assert Person.objects.count() == 1
+
+
+def test_person_search_in_the_admin_finds_thai_substrings_and_ids(chair_a_client, centre_a):
+    person = PersonFactory(centre=centre_a, first_name="บุญเรือน", last_name="แสงทอง",
+                           national_id="1101700230708")  # fmt: skip
+    PersonFactory(centre=CentreFactory(code="XYZ"), first_name="บุญเรือน")  # not in scope
+    url = reverse("admin:cases_person_changelist")
+    for term in ["เรือน", "แสง", "1-1017-00230-70-8"]:
+        result = chair_a_client.get(url, {"q": term}).context["cl"].result_list
+        assert list(result) == [person], term
