@@ -48,12 +48,6 @@ from volunteer_centre.admin import AdminThaiDateWidget, ThaiDatesAdminMixin
 from volunteer_centre.forms import ThaiDateField
 from volunteer_centre.identity import normalise_national_id, normalise_phone
 from volunteer_centre.thai import to_arabic_digits
-from volunteers.models import Volunteer
-
-# The volunteer registry's admin (another app) provides the volunteer autocomplete; until it
-# is registered, volunteers are picked from the (scoped) list instead of failing the checks.
-VOLUNTEER_AUTOCOMPLETE = admin.site.is_registered(Volunteer)
-
 
 # ---------------------------------------------------------------------------------------------
 # Writing through the services
@@ -442,7 +436,7 @@ class CaseAssignmentInline(ServiceInline):
     form = AssignmentForm
     fields = ["volunteer", "assigned_on", "assigned_by"]
     readonly_fields = ["assigned_on", "assigned_by"]
-    autocomplete_fields = ["volunteer"] if VOLUNTEER_AUTOCOMPLETE else []
+    autocomplete_fields = ["volunteer"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("volunteer", "assigned_by")
@@ -470,7 +464,7 @@ class VisitInline(ServiceInline):
     form = VisitForm
     fields = ["visited_on", "volunteers", "findings", "next_follow_up_on", "recorded_by"]
     readonly_fields = ["recorded_by"]
-    autocomplete_fields = ["volunteers"] if VOLUNTEER_AUTOCOMPLETE else []
+    autocomplete_fields = ["volunteers"]
 
     def get_queryset(self, request):
         return (
