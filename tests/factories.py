@@ -83,3 +83,46 @@ class CentreRoleFactory(factory.django.DjangoModelFactory):
     centre = factory.SubFactory(CentreFactory)
     role = CentreRole.Role.CHAIR
     starts_on = dt.date(2019, 3, 11)
+
+
+# -- volunteers: organisations, memberships, events, attendance ----------------------------------
+
+from volunteers.models import Attendance, Event, Membership, Organisation  # noqa: E402
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"มูลนิธิอาสาสมัคร {n}")
+    kind = Organisation.Kind.VOLUNTEER_ORGANISATION
+    country = "TH"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    volunteer = factory.SubFactory(VolunteerFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    since = dt.date(2018, 1, 1)
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+
+    kind = Event.Kind.TRAINING
+    title = factory.Sequence(lambda n: f"อบรมอาสาสมัคร รุ่นที่ {n}")
+    organiser = factory.SubFactory(CentreFactory)
+    starts_on = dt.date(2019, 6, 1)
+    capacity = 100
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attendance
+
+    event = factory.SubFactory(EventFactory)
+    volunteer = factory.SubFactory(VolunteerFactory)
+    hours = 6

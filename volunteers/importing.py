@@ -28,7 +28,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.functional import Promise
-from django.utils.translation import gettext as __
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from import_export.formats.base_formats import CSV, XLSX
 
@@ -64,7 +64,7 @@ VOLUNTEER_COLUMNS = [
     Column("national_id", _("national ID")),
     Column("passport_number", _("passport number")),
     Column("nationality", _("nationality"), kind="country"),
-    Column("title", _("title")),
+    Column("title", pgettext_lazy("name", "title")),
     Column("first_name", _("first name")),
     Column("last_name", _("last name")),
     Column("name_latin", _("name in Latin script")),
@@ -452,23 +452,23 @@ class ImportReport:
 
     def error_lines(self) -> list[str]:
         return [
-            __("Row %(row)d, %(column)s: %(message)s")
+            gettext("Row %(row)d, %(column)s: %(message)s")
             % {"row": row.number, "column": column, "message": message}
             if column
-            else __("Row %(row)d: %(message)s") % {"row": row.number, "message": message}
+            else gettext("Row %(row)d: %(message)s") % {"row": row.number, "message": message}
             for row in self.rejected
             for column, message in row.errors
         ]
 
     def summary(self) -> str:
         if self.dry_run:
-            text = __(
+            text = gettext(
                 "Checked %(rows)d rows: %(valid)d valid, %(rejected)d rejected; nothing saved."
             )
         elif self.committed:
-            text = __("Imported %(saved)d of %(rows)d rows; %(rejected)d rejected.")
+            text = gettext("Imported %(saved)d of %(rows)d rows; %(rejected)d rejected.")
         else:
-            text = __("Nothing saved: %(rejected)d of %(rows)d rows were rejected.")
+            text = gettext("Nothing saved: %(rejected)d of %(rows)d rows were rejected.")
         text %= {
             "rows": len(self.rows),
             "valid": len(self.valid),
@@ -476,7 +476,7 @@ class ImportReport:
             "saved": self.saved_count,
         }
         if self.blank_rows:
-            text += " " + __("%(blank)d blank rows skipped.") % {"blank": self.blank_rows}
+            text += " " + gettext("%(blank)d blank rows skipped.") % {"blank": self.blank_rows}
         return text
 
     def rejects_file(self) -> bytes:
@@ -527,7 +527,7 @@ def _map_headers(headers: list) -> tuple[dict[str, int], list[str], dict[str, st
         key = table.get(_header_key(text))
         if key is None:
             warnings.append(
-                __("The column «%(header)s» is not one this import knows; it was ignored.")
+                gettext("The column «%(header)s» is not one this import knows; it was ignored.")
                 % {"header": cell_text(text)}
             )
             continue
@@ -726,7 +726,9 @@ class _Importer:
             if value in existing:
                 errors[key] = [str(DUPLICATE_MESSAGES[key])]
             elif value in seen:
-                errors[key] = [__("The same as row %(row)d of this file.") % {"row": seen[value]}]
+                errors[key] = [
+                    gettext("The same as row %(row)d of this file.") % {"row": seen[value]}
+                ]
             else:
                 seen[value] = row.number
 
@@ -746,7 +748,7 @@ class _Importer:
                     row.errors.append((self._shown(key), str(DUPLICATE_MESSAGES[key])))
                     return
             row.errors.append(
-                ("", __("The database refused this row (%(rule)s).") % {"rule": name or error})
+                ("", gettext("The database refused this row (%(rule)s).") % {"rule": name or error})
             )
         else:
             row.saved = True

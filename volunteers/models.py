@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from centres.models import THAI_COLLATION, Centre, ThaiAddress
@@ -145,7 +146,7 @@ class Volunteer(ThaiAddress):
     passport_number = PassportNumberField(_("passport number"), max_length=20, blank=True)
     nationality = CountryField(_("nationality"), blank=True, countries=ThaiCountries)
     title = PersonNameField(
-        _("title"), max_length=50, blank=True, validators=[validate_person_name]
+        pgettext_lazy("name", "title"), max_length=50, blank=True, validators=[validate_person_name]
     )
     first_name = PersonNameField(
         _("first name"),
@@ -327,9 +328,9 @@ class Registration(models.Model):
     """A volunteer's enrolment in a programme at a centre. One person may hold several."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("active")
-        SUSPENDED = "suspended", _("suspended")
-        ENDED = "ended", _("ended")
+        ACTIVE = "active", pgettext_lazy("registration", "active")
+        SUSPENDED = "suspended", pgettext_lazy("registration", "suspended")
+        ENDED = "ended", pgettext_lazy("registration", "ended")
 
     volunteer = models.ForeignKey(
         Volunteer,
@@ -620,7 +621,9 @@ class Event(models.Model):
     TRAINING_KINDS = (Kind.TRAINING, Kind.WORKSHOP)
 
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=300, db_collation=THAI_COLLATION)
+    title = models.CharField(
+        pgettext_lazy("event", "title"), max_length=300, db_collation=THAI_COLLATION
+    )
     organiser = models.ForeignKey(
         Centre, on_delete=models.PROTECT, related_name="events", verbose_name=_("organiser")
     )

@@ -1,0 +1,296 @@
+"""The import service: good, bad and mixed files in both modes, CSV and XLSX."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone, translation
+
+from tests.factories import RegistrationFactory, VolunteerFactory, national_id
+from tests.volunteers.helpers import FILES, HEADERS, THAI_HEADERS, csv_file, good_row, xlsx_file
+from volunteers import importing
+from volunteers.importing import ImportFileError, read_table, volunteers_import
+from volunteers.models import Programme, Registration, Volunteer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
+def run(content, name="volunteers.csv", **options):
+    options.setdefault("actor", None)
+    return volunteers_import(content=content, file_name=name, **options)
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_good_file_is_imported_whole(centre_a, kind):
+    rows = [good_row(n) for n in range(1, 6)]
+    report = run(FILES[kind](rows), f"good.{kind}")
+    assert report.committed and not report.rejected
+    assert report.saved_count == 5
+    assert Volunteer.objects.count() == Registration.objects.count() == 5
+    volunteer = Volunteer.objects.get(national_id=national_id(1001))
+    assert volunteer.birth_date == dt.date(1992, 5, 25)  # 25/05/2535 BE
+    assert volunteer.phone == "+66812345678"
+    assert volunteer.title == "นาง" and volunteer.sex == "female"
+    registration = volunteer.registrations.get()
+    assert (registration.programme, registration.number) == (Programme.APM, "0001/2562")
+    assert registration.registered_on == dt.date(2019, 3, 11)
+    assert registration.centre == centre_a
+    assert registration.status == Registration.Status.ACTIVE
+
+
+def test_thai_headers_and_thai_digits_are_accepted(centre_a):
+    row = good_row(1)
+    thai = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+    row |= {key: row[key].translate(thai) for key in ("national_id", "birth_date", "phone",
+            "registration_number", "registered_on")}  # fmt: skip
+    report = run(xlsx_file([row], headers=THAI_HEADERS), "thai.xlsx")
+    assert report.committed, report.error_lines()
+    volunteer = Volunteer.objects.get()
+    assert volunteer.national_id == national_id(1001)
+    assert volunteer.registrations.get().number == "0001/2562"
+
+
+def test_excel_numbers_and_dates_are_read_for_what_they_are(centre_a):
+    row = good_row(1)
+    row |= {
+        "national_id": int(national_id(1001)),  # Excel keeps a typed ID as a number
+        "phone": 812345678,  # and drops the leading zero of a phone
+        "birth_date": dt.date(2535, 5, 25),  # a BE date typed into a date cell
+        "registered_on": dt.date(2019, 3, 11),
+    }
+    report = run(xlsx_file([row]), "numbers.xlsx")
+    assert report.committed, report.error_lines()
+    volunteer = Volunteer.objects.get()
+    assert (volunteer.phone, volunteer.birth_date) == ("+66812345678", dt.date(1992, 5, 25))
+
+
+def test_gregorian_and_iso_dates_are_accepted(centre_a):
+    rows = [good_row(1, birth_date="25/05/1992", registered_on="2019-03-11"),
+            good_row(2, birth_date="25 พ.ค. 2535", registered_on="11 มีนาคม 2562")]  # fmt: skip
+    report = run(csv_file(rows))
+    assert report.committed, report.error_lines()
+    assert set(Volunteer.objects.values_list("birth_date", flat=True)) == {dt.date(1992, 5, 25)}
+
+
+def test_blank_rows_are_skipped_not_errors(centre_a):
+    rows = [good_row(1), {}, {"first_name": "  "}, good_row(2)]
+    report = run(csv_file(rows))
+    assert report.committed and report.blank_rows == 2
+    assert Volunteer.objects.count() == 2
+    assert "2 blank rows skipped" in report.summary()
+
+
+def bad(n, **values):
+    return good_row(n, **values)
+
+
+def wrong_check_digit(n):
+    good = national_id(1000 + n)
+    return good[:12] + str((int(good[12]) + 1) % 10)
+
+
+BAD_ROWS = {
+    "wrong check digit": (lambda: bad(2, national_id=wrong_check_digit(2)), "national_id",
+                          "check digit"),
+    "12 digits": (lambda: bad(2, national_id=national_id(1002)[:12]), "national_id", "12"),
+    "14 digits": (lambda: bad(2, national_id=national_id(1002) + "1"), "national_id", "14"),
+    "BE year in an ISO date": (lambda: bad(2, birth_date="2535-05-25"), "birth_date",
+                               "1992-05-25"),
+    "Gregorian year taken for BE twice": (lambda: bad(2, birth_date="25/05/1449"), "birth_date",
+                                          "years old"),
+    "future birth date": (lambda: bad(2, birth_date=(timezone.localdate()
+                          + dt.timedelta(days=30)).strftime("%d/%m/%Y")), "birth_date", "future"),
+    "too young for an อพม.": (lambda: bad(2, birth_date="01/01/2555"), "registered_on", "18"),
+    "Gregorian year in a registration number": (
+        lambda: bad(2, registration_number="0002/2019"), "registration_number", "2562"),
+    "unknown centre": (lambda: bad(2, centre_code="XYZ"), "centre_code", "XYZ"),
+    "unknown programme": (lambda: bad(2, programme="อสม."), "programme", "อพม."),
+    "two-digit year": (lambda: bad(2, birth_date="25/05/35"), "birth_date", "four digits"),
+    "no such day": (lambda: bad(2, birth_date="31/02/2535"), "birth_date", "no such day"),
+    "name with digits": (lambda: bad(2, first_name="สมศรี2"), "first_name", "«2»"),
+    "bad phone": (lambda: bad(2, phone="12345"), "phone", "081 234 5678"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", BAD_ROWS, ids=list(BAD_ROWS))
+def test_a_bad_row_names_row_column_and_problem_and_nothing_is_saved(centre_a, case):
+    make, column, words = BAD_ROWS[case]
+    report = run(csv_file([good_row(1), make(), good_row(3)]))
+    assert not report.committed
+    assert Volunteer.objects.count() == 0 and Registration.objects.count() == 0
+    [rejected] = report.rejected
+    assert rejected.number == 3  # the header is line 1, the first person line 2
+    assert any(c == column and words in m for c, m in rejected.errors), rejected.errors
+    assert any(line.startswith(f"Row 3, {column}: ") for line in report.error_lines())
+
+
+def test_messages_are_thai_in_thai(centre_a):
+    with translation.override("th"):
+        report = run(csv_file([good_row(1, birth_date="2535-05-25")], headers=THAI_HEADERS))
+        assert report.error_lines() == [
+            "แถวที่ 2 คอลัมน์ วันเกิด: «2535-05-25» ใช้ปี พ.ศ. ในรูปแบบ ปี-เดือน-วัน ซึ่งใช้กับปี "
+            "ค.ศ. เท่านั้น กรุณาพิมพ์ 1992-05-25 หรือ 25/05/2535"
+        ]
+        assert report.summary().startswith("ไม่ได้บันทึกข้อมูลใด")
+
+
+def test_a_duplicate_of_an_existing_volunteer_is_refused(centre_a):
+    VolunteerFactory(national_id=national_id(1002))
+    report = run(csv_file([good_row(1), good_row(2)]))
+    assert [r.number for r in report.rejected] == [3]
+    assert "already registered" in report.rejected[0].errors[0][1]
+    assert Volunteer.objects.count() == 1
+
+
+def test_the_same_person_twice_in_one_file_is_refused_with_the_first_row(centre_a):
+    rows = [good_row(1), good_row(2), good_row(9, national_id=good_row(1)["national_id"])]
+    report = run(csv_file(rows))
+    [rejected] = report.rejected
+    assert rejected.number == 4
+    assert rejected.errors == [("national_id", "The same as row 2 of this file.")]
+
+
+def test_a_registration_number_used_in_the_programme_is_refused(centre_a):
+    RegistrationFactory(number="0001/2562", programme=Programme.APM)
+    report = run(csv_file([good_row(1)]))
+    assert report.rejected[0].errors[0][0] == "registration_number"
+    # The same number in another programme is fine.
+    report = run(csv_file([good_row(1, programme="อผส.")]))
+    assert report.committed
+
+
+def test_a_centre_outside_the_importers_scope_is_refused(centre_a, centre_b, chair_b):
+    report = run(csv_file([good_row(1), good_row(2, centre_code="CMI")]), actor=chair_b)
+    [rejected] = report.rejected
+    assert rejected.number == 2
+    assert rejected.errors == [("centre_code", "The centre «BKN» is not one of your centres.")]
+    assert Volunteer.objects.count() == 0
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_partial_mode_saves_the_valid_rows_and_returns_the_rest(centre_a, kind):
+    rows = [good_row(1), good_row(2, birth_date="2535-05-25"), good_row(3),
+            good_row(4, centre_code="XYZ")]  # fmt: skip
+    report = run(FILES[kind](rows), f"mixed.{kind}", partial=True)
+    assert report.committed
+    assert report.saved_count == 2
+    assert set(Volunteer.objects.values_list("national_id", flat=True)) == {
+        national_id(1001),
+        national_id(1003),
+    }
+    assert Registration.objects.count() == 2
+    table = read_table(report.rejects_file(), report.rejects_file_name())
+    assert table.format == kind
+    assert table.headers == [*HEADERS, "row", "errors"]
+    assert [str(row[-2]) for row in table.rows] == ["3", "5"]
+    assert "birth_date: " in table.rows[0][-1] and "centre_code: " in table.rows[1][-1]
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_mixed_file_saves_nothing_by_default(centre_a, kind):
+    rows = [good_row(1), good_row(2, national_id=wrong_check_digit(2)), good_row(3)]
+    report = run(FILES[kind](rows), f"mixed.{kind}")
+    assert not report.committed and report.saved_count == 0
+    assert len(report.valid) == 2 and len(report.rejected) == 1
+    assert Volunteer.objects.count() == 0
+
+
+def test_a_corrected_rejects_file_imports(centre_a):
+    report = run(csv_file([good_row(1), good_row(2, centre_code="XYZ")]), partial=True)
+    rejects = report.rejects_file().decode("utf-8-sig").replace("XYZ", "BKN")
+    again = run(rejects.encode(), "volunteers-rejected.csv")
+    assert again.committed and again.saved_count == 1 and not again.warnings
+    assert Volunteer.objects.count() == 2
+
+
+def test_a_dry_run_checks_everything_and_saves_nothing(centre_a):
+    report = run(csv_file([good_row(1), good_row(2)]), dry_run=True)
+    assert not report.committed and not report.rejected and len(report.valid) == 2
+    assert Volunteer.objects.count() == 0
+    assert "nothing saved" in report.summary()
+
+
+def test_a_row_is_never_half_saved_when_the_database_refuses_it(centre_a, monkeypatch):
+    # Someone registers the same number between the checks and the save: the volunteer saved a
+    # moment before the registration must go too. The pre-checks are switched off to get there.
+    monkeypatch.setattr(importing._Importer, "_check_duplicates", lambda *args: None)
+    RegistrationFactory(number="0002/2562", programme=Programme.APM)
+    report = run(csv_file([good_row(1), good_row(2), good_row(3)]), partial=True)
+    assert [r.number for r in report.rejected] == [3]
+    assert report.rejected[0].errors == [
+        ("registration_number", "This registration number is already used in this programme.")
+    ]
+    assert not Volunteer.objects.filter(national_id=national_id(1002)).exists()
+    assert (
+        Volunteer.objects.filter(national_id__in=[national_id(1001), national_id(1003)]).count()
+        == 2
+    )
+
+
+def test_a_foreign_volunteer_is_imported_with_passport_and_nationality(national_centre):
+    row = {"passport_number": "tz 1234567", "nationality": "ญี่ปุ่น", "first_name": "ทาคาชิ",
+           "name_latin": "Takashi YAMAMOTO", "birth_date": "1990-04-02", "programme": "foreign",
+           "centre_code": "NAT", "registered_on": "01/05/2560", "visa_type": "Non-Immigrant O",
+           "visa_expires_on": "30/04/2570"}  # fmt: skip
+    keys = list(row)
+    report = run(csv_file([row], headers=keys, keys=keys))
+    assert report.committed, report.error_lines()
+    volunteer = Volunteer.objects.get()
+    assert (volunteer.passport_number, volunteer.nationality.code) == ("TZ1234567", "JP")
+    assert volunteer.registrations.get().visa_expires_on == dt.date(2027, 4, 30)
+    missing_latin = {**row, "passport_number": "AB123456", "name_latin": ""}
+    report = run(csv_file([missing_latin], headers=keys, keys=keys))
+    assert report.rejected[0].errors[0][0] == "name_latin"
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("notes.pdf", b"%PDF-1.4 whatever"), ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"),
+     ("volunteers.csv", b"\x89PNG\r\n\x1a\n\x00\x00"), ("fake.xlsx", b"national_id,first_name\n"),
+     ("broken.xlsx", b"PK\x03\x04 not really a workbook"), ("empty.csv", b"")],
+)  # fmt: skip
+def test_a_file_that_is_not_csv_or_xlsx_is_refused_whole(centre_a, name, content):
+    with pytest.raises(ImportFileError) as error:
+        run(content, name)
+    assert error.value.message
+    assert Volunteer.objects.count() == 0
+
+
+def test_missing_columns_are_named(centre_a):
+    with pytest.raises(ImportFileError) as error:
+        run(b"national_id,first_name\n" + national_id(1).encode() + b",x\n")
+    assert "programme, centre_code, registered_on" in error.value.message
+
+
+def test_unknown_columns_are_ignored_with_a_warning(centre_a):
+    headers = [*HEADERS, "shoe size"]
+    report = run(csv_file([good_row(1)], headers=headers, keys=[*HEADERS, "x"]))
+    assert report.committed
+    assert report.warnings == [
+        "The column «shoe size» is not one this import knows; it was ignored."
+    ]
+
+
+def test_english_labels_are_accepted_as_headers_too(centre_a):
+    with translation.override("en"):
+        labels = [str(importing.COLUMN_BY_KEY[k].label) for k in HEADERS]
+    assert labels[0] == "national ID"
+    report = run(csv_file([good_row(1)], headers=labels))
+    assert report.committed, report.error_lines()
+
+
+def test_a_windows_thai_csv_is_read(centre_a):
+    content = csv_file([good_row(1)], headers=THAI_HEADERS).decode("utf-8-sig").encode("cp874")
+    report = run(content)
+    assert report.committed, report.error_lines()
+    assert Volunteer.objects.get().first_name == "สมศรี"
+
+
+def test_semicolon_separated_csv_is_read(centre_a):
+    content = csv_file([good_row(1)]).decode("utf-8-sig").replace(",", ";").encode()
+    assert run(content).committed
