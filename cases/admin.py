@@ -337,34 +337,32 @@ class CentreListFilter(admin.SimpleListFilter):
         return queryset.filter(centre_id=self.value()) if self.value() else queryset
 
 
-class DistrictListFilter(admin.SimpleListFilter):
+class CentrePlaceListFilter(admin.SimpleListFilter):
+    """The districts (or provinces) of the centres in scope that have cases."""
+
+    place_model = District
+
+    def lookups(self, request, model_admin):
+        centres = Centre.objects.visible_to(request.user).filter(cases__isnull=False)
+        places = self.place_model.objects.filter(centres__in=centres).distinct()
+        return [(p.pk, p.name_th) for p in places.only("name_th")]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        return queryset.filter(**{f"centre__{self.parameter_name}_id": self.value()})
+
+
+class DistrictListFilter(CentrePlaceListFilter):
     title = _("district")
     parameter_name = "district"
-
-    def lookups(self, request, model_admin):
-        centres = Centre.objects.visible_to(request.user).filter(cases__isnull=False)
-        return [
-            (d.pk, d.name_th)
-            for d in District.objects.filter(centres__in=centres).distinct().only("name_th")
-        ]
-
-    def queryset(self, request, queryset):
-        return queryset.filter(centre__district_id=self.value()) if self.value() else queryset
+    place_model = District
 
 
-class ProvinceListFilter(admin.SimpleListFilter):
+class ProvinceListFilter(CentrePlaceListFilter):
     title = _("province")
     parameter_name = "province"
-
-    def lookups(self, request, model_admin):
-        centres = Centre.objects.visible_to(request.user).filter(cases__isnull=False)
-        return [
-            (p.pk, p.name_th)
-            for p in Province.objects.filter(centres__in=centres).distinct().only("name_th")
-        ]
-
-    def queryset(self, request, queryset):
-        return queryset.filter(centre__province_id=self.value()) if self.value() else queryset
+    place_model = Province
 
 
 class ProblemListFilter(admin.SimpleListFilter):
@@ -399,7 +397,7 @@ class FiscalYearListFilter(admin.SimpleListFilter):
         return queryset
 
 
-class CaseEventInline(ScopedAdminMixin, admin.TabularInline):
+class CaseEventInline(ScopedAdminMixin, ThaiDatesAdminMixin, admin.TabularInline):
     model = CaseEvent
     fields = ["at", "kind", "from_status", "to_status", "actor", "note"]
     readonly_fields = fields

@@ -24,6 +24,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.models import (
     MAX_ASSISTANCE_AMOUNT,
@@ -164,6 +165,23 @@ def _active_volunteers(case: Case, volunteers: Iterable[Volunteer | int]) -> lis
     return ids
 
 
+def _check_step(transitions, statuses, from_status: str, to_status: str, message) -> None:
+    """Refuse a status change its path does not allow, naming the steps that are."""
+    allowed = transitions.get(from_status, frozenset())
+    if to_status in allowed:
+        return
+    raise ValidationError(
+        message
+        % {
+            "from": statuses(from_status).label,
+            "to": statuses(to_status).label if to_status in statuses.values else to_status,
+            "next": ", ".join(str(s.label) for s in statuses if s in allowed)
+            or pgettext_lazy("no next status", "none"),
+        },
+        code="illegal_transition",
+    )
+
+
 def _event(case: Case, actor, kind: str, **fields: Any) -> CaseEvent:
     return CaseEvent.objects.create(
         case=case, kind=kind, actor=actor if getattr(actor, "pk", None) else None, **fields
@@ -301,18 +319,13 @@ def case_change_status(
     _require_writer(actor, case.centre)
     locked = _locked(case)
     from_status = locked.status
-    if to_status not in CASE_TRANSITIONS.get(from_status, ()):
-        raise ValidationError(
-            _("A case cannot go from “%(from)s” to “%(to)s”. Allowed from “%(from)s”: %(next)s.")
-            % {
-                "from": S(from_status).label,
-                "to": S(to_status).label if to_status in S.values else to_status,
-                "next": ", ".join(
-                    str(S(s).label) for s in S.values if s in CASE_TRANSITIONS[from_status]
-                ),
-            },
-            code="illegal_transition",
-        )
+    _check_step(
+        CASE_TRANSITIONS,
+        S,
+        from_status,
+        to_status,
+        _("A case cannot go from “%(from)s” to “%(to)s”. Allowed from “%(from)s”: %(next)s."),
+    )
     detail: dict[str, Any] = {}
     if to_status == S.CLOSED:
         if not closure_reason:
@@ -668,15 +681,13 @@ def referral_update_status(
     _require_writer(actor, referral.case.centre)
     locked = Referral.objects.select_for_update().get(pk=referral.pk)
     from_status = locked.status
-    if to_status not in REFERRAL_TRANSITIONS.get(from_status, ()):
-        raise ValidationError(
-            _("A referral cannot go from “%(from)s” to “%(to)s”.")
-            % {
-                "from": R(from_status).label,
-                "to": R(to_status).label if to_status in R.values else to_status,
-            },
-            code="illegal_transition",
-        )
+    _check_step(
+        REFERRAL_TRANSITIONS,
+        R,
+        from_status,
+        to_status,
+        _("A referral cannot go from “%(from)s” to “%(to)s”. Allowed from “%(from)s”: %(next)s."),
+    )
     day = _day(on, "on")
     if day < locked.referred_on:
         raise _invalid("on", _("This date is before the referral was sent."), "before_referral")
