@@ -19,10 +19,12 @@ is counted in Python. Definitions (also in the README, section "Dashboards"):
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
+from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -114,6 +116,19 @@ class Table:
         out = [[row.label, *(values[c.key] for c in self.columns)] for row, values in self.rows]
         out.append([str(_("Total")), *(self.total[c.key] for c in self.columns)])
         return out
+
+
+@contextmanager
+def analytic_transaction():
+    """One transaction for a page's figures, with PostgreSQL's JIT compiler off.
+
+    The planner prices these aggregates (and the correlated sub-plans of the overdue rule) high
+    enough to JIT-compile them, which at national size costs more (about 200 ms a query) than
+    it saves; SET LOCAL keeps the change to this transaction.
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        yield
 
 
 def _grouped(queryset, key: str, aggregates: dict) -> dict:

@@ -15,7 +15,7 @@ from django.views.generic import TemplateView, View
 from cases.dashboards.exports import export_table
 from cases.dashboards.forms import DashboardFilterForm
 from cases.dashboards.levels import LEVEL_LABELS, NATION, Unit, load_unit, reach_for, unit_url
-from cases.dashboards.queries import Dashboard
+from cases.dashboards.queries import Dashboard, analytic_transaction
 from centres.models import District, Province, Region
 
 
@@ -55,7 +55,8 @@ class UnitView(DashboardMixin, TemplateView):
         dashboard, form = self.get_dashboard()
         unit, reach = dashboard.unit, dashboard.reach
         query = _querystring(dashboard)
-        tables = dashboard.tables()
+        with analytic_transaction():
+            tables = dashboard.tables()
         for table in tables:
             table.export_urls = {
                 fmt: unit.export_url(table.slug, fmt) + query for fmt in ("csv", "xlsx")
@@ -86,9 +87,9 @@ class ExportView(DashboardMixin, View):
         name = "-".join(
             filter(None, [table, unit.level, unit.code, f"fy{dashboard.filters.fiscal_year}"])
         )
-        return export_table(
-            dashboard.table(table), fmt, LEVEL_LABELS[unit.child_level].capitalize(), name
-        )
+        with analytic_transaction():
+            figures = dashboard.table(table)
+        return export_table(figures, fmt, LEVEL_LABELS[unit.child_level].capitalize(), name)
 
 
 def _querystring(dashboard: Dashboard) -> str:
