@@ -116,6 +116,10 @@ class ServiceInline(ScopedAdminMixin, ThaiDatesAdminMixin, admin.TabularInline):
     can_delete = False
     show_change_link = False
 
+    def get_queryset(self, request):
+        # Each row's title names its case.
+        return super().get_queryset(request).select_related("case")
+
     def has_change_permission(self, request, obj=None):
         return False
 

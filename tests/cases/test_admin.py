@@ -504,3 +504,61 @@ def test_person_search_in_the_admin_finds_thai_substrings_and_ids(chair_a_client
     for term in ["เรือน", "แสง", "1-1017-00230-70-8"]:
         result = chair_a_client.get(url, {"q": term}).context["cl"].result_list
         assert list(result) == [person], term
+
+
+def test_every_cases_admin_page_renders_in_thai_for_a_full_case(
+    admin_client, centre_a, chair_a, django_assert_max_num_queries
+):
+    from cases.models import Household, HouseholdMember
+    from cases.services import assistance_record, visit_record
+
+    volunteer = RegistrationFactory(centre=centre_a).volunteer
+    case = open_case(chair_a, centre_a, volunteers=[volunteer])
+    visit_record(actor=chair_a, case=case, visited_on=TODAY, findings="ก", volunteers=[volunteer])
+    assistance_record(actor=chair_a, case=case, kind="goods", given_on=TODAY,
+                      items=[{"name": "รถจักรยาน", "unit": "คัน"}])  # fmt: skip
+    consent = consent_record(actor=chair_a, case=case, given_by="self", purpose="ส่งต่อ")
+    referral = referral_create(actor=chair_a, case=case, agency=AgencyFactory(), reason="x")
+    household = Household.objects.create(name="ครอบครัว", centre=centre_a)
+    HouseholdMember.objects.create(household=household, person=case.person, relation="head")
+    pages = [
+        reverse("admin:cases_case_changelist"),
+        reverse("admin:cases_case_add"),
+        reverse("admin:cases_case_change", args=[case.pk]),
+        reverse("admin:cases_person_changelist"),
+        reverse("admin:cases_person_add"),
+        reverse("admin:cases_person_change", args=[case.person_id]),
+        reverse("admin:cases_household_changelist"),
+        reverse("admin:cases_household_change", args=[household.pk]),
+        reverse("admin:cases_agency_changelist"),
+        reverse("admin:cases_referral_changelist"),
+        reverse("admin:cases_referral_change", args=[referral.pk]),
+        reverse("admin:cases_consent_changelist"),
+        reverse("admin:cases_consent_change", args=[consent.pk]),
+    ]
+    for url in pages:
+        response = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="th")
+        assert response.status_code == 200, url
+    page = admin_client.get(pages[2]).content.decode()
+    for thai in ["เปลี่ยนสถานะเป็น", "การเยี่ยมบ้าน", "รถจักรยาน 1 คัน", "รับเรื่องใหม่"]:
+        assert thai in page, thai
+    # The change page of a case costs the same with one visit or twenty.
+    with CaptureQueriesContext(connection) as one:
+        admin_client.get(pages[2])
+    for _ in range(19):
+        visit_record(actor=chair_a, case=case, visited_on=TODAY, findings="ซ้ำ",
+                     volunteers=[volunteer])  # fmt: skip
+    with django_assert_max_num_queries(len(one)):
+        admin_client.get(pages[2])
+
+
+def test_person_list_query_count_does_not_grow_with_rows(admin_client, centre_a):
+    url = reverse("admin:cases_person_changelist")
+    cases_bulk(centre_a, 30)
+    with CaptureQueriesContext(connection) as thirty:
+        assert admin_client.get(url, {"q": "บุคคล"}).status_code == 200
+    cases_bulk(centre_a, 270, start=31)
+    with CaptureQueriesContext(connection) as three_hundred:
+        response = admin_client.get(url, {"q": "บุคคล"})
+    assert response.context["cl"].result_count == 300
+    assert len(three_hundred) == len(thirty)
