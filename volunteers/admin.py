@@ -7,7 +7,7 @@ registrations come in one prefetch, filter choices in one query each.
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -345,6 +345,11 @@ class OrganisationAdmin(ScopedAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "name_en", "contact_person"]
     inlines = [OrganisationMembershipInline]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class EventAttendanceInline(_ScopedInline, admin.TabularInline):

@@ -1,0 +1,67 @@
+"""The demo registry: the counts of the source articles, loaded twice to the same result."""
+
+import pytest
+from stdnum.th import pin
+
+from centres.models import Centre
+from volunteers.demo import volunteers_demo_load
+from volunteers.models import CentreRole, Event, Programme, Registration, Volunteer
+
+
+@pytest.fixture
+def demo(reference_centres):
+    assert volunteers_demo_load() == []  # no extra logins to print
+
+
+def test_loading_twice_changes_nothing(demo):
+    counts = (Volunteer.objects.count(), Registration.objects.count(), CentreRole.objects.count())
+    numbers = set(Registration.objects.values_list("programme", "number"))
+    volunteers_demo_load()
+    assert (Volunteer.objects.count(), Registration.objects.count(),
+            CentreRole.objects.count()) == counts  # fmt: skip
+    assert set(Registration.objects.values_list("programme", "number")) == numbers
+
+
+def active_apm(code):
+    return Registration.objects.filter(
+        centre__code=code, programme=Programme.APM, status=Registration.Status.ACTIVE
+    ).count()
+
+
+def test_bang_khen_has_50_active_apm_and_thawi_watthana_19(demo):
+    assert active_apm("BKN") == 50
+    assert active_apm("TWT") == 19
+
+
+def test_every_reference_centre_has_one_current_chair_registered_there(demo):
+    for centre in Centre.objects.all():
+        chair = CentreRole.objects.get(centre=centre, role=CentreRole.Role.CHAIR, ends_on=None)
+        assert chair.volunteer.registrations.filter(centre=centre).exists()
+    assert Centre.objects.count() == 12
+
+
+def test_the_national_centre_hosts_foreign_volunteers_with_their_papers(demo):
+    foreign = Registration.objects.filter(centre__code="NAT", programme=Programme.FOREIGN)
+    assert foreign.count() >= 3
+    for registration in foreign.select_related("volunteer"):
+        volunteer = registration.volunteer
+        assert volunteer.passport_number and volunteer.nationality and volunteer.name_latin
+        assert registration.visa_type == "Non-Immigrant O"
+        assert registration.work_permit_number and registration.visa_expires_on
+
+
+def test_the_2017_national_workshop_is_an_event_for_500(demo):
+    workshop = Event.objects.get(starts_on="2017-05-25")
+    assert workshop.capacity == 500 and workshop.organiser.code == "NAT"
+    assert "ปริ๊นซ์ พาเลซ มหานาค" in workshop.venue
+    assert workshop.attendances.count() > 0
+
+
+def test_demo_people_are_valid_and_live_in_their_centres_district(demo):
+    for volunteer in Volunteer.objects.exclude(national_id=None):
+        assert pin.is_valid(volunteer.national_id)
+        volunteer.full_clean(validate_constraints=False)
+    for registration in Registration.objects.filter(centre__code="BKN").select_related(
+        "volunteer__subdistrict"
+    ):
+        assert registration.volunteer.subdistrict.district_id == "1005"
