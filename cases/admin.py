@@ -401,24 +401,18 @@ class FiscalYearListFilter(admin.SimpleListFilter):
         return queryset
 
 
-class CaseEventInline(ScopedAdminMixin, ThaiDatesAdminMixin, admin.TabularInline):
+class CaseEventInline(ServiceInline):
+    """The history: appended by the services, never added or edited here."""
+
     model = CaseEvent
     fields = ["at", "kind", "from_status", "to_status", "actor", "note"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     verbose_name_plural = _("history")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
 
     def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False
 
 
