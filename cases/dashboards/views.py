@@ -70,6 +70,7 @@ class UnitView(DashboardMixin, TemplateView):
             filters=dashboard.filters,
             fy_start=dashboard.start,
             fy_end=dashboard.end,
+            level_label=LEVEL_LABELS[unit.level],
             row_heading=LEVEL_LABELS[unit.child_level],
             tables=tables,
             query=query,

@@ -12,6 +12,16 @@
   Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
   Chart.defaults.locale = thai ? "th-TH" : "en-GB";
 
+  // Long place names (a centre's full name) are cut on whole letters, so a phone keeps room
+  // for the bars; the table beside the chart has the full name.
+  var graphemes = window.Intl && Intl.Segmenter ? new Intl.Segmenter(thai ? "th" : "en") : null;
+  function shorten(label) {
+    var letters = graphemes
+      ? Array.from(graphemes.segment(label), function (s) { return s.segment; })
+      : Array.from(label);
+    return letters.length > 20 ? letters.slice(0, 19).join("") + "…" : label;
+  }
+
   document.querySelectorAll("[data-chart]").forEach(function (box) {
     var data = charts[box.getAttribute("data-chart")];
     if (!data || !data.labels.length) {
@@ -35,7 +45,13 @@
         animation: false,
         scales: {
           x: { stacked: true, beginAtZero: true, ticks: { precision: 0 } },
-          y: { stacked: true, ticks: { autoSkip: false } }
+          y: {
+            stacked: true,
+            ticks: {
+              autoSkip: false,
+              callback: function (value) { return shorten(this.getLabelForValue(value)); }
+            }
+          }
         },
         plugins: { legend: { position: "bottom" }, title: { display: false } }
       }
