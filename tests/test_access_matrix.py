@@ -28,6 +28,7 @@ from cases.services import (
     visit_record,
 )
 from tests.factories import CentreRoleFactory, RegistrationFactory, StaffAssignmentFactory
+from volunteers.models import Event, Organisation, VolunteerImport
 
 SECRET = "ลับเฉพาะเอ"  # in the names of centre A's records; no outsider page may show it
 
@@ -178,6 +179,15 @@ def records(centre_a, chair_a):
         "volunteers.centrerole": role,
     }
     found.update(case_records(centre_a, chair_a))
+    found["volunteers.event"] = Event.objects.create(
+        kind="training", title=SECRET, organiser=centre_a, starts_on=dt.date(2019, 3, 11)
+    )
+    # Shared by every centre: any user with a scope reads it, so it carries no secret.
+    found["volunteers.organisation"] = Organisation.objects.create(name="เครือข่ายทดสอบ",
+                                                                   kind="network")  # fmt: skip
+    found["volunteers.volunteerimport"] = VolunteerImport.objects.create(
+        created_by=chair_a, file_name=f"{SECRET}.csv", content=f"first_name\n{SECRET}\n".encode()
+    )
     return found
 
 
@@ -223,9 +233,30 @@ def fingerprint():
     for model in apps.get_models():
         if model._meta.app_label in {"sessions", "admin"}:
             continue
-        rows = list(model._default_manager.order_by("pk").values_list())
+        rows = [
+            tuple(bytes(v) if isinstance(v, memoryview) else v for v in row)
+            for row in model._default_manager.order_by("pk").values_list()
+        ]
         digest.update(repr((model._meta.label, rows)).encode())
     return digest.hexdigest()
+
+
+# The admin's own extra pages, by model: (kwargs from A's records, POST that tries to write).
+ADMIN_EXTRA = {
+    "volunteers.volunteer": {
+        "volunteers_volunteer_import": (lambda r: {}, {}),
+        "volunteers_volunteer_import_preview": (
+            lambda r: {"pk": r["volunteers.volunteerimport"].pk},
+            {"confirm": "1"},
+        ),
+        "volunteers_volunteer_import_rejects": (
+            lambda r: {"pk": r["volunteers.volunteerimport"].pk},
+            {},
+        ),
+        "volunteers_volunteer_export": (lambda r: {}, {"file_format": "csv"}),
+        "volunteers_volunteer_export_file": (lambda r: {"file_format": "csv"}, {}),
+    },
+}
 
 
 def admin_url_cases(records):
@@ -250,6 +281,8 @@ def admin_url_cases(records):
         yield f"{info}_add", {}, {}
         for action in ("history", "delete", "change"):
             yield f"{info}_{action}", {"object_id": record.pk}, {"post": "yes"}
+        for name, (kwargs, post) in ADMIN_EXTRA.get(label, {}).items():
+            yield f"admin:{name}", kwargs(records), post
         if label == "auth.user":
             yield (
                 "admin:auth_user_password_change",
@@ -274,6 +307,7 @@ def test_every_url_pattern_has_a_case(db):
         for a in ADMIN_ACTIONS
     }
     admin_names |= {"admin:auth_user_password_change", "admin:autocomplete", "admin:view_on_site"}
+    admin_names |= {f"admin:{name}" for extra in ADMIN_EXTRA.values() for name in extra}
     admin_names.add("admin:app_list")
     unnamed_admin = [route for name, route in walk() if name is None and route.startswith("admin/")]
     missing = [
