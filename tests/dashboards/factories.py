@@ -1,22 +1,14 @@
-"""Case-side factories for the dashboard tests: rows written directly, as a data set is."""
+"""Cases and what happens to them, written directly in any state (the services would walk
+through the status path and stamp today's events), for the dashboard tests."""
 
 import datetime as dt
 from decimal import Decimal
 
 import factory
 
-from cases.models import Agency, Assistance, Case, Person, Referral, Visit
+from cases.models import Assistance, Case, Referral, Visit
+from tests.cases.factories import AgencyFactory, PersonFactory
 from tests.factories import CentreFactory
-
-
-class PersonFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Person
-
-    first_name = factory.Sequence(lambda n: f"สมหญิง{n}")
-    last_name = "มีสุข"
-    no_id_reason = "unknown"
-    centre = factory.SubFactory(CentreFactory)
 
 
 class CaseFactory(factory.django.DjangoModelFactory):
@@ -38,14 +30,6 @@ class CaseFactory(factory.django.DjangoModelFactory):
         lambda o: o.opened_on + dt.timedelta(days=30) if o.status == "closed" else None
     )
     closure_reason = factory.LazyAttribute(lambda o: "resolved" if o.status == "closed" else "")
-
-
-class AgencyFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Agency
-
-    name_th = factory.Sequence(lambda n: f"หน่วยงาน{n}")
-    type = "foundation"
 
 
 class VisitFactory(factory.django.DjangoModelFactory):
