@@ -48,7 +48,7 @@ def normalise_national_id(value: str) -> str:
 
 
 def format_national_id(digits: str) -> str:
-    """1101700230705 -> 1-1017-00230-70-5; anything else is returned unchanged."""
+    """1101700230708 -> 1-1017-00230-70-8; anything else is returned unchanged."""
     if len(digits or "") == 13 and digits.isdigit():
         return pin.format(digits)
     return digits or ""
