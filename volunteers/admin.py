@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
+from centres.access import scope_for
 from centres.admin import ScopedAdminMixin
 from volunteer_centre.admin import ThaiDatesAdminMixin
 from volunteers.admin_filters import (
@@ -189,6 +190,13 @@ class VolunteerAdmin(ScopedAdminMixin, ThaiDatesAdminMixin, ExportMixin, admin.M
     def get_export_resource_kwargs(self, request, **kwargs):
         return {"user": request.user, "registrations": matching_registrations(request, self)}
 
+    def export_action(self, request):
+        # The library's export page (format and field pickers) is replaced by the two direct
+        # links of the list; its URL still works and leads to the CSV with the same filters.
+        url = reverse("admin:volunteers_volunteer_export_file", args=["csv"])
+        query = request.GET.urlencode()
+        return redirect(f"{url}?{query}" if query else url)
+
     def export_file_view(self, request, file_format):
         if not self.has_view_permission(request) or not self.has_export_permission(request):
             raise PermissionDenied
@@ -345,6 +353,10 @@ class OrganisationAdmin(ScopedAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "name_en", "contact_person"]
     inlines = [OrganisationMembershipInline]
+
+    # Organisations are shared by every centre: a chair chooses them, the ministry keeps them.
+    def _writable(self, request) -> bool:
+        return scope_for(request.user).sees_all
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, models.URLField):

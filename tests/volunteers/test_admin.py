@@ -487,3 +487,20 @@ def test_thai_is_the_admin_language_of_the_import_page(client, staff_a):
     with translation.override("th"):
         page = client.get(reverse("admin:volunteers_volunteer_import")).content.decode()
     assert "นำเข้าข้อมูลอาสาสมัคร" in page and "ตรวจไฟล์" in page
+
+
+def test_organisations_are_chosen_by_chairs_but_kept_by_the_ministry(
+    client, staff_b, ministry_admin
+):
+    from tests.factories import OrganisationFactory
+
+    organisation = OrganisationFactory()
+    url = reverse("admin:volunteers_organisation_change", args=[organisation.pk])
+    client.force_login(staff_b)
+    page = client.get(url)
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    client.post(url, {"name": "เปลี่ยนชื่อ", "kind": "network", "country": "TH"})
+    organisation.refresh_from_db()
+    assert organisation.name != "เปลี่ยนชื่อ"
+    client.force_login(make_staff(ministry_admin))
+    assert 'name="_save"' in client.get(url).content.decode()
