@@ -102,9 +102,19 @@ class StatusFilter(RegistrationFilter):
 class _ScopedCentreFilter(RegistrationFilter):
     """Choices from the centres the user may see, narrowed by the region/province chosen."""
 
+    # (lookup on Centre, parameter) of the filters above this one: region -> province -> centre
+    narrowed_by: tuple[tuple[str, str], ...] = ()
+
     @classmethod
     def clean(cls, value: str):
         return value if value.isalnum() else None
+
+    def centres(self, request):
+        centres = Centre.objects.visible_to(request.user)
+        for lookup, parameter in self.narrowed_by:
+            if (value := request.GET.get(parameter)) and value.isalnum():
+                centres = centres.filter(**{lookup: value})
+        return centres
 
 
 class RegionFilter(_ScopedCentreFilter):
@@ -113,8 +123,7 @@ class RegionFilter(_ScopedCentreFilter):
     lookup = "centre__province__region_id"
 
     def lookups(self, request, model_admin):
-        centres = Centre.objects.visible_to(request.user)
-        regions = Region.objects.filter(provinces__centres__in=centres).distinct()
+        regions = Region.objects.filter(provinces__centres__in=self.centres(request)).distinct()
         return [(r.code, r.name_th) for r in regions.order_by("sort_order")]
 
 
@@ -122,12 +131,10 @@ class ProvinceFilter(_ScopedCentreFilter):
     title = _("province")
     parameter_name = "province"
     lookup = "centre__province_id"
+    narrowed_by = (("province__region_id", "region"),)
 
     def lookups(self, request, model_admin):
-        centres = Centre.objects.visible_to(request.user)
-        if (region := request.GET.get(RegionFilter.parameter_name)) and region.isalnum():
-            centres = centres.filter(province__region_id=region)
-        provinces = Province.objects.filter(centres__in=centres).distinct()
+        provinces = Province.objects.filter(centres__in=self.centres(request)).distinct()
         return [(p.code, p.name_th) for p in provinces.order_by("name_th")]
 
 
@@ -135,14 +142,10 @@ class CentreFilter(_ScopedCentreFilter):
     title = _("centre")
     parameter_name = "centre"
     lookup = "centre_id"
+    narrowed_by = (("province__region_id", "region"), ("province_id", "province"))
 
     def lookups(self, request, model_admin):
-        centres = Centre.objects.visible_to(request.user)
-        if (region := request.GET.get(RegionFilter.parameter_name)) and region.isalnum():
-            centres = centres.filter(province__region_id=region)
-        if (province := request.GET.get(ProvinceFilter.parameter_name)) and province.isalnum():
-            centres = centres.filter(province_id=province)
-        return [(str(c.pk), c.name_th) for c in centres.order_by("name_th")]
+        return [(str(c.pk), c.name_th) for c in self.centres(request).order_by("name_th")]
 
     @classmethod
     def clean(cls, value: str):

@@ -313,13 +313,25 @@ PROGRAMME_ABBREVIATIONS = {
 }
 
 
-class RegistrationQuerySet(models.QuerySet):
+class CentreOwnedQuerySet(models.QuerySet):
+    """Rows owned by the centre at ``centre_path``: Registration, CentreRole, Event, Attendance."""
+
+    centre_path = "centre"
+
     def visible_to(self, user):
-        """Registrations at centres in ``user``'s scope."""
+        """Rows whose centre is in ``user``'s scope (see centres.access)."""
         from centres.access import scope_for
 
-        return scope_for(user).filter(self, "centre")
+        return scope_for(user).filter(self, self.centre_path)
 
+
+def _check_order(start, end, field: str, message) -> None:
+    """Raise ``message`` on ``field`` when the end date comes before the start date."""
+    if start and end and end < start:
+        raise ValidationError({field: message})
+
+
+class RegistrationQuerySet(CentreOwnedQuerySet):
     def active(self):
         return self.filter(status=Registration.Status.ACTIVE)
 
@@ -433,13 +445,7 @@ class Registration(models.Model):
             raise ValidationError(errors)
 
 
-class CentreRoleQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Roles in the committees of centres in ``user``'s scope."""
-        from centres.access import scope_for
-
-        return scope_for(user).filter(self, "centre")
-
+class CentreRoleQuerySet(CentreOwnedQuerySet):
     def current(self):
         return self.filter(ends_on__isnull=True)
 
@@ -489,8 +495,9 @@ class CentreRole(models.Model):
         return f"{self.get_role_display()} · {self.centre}"
 
     def clean(self):
-        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": _("The end date is before the start date.")})
+        _check_order(
+            self.starts_on, self.ends_on, "ends_on", _("The end date is before the start date.")
+        )
 
 
 # -- organisations --------------------------------------------------------------------------------
@@ -593,19 +600,14 @@ class Membership(models.Model):
         return f"{self.volunteer} · {self.organisation}"
 
     def clean(self):
-        if self.since and self.until and self.until < self.since:
-            raise ValidationError({"until": _("The end date is before the start date.")})
+        _check_order(self.since, self.until, "until", _("The end date is before the start date."))
 
 
 # -- events ---------------------------------------------------------------------------------------
 
 
-class EventQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Events organised by centres in ``user``'s scope."""
-        from centres.access import scope_for
-
-        return scope_for(user).filter(self, "organiser")
+class EventQuerySet(CentreOwnedQuerySet):
+    centre_path = "organiser"
 
 
 class Event(models.Model):
@@ -655,16 +657,11 @@ class Event(models.Model):
         return ((self.ends_on or self.starts_on) - self.starts_on).days + 1
 
     def clean(self):
-        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": _("The event ends before it starts.")})
+        _check_order(self.starts_on, self.ends_on, "ends_on", _("The event ends before it starts."))
 
 
-class AttendanceQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Attendance at events organised by centres in ``user``'s scope."""
-        from centres.access import scope_for
-
-        return scope_for(user).filter(self, "event__organiser")
+class AttendanceQuerySet(CentreOwnedQuerySet):
+    centre_path = "event__organiser"
 
 
 class Attendance(models.Model):
