@@ -746,7 +746,7 @@ class CaseAdmin(ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("problems"))
     def problem_list(self, obj):
-        return ", ".join(str(Problem(p).label) for p in obj.problems if p in Problem.values)
+        return ", ".join(obj.problem_labels())
 
     @admin.display(description=_("overdue"), boolean=True)
     def overdue(self, obj):

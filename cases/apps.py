@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CasesConfig(AppConfig):
+    # Menu entries of the staff pages (see volunteer_centre.context_processors).
+    nav_items = [("cases:case-list", _("Cases")), ("dashboards:index", _("Dashboards"))]
     name = "cases"
     verbose_name = _("Cases")
 

@@ -682,6 +682,13 @@ class Case(models.Model):
     def is_open(self) -> bool:
         return self.status != CaseStatus.CLOSED
 
+    def problem_labels(self) -> list[str]:
+        """The problems in the user's language, in the order of the list."""
+        return [str(Problem(p).label) for p in self.problems if p in Problem.values]
+
+    def risk_labels(self) -> list[str]:
+        return [str(RiskFlag(r).label) for r in self.risk_flags if r in RiskFlag.values]
+
     def next_follow_up(self) -> dt.date | None:
         """The follow-up date set by the latest visit (uses the ``with_next_follow_up``
         annotation or prefetched visits when present)."""
@@ -834,6 +841,12 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+    def status_change_text(self) -> str:
+        """ "assessing → assisting" in the user's language (referral statuses for referrals)."""
+        choices = ReferralStatus if self.referral_id else CaseStatus
+        labels = dict(choices.choices)
+        return " → ".join(str(labels.get(s, s)) for s in (self.from_status, self.to_status) if s)
 
 
 class Visit(models.Model):

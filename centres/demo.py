@@ -38,7 +38,8 @@ def demo_users_load() -> list[str]:
             defaults={
                 "first_name": first,
                 "last_name": last,
-                "is_staff": role in (Role.MINISTRY_ADMIN, Role.SUPERVISOR) or superuser,
+                # Supervisors read the dashboards and staff pages; the admin is for the ministry.
+                "is_staff": role == Role.MINISTRY_ADMIN or superuser,
                 "is_superuser": superuser,
                 "is_active": True,
             },

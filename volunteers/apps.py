@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class VolunteersConfig(AppConfig):
+    # Menu entries of the staff pages (see volunteer_centre.context_processors).
+    nav_items = [("volunteers:volunteer-list", _("Volunteers"))]
     name = "volunteers"
     verbose_name = _("Volunteers")
 

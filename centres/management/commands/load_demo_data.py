@@ -15,6 +15,8 @@ class Command(BaseCommand):
             loader = getattr(config, "load_demo_data", None)
             if loader is not None:
                 logins += loader() or []
-        self.stdout.write(self.style.SUCCESS("Demo logins (http://127.0.0.1:8000/admin/):"))
+        self.stdout.write(
+            self.style.SUCCESS("Demo logins (staff pages http://127.0.0.1:8000/, admin /admin/):")
+        )
         for line in logins:
             self.stdout.write(f"  {line}")
