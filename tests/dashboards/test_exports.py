@@ -64,3 +64,11 @@ def test_export_respects_the_filters(client, world, superuser):
     url = reverse("dashboards:nation-export", args=["volunteers", "csv"])
     header, *_rows = read_export(client.get(url, {"programme": "apm"}), "csv")
     assert header[1] == "อพม." and "อผส." not in header
+
+
+def test_page_in_english_names_places_and_columns_in_english(client, world, superuser):
+    client.force_login(superuser)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(reverse("dashboards:unit", args=["province", "10"])).content.decode()
+    assert "Bang Khen" in html and "SDHS (อพม.)" in html and "Whole country" in html
+    assert "เขตบางเขน" not in html
