@@ -22,7 +22,7 @@ from django.utils.translation import pgettext_lazy
 
 from cases.fields import ChoiceArrayField
 from centres.models import THAI_COLLATION, Centre, District, Province, Subdistrict, ThaiAddress
-from volunteer_centre.identity import format_national_id, format_phone, validate_national_id
+from volunteer_centre.identity import PersonDisplayMixin, validate_national_id
 from volunteers.models import Sex, Volunteer  # Sex: one list for volunteers and persons
 
 # An assistance amount above this is a typing slip (an extra zero), not a grant: the largest
@@ -112,7 +112,7 @@ class PersonQuerySet(models.QuerySet):
         return qs
 
 
-class Person(ThaiAddress):
+class Person(PersonDisplayMixin, ThaiAddress):
     """A person facing a social problem. The inherited address is the registered one
     (ที่อยู่ตามทะเบียนบ้าน); the current_* fields hold where the person lives now."""
 
@@ -213,21 +213,6 @@ class Person(ThaiAddress):
             models.Index(fields=["birth_date", "last_name"], name="person_birth_last_name"),
             GinIndex(fields=["target_groups"], name="person_target_groups"),
         ]
-
-    def __str__(self) -> str:
-        return self.display_name
-
-    @property
-    def display_name(self) -> str:
-        return " ".join(p for p in [self.title + self.first_name, self.last_name] if p)
-
-    @property
-    def national_id_display(self) -> str:
-        return format_national_id(self.national_id or "")
-
-    @property
-    def phone_display(self) -> str:
-        return format_phone(self.phone)
 
     @property
     def district_code(self) -> str | None:

@@ -92,3 +92,23 @@ def format_phone(e164: str) -> str:
         else phonenumbers.PhoneNumberFormat.INTERNATIONAL
     )
     return phonenumbers.format_number(number, form)
+
+
+class PersonDisplayMixin:
+    """How a person is shown, for every model of a person (volunteers, people helped):
+    นายสมชาย ใจดี, 1-1017-00230-70-8, 081 234 5678."""
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return " ".join(p for p in [self.title + self.first_name, self.last_name] if p)
+
+    @property
+    def national_id_display(self) -> str:
+        return format_national_id(self.national_id or "")
+
+    @property
+    def phone_display(self) -> str:
+        return format_phone(self.phone)

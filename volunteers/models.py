@@ -18,8 +18,7 @@ from django_countries.fields import CountryField
 
 from centres.models import THAI_COLLATION, Centre, ThaiAddress
 from volunteer_centre.identity import (
-    format_national_id,
-    format_phone,
+    PersonDisplayMixin,
     normalise_national_id,
     validate_national_id,
 )
@@ -132,7 +131,7 @@ class VolunteerQuerySet(models.QuerySet):
         )
 
 
-class Volunteer(ThaiAddress):
+class Volunteer(PersonDisplayMixin, ThaiAddress):
     """One real person, identified by a Thai national ID or by a passport and nationality."""
 
     national_id = NationalIDField(
@@ -215,21 +214,6 @@ class Volunteer(ThaiAddress):
             ),
             models.Index(fields=["passport_number"], name="volunteer_passport_idx"),
         ]
-
-    def __str__(self) -> str:
-        return self.display_name
-
-    @property
-    def display_name(self) -> str:
-        return " ".join(p for p in [self.title + self.first_name, self.last_name] if p)
-
-    @property
-    def national_id_display(self) -> str:
-        return format_national_id(self.national_id or "")
-
-    @property
-    def phone_display(self) -> str:
-        return format_phone(self.phone)
 
     @property
     def nationality_display(self) -> str:
