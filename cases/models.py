@@ -869,7 +869,15 @@ class Visit(models.Model):
                 name="visit_follow_up_after_visit",
             ),
         ]
-        indexes = [models.Index(fields=["case", "visited_on"], name="visit_case_date")]
+        indexes = [
+            # The latest visit of each case and its follow-up date, read from the index alone:
+            # the desk's and the dashboards' overdue counts ask it for every open case.
+            models.Index(
+                fields=["case", "-visited_on", "-id"],
+                include=["next_follow_up_on"],
+                name="visit_case_latest",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.case} · {self.visited_on}"

@@ -67,6 +67,8 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL's JIT spends ~200 ms compiling the dashboards' aggregates and speeds up nothing here.
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 # Lets several test runs share one server without sharing a test database.
 if env.str("TEST_DATABASE_NAME", default=""):
     DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME")}
