@@ -23,8 +23,7 @@ from cases.models import (
 )
 from centres.forms import AddressFieldsMixin
 from centres.models import Centre
-from volunteer_centre.forms import ThaiDateField, ThaiFormMixin, validate_not_in_future
-from volunteer_centre.identity import normalise_national_id, normalise_phone
+from volunteer_centre.forms import PersonIdentityFormMixin, ThaiDateField, ThaiFormMixin
 from volunteers.models import Registration, Volunteer
 
 
@@ -51,7 +50,7 @@ class VolunteerChoiceField(forms.ModelMultipleChoiceField):
         return obj.display_name
 
 
-class PersonForm(ThaiFormMixin, AddressFieldsMixin, forms.ModelForm):
+class PersonForm(PersonIdentityFormMixin, ThaiFormMixin, AddressFieldsMixin, forms.ModelForm):
     prefix = "person"
 
     class Meta:
@@ -85,25 +84,8 @@ class PersonForm(ThaiFormMixin, AddressFieldsMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        national_id = self.fields["national_id"]
-        national_id.max_length = 20
-        national_id.validators = []
-        national_id.widget.attrs.update(inputmode="numeric", maxlength=20)
-        self.fields["phone"].widget.attrs.update(inputmode="tel")
         self.add_address_fields()
         self.add_address_fields("current_")
-
-    def clean_national_id(self):
-        value = self.cleaned_data.get("national_id")
-        return normalise_national_id(value) if value else None
-
-    def clean_birth_date(self):
-        value = self.cleaned_data.get("birth_date")
-        validate_not_in_future(value)
-        return value
-
-    def clean_phone(self):
-        return normalise_phone(self.cleaned_data.get("phone", ""))
 
     def clean(self):
         cleaned = super().clean()

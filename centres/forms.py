@@ -26,29 +26,21 @@ class AddressFieldsMixin:
         district_code = self._bound_or(f"{p}district")
         if instance_sub and not self.is_bound:
             province_code, district_code = instance_sub[:2], instance_sub[:4]
-        self.fields[f"{p}province"] = forms.ModelChoiceField(
+        self.fields[f"{p}province"] = self._narrowing_select(
             Province.objects.all(),
+            _("province"),
+            province_code,
+            child=f"{p}district",
+            options_url="centres:district-options",
             required=required,
-            label=_("province"),
-            initial=province_code,
-            widget=forms.Select(
-                attrs={
-                    "data-geo-child": f"id_{self.add_prefix(p + 'district')}",
-                    "data-geo-url": reverse("centres:district-options", args=["CODE"]),
-                }
-            ),
         )
-        self.fields[f"{p}district"] = forms.ModelChoiceField(
+        self.fields[f"{p}district"] = self._narrowing_select(
             District.objects.filter(province_id=province_code or None),
+            _("district"),
+            district_code,
+            child=sub_name,
+            options_url="centres:subdistrict-options",
             required=required,
-            label=_("district"),
-            initial=district_code,
-            widget=forms.Select(
-                attrs={
-                    "data-geo-child": f"id_{self.add_prefix(sub_name)}",
-                    "data-geo-url": reverse("centres:subdistrict-options", args=["CODE"]),
-                }
-            ),
         )
         self.fields[sub_name] = forms.ModelChoiceField(
             Subdistrict.objects.filter(district_id=district_code or None),
@@ -61,6 +53,21 @@ class AddressFieldsMixin:
         rest = [name for name in self.fields if name not in order]
         anchor = next((i for i, n in enumerate(rest) if n == f"{p}postcode"), len(rest))
         self.order_fields(rest[:anchor] + order + rest[anchor:])
+
+    def _narrowing_select(self, queryset, label, initial, *, child, options_url, required):
+        """A select whose choice refreshes the options of the select ``child`` (address.js)."""
+        return forms.ModelChoiceField(
+            queryset,
+            required=required,
+            label=label,
+            initial=initial,
+            widget=forms.Select(
+                attrs={
+                    "data-geo-child": f"id_{self.add_prefix(child)}",
+                    "data-geo-url": reverse(options_url, args=["CODE"]),
+                }
+            ),
+        )
 
     def _bound_or(self, name: str):
         if self.is_bound:

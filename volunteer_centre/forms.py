@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from volunteer_centre.identity import normalise_national_id, normalise_phone
 from volunteer_centre.thai import format_input_date, parse_date, to_arabic_digits
 
 
@@ -73,3 +74,29 @@ def validate_not_in_future(value: dt.date | None) -> None:
             _("This date is in the future: for a year in B.E. type 4 digits, such as 2530."),
             code="future_date",
         )
+
+
+class PersonIdentityFormMixin:
+    """For a ModelForm of a person (a volunteer, a person facing a problem): the national ID
+    typed any way (dashes, spaces, Thai digits), a birth date not in the future and a Thai phone
+    number, each normalised before the model sees it, with phone-friendly keyboards."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        national_id = self.fields["national_id"]
+        national_id.max_length = 20
+        national_id.validators = []
+        national_id.widget.attrs.update(inputmode="numeric", maxlength=20)
+        self.fields["phone"].widget.attrs.update(inputmode="tel")
+
+    def clean_national_id(self):
+        value = self.cleaned_data.get("national_id")
+        return normalise_national_id(value) if value else None
+
+    def clean_birth_date(self):
+        value = self.cleaned_data.get("birth_date")
+        validate_not_in_future(value)
+        return value
+
+    def clean_phone(self):
+        return normalise_phone(self.cleaned_data.get("phone", ""))

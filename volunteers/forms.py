@@ -5,12 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 from centres.forms import AddressFieldsMixin
 from centres.models import Centre
-from volunteer_centre.forms import ThaiFormMixin, validate_not_in_future
-from volunteer_centre.identity import normalise_national_id, normalise_phone
+from volunteer_centre.forms import PersonIdentityFormMixin, ThaiFormMixin
 from volunteers.models import Registration, Volunteer
 
 
-class VolunteerForm(ThaiFormMixin, AddressFieldsMixin, forms.ModelForm):
+class VolunteerForm(PersonIdentityFormMixin, ThaiFormMixin, AddressFieldsMixin, forms.ModelForm):
     class Meta:
         model = Volunteer
         fields = [
@@ -39,23 +38,7 @@ class VolunteerForm(ThaiFormMixin, AddressFieldsMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["national_id"].widget.attrs.update(inputmode="numeric", maxlength=20)
-        self.fields["national_id"].max_length = 20
-        self.fields["national_id"].validators = []
-        self.fields["phone"].widget.attrs.update(inputmode="tel")
         self.add_address_fields()
-
-    def clean_national_id(self):
-        value = self.cleaned_data.get("national_id")
-        return normalise_national_id(value) if value else None
-
-    def clean_birth_date(self):
-        value = self.cleaned_data.get("birth_date")
-        validate_not_in_future(value)
-        return value
-
-    def clean_phone(self):
-        return normalise_phone(self.cleaned_data.get("phone", ""))
 
     def clean(self):
         cleaned = super().clean()
