@@ -2,57 +2,11 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from cases.models import Agency, Case, Person, Referral, Visit
+from cases.models import Case, Person, Referral, Visit
 from cases.services import case_change_status, case_open
-from tests.factories import RegistrationFactory, national_id
-
-TODAY = timezone.localdate()
-
-
-def be(day: dt.date) -> str:
-    return f"{day.day:02d}/{day.month:02d}/{day.year + 543}"
-
-
-def intake_post(centre, **overrides):
-    data = {
-        "person_choice": "new",
-        "person-title": "นาง",
-        "person-first_name": "สมศรี",
-        "person-last_name": "ยากลำบาก",
-        "person-national_id": national_id(4242),
-        "person-birth_date": "05/07/2508",
-        "person-sex": "female",
-        "person-province": "10",
-        "person-district": "1005",
-        "person-subdistrict": "100502",
-        "person-current_same_as_registered": "on",
-        "case-centre": centre.pk,
-        "case-opened_on": be(TODAY),
-        "case-intake_channel": "field_visit",
-        "case-reporter_type": "volunteer",
-        "case-problems": ["poverty"],
-        "case-urgency": "urgent",
-        "case-summary": "ครอบครัวยากลำบาก",
-    }
-    data.update(overrides)
-    return data
-
-
-@pytest.fixture
-def case_a(centre_a, chair_a):
-    person = Person.objects.create(first_name="ผู้ประสบ", last_name="ปัญหา", centre=centre_a,
-                                   no_id_reason="unknown")  # fmt: skip
-    return case_open(
-        actor=chair_a, centre=centre_a, person=person, intake_channel="walk_in",
-        reporter_type="self", problems=["poverty"], opened_on=TODAY - dt.timedelta(days=10),
-    )  # fmt: skip
-
-
-@pytest.fixture
-def agency(db):
-    return Agency.objects.create(name_th="มูลนิธิทดสอบ", type="foundation")
+from tests.factories import RegistrationFactory
+from tests.staff.posts import TODAY, be, intake_post
 
 
 def test_chair_opens_a_case_for_a_new_person_with_a_be_birth_date(client, chair_a, centre_a):

@@ -4,30 +4,10 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import RegistrationFactory, national_id
+from tests.staff.posts import registration_post
 from volunteers.models import Registration, Volunteer
 
 THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
-
-
-def registration_post(centre, **overrides):
-    data = {
-        "national_id": "",
-        "title": "นาง",
-        "first_name": "มาลี",
-        "last_name": "ศรีสุข",
-        "birth_date": "15/06/2523",
-        "sex": "female",
-        "phone": "081 234 5678",
-        "province": "10",
-        "district": "1005",
-        "subdistrict": "100502",
-        "reg-programme": "apm",
-        "reg-centre": centre.pk,
-        "reg-number": "9051/2562",
-        "reg-registered_on": "11/03/2562",
-    }
-    data.update(overrides)
-    return data
 
 
 def test_chair_lists_only_the_volunteers_of_own_centre(client, chair_a, centre_a, centre_b):
