@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from cases import services
+from cases.forms import PostcodeFormMixin
 from cases.models import (
     Agency,
     Assistance,
@@ -45,8 +46,8 @@ from centres.access import scope_for
 from centres.admin import ScopedAdminMixin
 from centres.models import Centre, District, Province
 from volunteer_centre.admin import AdminThaiDateWidget, ThaiDatesAdminMixin
-from volunteer_centre.forms import ThaiDateField
-from volunteer_centre.identity import normalise_national_id, normalise_phone
+from volunteer_centre.forms import PersonIdentityFormMixin, ThaiDateField
+from volunteer_centre.identity import normalise_phone
 from volunteer_centre.thai import to_arabic_digits
 
 # ---------------------------------------------------------------------------------------------
@@ -192,24 +193,40 @@ PERSON_FIELDSETS = [
 ]  # fmt: skip
 
 
-class PersonAdminForm(forms.ModelForm):
-    # Longer than the 13 stored digits: people type 1-1017-00230-70-5, or with spaces.
-    national_id = forms.CharField(
-        label=Person._meta.get_field("national_id").verbose_name, max_length=30, required=False
-    )
+class PersonAdminForm(PostcodeFormMixin, PersonIdentityFormMixin, forms.ModelForm):
+    """The national ID typed any way, a birth date not in the future, a Thai phone, five-digit
+    postcodes (the shared person mixins); a national ID already recorded is refused with a
+    link to the person who has it."""
+
+    actor = None
 
     class Meta:
         model = Person
         fields = [f for _name, options in PERSON_FIELDSETS for f in options["fields"]]
 
     def clean_national_id(self):
-        value = self.cleaned_data.get("national_id")
+        value = super().clean_national_id()
         if not value:
-            return None
-        return normalise_national_id(value)
-
-    def clean_phone(self):
-        return normalise_phone(self.cleaned_data.get("phone", ""))
+            return value
+        existing = Person.objects.filter(national_id=value).exclude(pk=self.instance.pk).first()
+        if existing is None:
+            return value
+        if self.actor is not None and (
+            Person.objects.visible_to(self.actor).filter(pk=existing.pk).exists()
+        ):
+            raise ValidationError(
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _("A person with this national ID is already recorded:"),
+                    reverse("admin:cases_person_change", args=[existing.pk]),
+                    existing.display_name,
+                ),
+                code="duplicate_national_id",
+            )
+        raise ValidationError(
+            _("A person with this national ID is already recorded."),
+            code="duplicate_national_id",
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -270,6 +287,10 @@ class PersonAdmin(ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin):
             return queryset.filter(national_id=digits), False
         return queryset.filter(person_name_q(search_term.split())), False
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
@@ -284,15 +305,56 @@ class PersonAdmin(ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
 
+class HouseholdMemberFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        """The same person twice in one submit: the formset's unique checks skip conditional
+        constraints, and the database would refuse the second row with an IntegrityError."""
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            person = form.cleaned_data.get("person") if form.cleaned_data else None
+            if person is None or form.cleaned_data.get("DELETE"):
+                continue
+            if person.pk in seen:
+                form.add_error("person", _("This person is already a member of the household."))
+            seen.add(person.pk)
+
+
 class HouseholdMemberInline(ScopedAdminMixin, ThaiDatesAdminMixin, admin.TabularInline):
     model = HouseholdMember
+    formset = HouseholdMemberFormSet
     extra = 1
     autocomplete_fields = ["person"]
     fields = ["person", "name", "relation", "birth_date", "occupation", "monthly_income"]
 
 
+class HouseholdAdminForm(forms.ModelForm):
+    # Longer than the 11 stored digits: the code is often typed with dashes or spaces.
+    house_registration_code = forms.CharField(
+        label=Household._meta.get_field("house_registration_code").verbose_name,
+        help_text=Household._meta.get_field("house_registration_code").help_text,
+        max_length=30,
+        required=False,
+    )
+
+    class Meta:
+        model = Household
+        fields = ["name", "house_registration_code", "centre", "note"]
+
+    def clean_house_registration_code(self):
+        value = _ID_SEPARATORS.sub(
+            "", to_arabic_digits(self.cleaned_data.get("house_registration_code") or "")
+        )
+        if value and not (len(value) == 11 and value.isdigit()):
+            raise ValidationError(
+                _("A house registration code has 11 digits."), code="house_registration_code"
+            )
+        return value
+
+
 @admin.register(Household)
 class HouseholdAdmin(ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin):
+    form = HouseholdAdminForm
     list_display = ["__str__", "house_registration_code", "centre"]
     list_select_related = ["centre"]
     search_fields = ["name", "house_registration_code", "members__person__first_name",
@@ -338,7 +400,11 @@ class CentreListFilter(admin.SimpleListFilter):
         return [(c.pk, c.name_th) for c in Centre.objects.visible_to(request.user).only("name_th")]
 
     def queryset(self, request, queryset):
-        return queryset.filter(centre_id=self.value()) if self.value() else queryset
+        value = self.value()
+        if not value:
+            return queryset
+        # A tampered id lists nothing rather than failing.
+        return queryset.filter(centre_id=int(value)) if value.isdigit() else queryset.none()
 
 
 class CentrePlaceListFilter(admin.SimpleListFilter):
@@ -405,9 +471,13 @@ class CaseEventInline(ServiceInline):
     """The history: appended by the services, never added or edited here."""
 
     model = CaseEvent
-    fields = ["at", "kind", "from_status", "to_status", "actor", "note"]
+    fields = ["at", "kind", "from_status", "to_status", "actor", "note", "changes"]
     readonly_fields = fields
     verbose_name_plural = _("history")
+
+    @admin.display(description=_("values replaced"))
+    def changes(self, obj):
+        return format_html_join("", "<div>{}</div>", ((line,) for line in obj.change_lines()))
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
@@ -417,6 +487,8 @@ class CaseEventInline(ServiceInline):
 
 
 class AssignmentForm(ServiceForm):
+    service_fields = {"volunteers": "volunteer"}
+
     class Meta:
         model = CaseAssignment
         fields = ["volunteer"]
@@ -492,6 +564,7 @@ def parse_items(text: str) -> list[services.Item]:
 
 
 class AssistanceForm(ServiceForm):
+    service_fields = {"items": "items_text"}
     items_text = forms.CharField(
         label=_("items"),
         required=False,
@@ -681,10 +754,22 @@ class CaseChangeForm(forms.ModelForm):
             on=data.get("status_on"),
         )
 
+    def update(self, case=None):
+        """Write the corrected fields through services.case_update (the event keeps the old
+        values)."""
+        fields = services.CASE_DETAIL_FIELDS
+        changes = {f: self.cleaned_data.get(f) for f in self.changed_data if f in fields}
+        if not changes:
+            return case or self.instance
+        return services.case_update(actor=self.actor, case=case or self.instance, **changes)
+
     def clean(self):
         cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        # Copies: the services update the case object they are given, and these runs are undone.
+        check_with_service(self, lambda: self.update(copy.copy(self.instance)))
         if cleaned.get("new_status"):
-            # A copy: the service updates the case object it is given, and this run is undone.
             check_with_service(self, lambda: self.change_status(copy.copy(self.instance)))
         return cleaned
 
@@ -774,9 +859,8 @@ class CaseAdmin(ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            # Only what the form edits: status, number and dates belong to the services.
-            editable = {f.name for f in Case._meta.concrete_fields}
-            obj.save(update_fields=[f for f in form.changed_data if f in editable])
+            # The service re-reads the row, writes what changed and records what it replaced.
+            form.update()
 
     def save_related(self, request, form, formsets, change):
         if change:
@@ -886,7 +970,7 @@ class ConsentAdmin(ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin):
         # Read-only page; the withdraw action is a change, allowed to writers.
         return obj is None and super().has_change_permission(request, obj)
 
-    @admin.action(description=_("Withdraw the selected consents (today)"))
+    @admin.action(description=_("Withdraw the selected consents (today)"), permissions=["change"])
     def withdraw(self, request, queryset):
         done = 0
         for consent in queryset.filter(withdrawn_on__isnull=True).select_related("case"):

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import (
+    MAX_ITEM_QUANTITY,
     Agency,
     AssistanceKind,
     AssistanceProgramme,
@@ -24,6 +25,7 @@ from cases.models import (
 from centres.forms import AddressFieldsMixin
 from centres.models import Centre
 from volunteer_centre.forms import PersonIdentityFormMixin, ThaiDateField, ThaiFormMixin
+from volunteer_centre.thai import to_arabic_digits
 from volunteers.models import Registration, Volunteer
 
 
@@ -50,7 +52,31 @@ class VolunteerChoiceField(forms.ModelMultipleChoiceField):
         return obj.display_name
 
 
-class PersonForm(PersonIdentityFormMixin, ThaiFormMixin, AddressFieldsMixin, forms.ModelForm):
+def clean_postcode(value: str) -> str:
+    """A Thai postcode: five digits (Thai digits accepted), or nothing."""
+    value = to_arabic_digits(value or "").strip()
+    if value and not (len(value) == 5 and value.isdigit()):
+        raise ValidationError(_("A postcode has 5 digits, such as 10220."), code="postcode")
+    return value
+
+
+class PostcodeFormMixin:
+    """Both postcodes of a person (registered and current address) checked as postcodes."""
+
+    def clean_postcode(self):
+        return clean_postcode(self.cleaned_data.get("postcode"))
+
+    def clean_current_postcode(self):
+        return clean_postcode(self.cleaned_data.get("current_postcode"))
+
+
+class PersonForm(
+    PostcodeFormMixin,
+    PersonIdentityFormMixin,
+    ThaiFormMixin,
+    AddressFieldsMixin,
+    forms.ModelForm,
+):
     prefix = "person"
 
     class Meta:
@@ -185,7 +211,7 @@ class AssistanceForm(ThaiFormMixin, forms.Form):
                 label=_("item %(n)d") % {"n": i}, max_length=200, required=False
             )
             self.fields[f"item_{i}_quantity"] = forms.IntegerField(
-                label=_("quantity"), min_value=1, max_value=100000, required=False
+                label=_("quantity"), min_value=1, max_value=MAX_ITEM_QUANTITY, required=False
             )
             self.fields[f"item_{i}_unit"] = forms.CharField(
                 label=_("unit"), max_length=30, required=False

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
@@ -28,6 +29,8 @@ from volunteers.models import Sex, Volunteer  # Sex: one list for volunteers and
 # An assistance amount above this is a typing slip (an extra zero), not a grant: the largest
 # programme in DOMAIN.md pays 3,000 baht per case.
 MAX_ASSISTANCE_AMOUNT = Decimal("1000000")
+# Likewise for the quantity of one line of goods (and the column is a 32-bit integer).
+MAX_ITEM_QUANTITY = 100_000
 
 
 def _trgm(field: str) -> OpClass:
@@ -771,11 +774,21 @@ class CaseAssignment(models.Model):
         return f"{self.case} · {self.volunteer}"
 
 
+def _shown(value, labels: dict) -> str:
+    """A stored value as the user reads it: choice labels, yes or no, a dash for nothing."""
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, list):
+        return ", ".join(str(labels.get(v, v)) for v in value) or "–"
+    return str(labels.get(value, value)) if value not in ("", None) else "–"
+
+
 class CaseEvent(models.Model):
     """One appended line of a case's history. Never updated, never deleted."""
 
     class Kind(models.TextChoices):
         OPENED = "opened", _("case opened")
+        UPDATED = "updated", _("case details corrected")
         STATUS = "status", _("status changed")
         ASSIGNED = "assigned", _("volunteers assigned")
         UNASSIGNED = "unassigned", _("volunteers unassigned")
@@ -826,6 +839,20 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+    def change_lines(self) -> list[str]:
+        """For a correction (kind=updated): "urgency: normal → urgent", one line a field, in
+        the user's language."""
+        lines = []
+        for name, change in (self.detail or {}).get("changed", {}).items():
+            try:
+                field = Case._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            labels = dict((getattr(field, "base_field", None) or field).flatchoices)
+            old, new = (_shown(change.get(k), labels) for k in ("from", "to"))
+            lines.append(f"{field.verbose_name}: {old} → {new}")
+        return lines
 
     def status_change_text(self) -> str:
         """ "assessing → assisting" in the user's language (referral statuses for referrals)."""

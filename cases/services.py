@@ -28,6 +28,7 @@ from django.utils.translation import pgettext_lazy
 
 from cases.models import (
     MAX_ASSISTANCE_AMOUNT,
+    MAX_ITEM_QUANTITY,
     Agency,
     Assistance,
     AssistanceItem,
@@ -110,8 +111,15 @@ def _require_open(case: Case) -> None:
         )
 
 
+# The ministry (กระทรวงการพัฒนาสังคมและความมั่นคงของมนุษย์) was founded on 3 October 2002: no
+# case of its centres is older. An earlier date is a mistyped year, which the date fields
+# accept (they read any year from 1 upwards).
+EARLIEST_CASE_DATE = dt.date(2002, 10, 3)
+
+
 def _day(value: dt.date | None, field: str, *, case: Case | None = None) -> dt.date:
-    """A date that is not in the future (nor before the case was opened)."""
+    """A date that is not in the future (nor before the case was opened, nor before the
+    ministry existed)."""
     today = timezone.localdate()
     value = value or today
     if value > today:
@@ -122,6 +130,13 @@ def _day(value: dt.date | None, field: str, *, case: Case | None = None) -> dt.d
             _("This date is before the case was opened (%(opened)s).")
             % {"opened": date_format(case.opened_on, "SHORT_DATE_FORMAT")},
             "before_opening",
+        )
+    if value < EARLIEST_CASE_DATE:
+        raise _invalid(
+            field,
+            _("This date is before the ministry was founded (%(day)s): please check the year.")
+            % {"day": date_format(EARLIEST_CASE_DATE, "SHORT_DATE_FORMAT")},
+            "too_early",
         )
     return value
 
@@ -224,6 +239,61 @@ def case_number(centre: Centre, fy: int, sequence: int) -> str:
     return f"{centre.code}-{fy}-{sequence:04d}"
 
 
+# What describes a case and may be corrected after the intake (case_update); the number,
+# centre, person, dates and status belong to the other services.
+CASE_DETAIL_FIELDS = ("intake_channel", "reporter_type", "reporter_anonymous", "reporter_name",
+                      "reporter_phone", "problems", "risk_flags", "risk_note", "urgency",
+                      "summary")  # fmt: skip
+
+
+def _case_details(
+    *,
+    intake_channel: str,
+    reporter_type: str,
+    reporter_anonymous: bool,
+    reporter_name: str,
+    reporter_phone: str,
+    problems: Iterable[str],
+    risk_flags: Iterable[str],
+    risk_note: str,
+    urgency: str,
+    summary: str,
+) -> dict[str, Any]:
+    """The descriptive fields of a case, checked and cleaned, for case_open and case_update.
+    Raises one ValidationError naming every field that is wrong."""
+    reporter_name, reporter_phone = (reporter_name or "").strip(), (reporter_phone or "").strip()
+    risk_note = (risk_note or "").strip()
+    errors: dict[str, Any] = {}
+    problems = _choices(problems, Problem, "problems")
+    if not problems:
+        errors["problems"] = _("Choose at least one problem.")
+    risk_flags = _choices(risk_flags, RiskFlag, "risk_flags")
+    if RiskFlag.OTHER in risk_flags and not risk_note:
+        errors["risk_note"] = _("Say what the other risk is.")
+    if reporter_anonymous and (reporter_name or reporter_phone):
+        errors["reporter_anonymous"] = _(
+            "An anonymous reporter has no name or phone here: clear them or untick anonymous."
+        )
+    try:
+        reporter_phone = normalise_phone(reporter_phone)
+    except ValidationError as error:
+        errors["reporter_phone"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "intake_channel": _choice(intake_channel, IntakeChannel, "intake_channel"),
+        "reporter_type": _choice(reporter_type, ReporterType, "reporter_type"),
+        "reporter_anonymous": bool(reporter_anonymous),
+        "reporter_name": reporter_name,
+        "reporter_phone": reporter_phone,
+        "problems": problems,
+        "risk_flags": risk_flags,
+        "risk_note": risk_note,
+        "urgency": _choice(urgency, Urgency, "urgency"),
+        "summary": (summary or "").strip(),
+    }
+
+
 @transaction.atomic
 def case_open(
     *,
@@ -253,23 +323,18 @@ def case_open(
         raise _invalid("centre", _("This centre is closed."), "centre_closed")
     if not Person.objects.visible_to(actor).filter(pk=person.pk).exists():
         raise _invalid("person", _("This person is not recorded at your centres."), "person_scope")
-    errors: dict[str, Any] = {}
-    problems = _choices(problems, Problem, "problems")
-    if not problems:
-        errors["problems"] = _("Choose at least one problem.")
-    risk_flags = _choices(risk_flags, RiskFlag, "risk_flags")
-    if RiskFlag.OTHER in risk_flags and not risk_note.strip():
-        errors["risk_note"] = _("Say what the other risk is.")
-    if reporter_anonymous and (reporter_name.strip() or reporter_phone.strip()):
-        errors["reporter_anonymous"] = _(
-            "An anonymous reporter has no name or phone here: clear them or untick anonymous."
-        )
-    try:
-        reporter_phone = normalise_phone(reporter_phone)
-    except ValidationError as error:
-        errors["reporter_phone"] = error.messages
-    if errors:
-        raise ValidationError(errors)
+    details = _case_details(
+        intake_channel=intake_channel,
+        reporter_type=reporter_type,
+        reporter_anonymous=reporter_anonymous,
+        reporter_name=reporter_name,
+        reporter_phone=reporter_phone,
+        problems=problems,
+        risk_flags=risk_flags,
+        risk_note=risk_note,
+        urgency=urgency,
+        summary=summary,
+    )
     opened_on = _day(opened_on, "opened_on")
     fy = fiscal_year(opened_on)
     case = Case(
@@ -278,16 +343,7 @@ def case_open(
         fiscal_year=fy,
         sequence=0,
         number="",
-        intake_channel=_choice(intake_channel, IntakeChannel, "intake_channel"),
-        reporter_type=_choice(reporter_type, ReporterType, "reporter_type"),
-        reporter_anonymous=reporter_anonymous,
-        reporter_name=reporter_name.strip(),
-        reporter_phone=reporter_phone,
-        problems=problems,
-        risk_flags=risk_flags,
-        risk_note=risk_note.strip(),
-        urgency=_choice(urgency, Urgency, "urgency"),
-        summary=summary.strip(),
+        **details,
         opened_on=opened_on,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
@@ -357,6 +413,33 @@ def case_change_status(
         locked.closed_on,
         locked.closure_reason,
     )
+    return case
+
+
+@transaction.atomic
+def case_update(*, actor, case: Case, note: str = "", **changes: Any) -> Case:
+    """Correct the descriptive fields of ``case`` (``CASE_DETAIL_FIELDS``: channel, reporter,
+    problems, risks, urgency, summary) with the checks of the intake. The event keeps every
+    value replaced, so the history still says what the case looked like before. Fields not
+    given keep their values; a call that changes nothing records nothing."""
+    unknown = set(changes) - set(CASE_DETAIL_FIELDS)
+    if unknown:
+        raise TypeError(f"case_update cannot change {', '.join(sorted(unknown))}")
+    _require_writer(actor, case.centre)
+    locked = _locked(case)
+    details = _case_details(**{f: changes.get(f, getattr(locked, f)) for f in CASE_DETAIL_FIELDS})
+    changed = {
+        f: {"from": getattr(locked, f), "to": value}
+        for f, value in details.items()
+        if value != getattr(locked, f)
+    }
+    if not changed:
+        return case
+    for field in changed:
+        setattr(locked, field, details[field])
+        setattr(case, field, details[field])
+    locked.save(update_fields=list(changed))
+    _event(locked, actor, CaseEvent.Kind.UPDATED, note=note, detail={"changed": changed})
     return case
 
 
@@ -479,6 +562,37 @@ class Item:
     unit: str = ""
 
 
+def _check_items(lines: list[Item]) -> None:
+    """Every line named, with a quantity from 1 to MAX_ITEM_QUANTITY and texts that fit."""
+    name_max = AssistanceItem._meta.get_field("name").max_length
+    unit_max = AssistanceItem._meta.get_field("unit").max_length
+    for line in lines:
+        name = line.name.strip()
+        if not name:
+            raise _invalid("items", _("Every item needs a name."), "item_name")
+        if len(name) > name_max:
+            raise _invalid(
+                "items",
+                _("The name of an item has at most %(max)d characters: %(item)s…")
+                % {"max": name_max, "item": name[:40]},
+                "item_name_too_long",
+            )
+        if len(line.unit.strip()) > unit_max:
+            raise _invalid(
+                "items",
+                _("The unit of %(item)s has at most %(max)d characters.")
+                % {"item": name, "max": unit_max},
+                "item_unit_too_long",
+            )
+        if not isinstance(line.quantity, int) or not 1 <= line.quantity <= MAX_ITEM_QUANTITY:
+            raise _invalid(
+                "items",
+                _("The quantity of %(item)s must be from 1 to %(max)s.")
+                % {"item": name, "max": f"{MAX_ITEM_QUANTITY:,}"},
+                "item_quantity",
+            )
+
+
 @transaction.atomic
 def assistance_record(
     *,
@@ -502,15 +616,7 @@ def assistance_record(
     amount = _amount(amount)
     given_on = _day(given_on, "given_on", case=case)
     lines = [i if isinstance(i, Item) else Item(**i) for i in items]
-    for line in lines:
-        if not line.name.strip():
-            raise _invalid("items", _("Every item needs a name."), "item_name")
-        if not isinstance(line.quantity, int) or line.quantity < 1:
-            raise _invalid(
-                "items",
-                _("The quantity of %(item)s must be 1 or more.") % {"item": line.name},
-                "item_quantity",
-            )
+    _check_items(lines)
     if kind == AssistanceKind.MONEY and amount == 0:
         raise _invalid("amount", _("Give the amount of money in baht."), "money_without_amount")
     if kind == AssistanceKind.GOODS and not lines and not description.strip():

@@ -1,13 +1,25 @@
 import datetime as dt
 import json
+import re
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
-from cases.models import Case, CaseEvent, Consent, Person, Referral, Visit
+from cases.models import (
+    Agency,
+    Case,
+    CaseEvent,
+    Consent,
+    Household,
+    HouseholdMember,
+    Person,
+    Referral,
+    Visit,
+)
 from cases.services import case_change_status, consent_record, referral_create
 from tests.cases.factories import TODAY, AgencyFactory, PersonFactory, cases_bulk, open_case
 from tests.factories import CentreFactory, RegistrationFactory
@@ -562,3 +574,363 @@ def test_person_list_query_count_does_not_grow_with_rows(admin_client, centre_a)
         response = admin_client.get(url, {"q": "บุคคล"})
     assert response.context["cl"].result_count == 300
     assert len(three_hundred) == len(thirty)
+
+
+# ---------------------------------------------------------------------------------------------
+# Bad input in the admin: refused beside the field, nothing saved, never a 500
+# ---------------------------------------------------------------------------------------------
+
+
+def inline_errors(response, prefix: str) -> dict:
+    formset = next(
+        i.formset for i in response.context["inline_admin_formsets"] if i.formset.prefix == prefix
+    )
+    return formset.forms[-1].errors
+
+
+def test_correcting_a_case_in_the_admin_records_the_values_replaced(
+    chair_a_client, centre_a, chair_a
+):
+    case = open_case(chair_a, centre_a)
+    response = change_post(chair_a_client, case, urgency="most_urgent", new_status="assessing")
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert (case.urgency, case.status) == ("most_urgent", "assessing")
+    event = case.events.get(kind="updated")
+    assert event.actor == chair_a
+    assert event.detail == {"changed": {"urgency": {"from": "normal", "to": "most_urgent"}}}
+    # The history on the page says what was replaced.
+    page = chair_a_client.get(reverse("admin:cases_case_change", args=[case.pk]))
+    with translation.override(page.wsgi_request.LANGUAGE_CODE):
+        line = event.change_lines()[0]
+    assert "→" in line and line in page.content.decode()
+    # Saving the page unchanged records nothing more.
+    assert change_post(chair_a_client, case, urgency="most_urgent").status_code == 302
+    assert case.events.filter(kind="updated").count() == 1
+
+
+@pytest.mark.parametrize(
+    "fields, field",
+    [
+        ({"risk_flags": ["other"]}, "risk_note"),
+        ({"reporter_anonymous": "on", "reporter_name": "นายแจ้ง"}, "reporter_anonymous"),
+        ({"problems": []}, "problems"),
+    ],
+)
+def test_a_correction_the_intake_would_refuse_is_refused_beside_the_field(
+    fields, field, chair_a_client, centre_a, chair_a
+):
+    case = open_case(chair_a, centre_a)
+    before = Case.objects.filter(pk=case.pk).values().get()
+    response = change_post(chair_a_client, case, urgency="urgent", new_status="assessing", **fields)
+    assert response.status_code == 200
+    assert field in response.context["adminform"].form.errors
+    assert Case.objects.filter(pk=case.pk).values().get() == before
+    assert list(case.events.values_list("kind", flat=True)) == ["opened"]
+
+
+def test_a_volunteer_of_another_centre_is_refused_beside_the_field(
+    admin_client, centre_a, centre_b, chair_a
+):
+    case = open_case(chair_a, centre_a)
+    stranger = RegistrationFactory(centre=centre_b).volunteer
+    response = change_post(
+        admin_client,
+        case,
+        **{"assignments-TOTAL_FORMS": 1, "assignments-0-volunteer": stranger.pk},
+    )
+    assert response.status_code == 200
+    errors = inline_errors(response, "assignments")
+    assert stranger.display_name in errors["volunteer"][0]
+    assert not case.assignments.exists()
+    assert list(case.events.values_list("kind", flat=True)) == ["opened"]
+
+
+@pytest.mark.parametrize(
+    "items_text",
+    [
+        "ข้าวสาร 99999999999 ถุง",  # past the database's integer: once a 500
+        "ข้าวสาร 0 ถุง",
+        "ก" * 250 + " 1 ชุด",
+        "ข้าวสาร 1 " + "ถ" * 40,
+    ],
+)
+def test_absurd_item_lines_are_refused_inline_beside_the_items(
+    items_text, chair_a_client, centre_a, chair_a
+):
+    case = open_case(chair_a, centre_a)
+    response = change_post(
+        chair_a_client,
+        case,
+        **{
+            "assistance-TOTAL_FORMS": 1,
+            "assistance-0-kind": "goods",
+            "assistance-0-programme": "other",
+            "assistance-0-amount": "0",
+            "assistance-0-given_on": be(TODAY),
+            "assistance-0-items_text": items_text,
+        },
+    )
+    assert response.status_code == 200
+    assert "items_text" in inline_errors(response, "assistance")
+    assert not case.assistance.exists()
+
+
+def household_post(centre, members=(), **fields):
+    data = {
+        "name": "ครอบครัวมีสุข",
+        "centre": centre.pk,
+        "members-TOTAL_FORMS": len(members),
+        "members-INITIAL_FORMS": 0,
+        "members-MIN_NUM_FORMS": 0,
+        "members-MAX_NUM_FORMS": 1000,
+        **fields,
+    }
+    for i, member in enumerate(members):
+        data.update({f"members-{i}-{k}": v for k, v in member.items()})
+    return data
+
+
+def test_the_same_person_twice_in_a_household_is_refused_not_a_500(chair_a_client, centre_a):
+    person = PersonFactory(centre=centre_a)
+    url = reverse("admin:cases_household_add")
+    members = [
+        {"person": person.pk, "relation": "head"},
+        {"person": person.pk, "relation": "child"},
+    ]
+    response = chair_a_client.post(url, household_post(centre_a, members))
+    assert response.status_code == 200
+    assert "person" in inline_errors(response, "members")
+    assert not Household.objects.exists() and not HouseholdMember.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "members, fields, prefix, field",
+    [
+        ([{"relation": "head", "monthly_income": "-1", "name": "นายก"}], {}, "members",
+         "monthly_income"),
+        ([{"relation": "head"}], {}, "members", "__all__"),  # neither a person nor a name
+        ([], {"house_registration_code": "12345"}, None, "house_registration_code"),
+        ([], {"house_registration_code": "abc"}, None, "house_registration_code"),
+    ],
+)  # fmt: skip
+def test_bad_households_are_refused_with_nothing_saved(
+    members, fields, prefix, field, chair_a_client, centre_a
+):
+    response = chair_a_client.post(
+        reverse("admin:cases_household_add"), household_post(centre_a, members, **fields)
+    )
+    assert response.status_code == 200
+    errors = (
+        inline_errors(response, prefix) if prefix else response.context["adminform"].form.errors
+    )
+    assert field in errors
+    assert not Household.objects.exists() and not HouseholdMember.objects.exists()
+
+
+def test_a_house_registration_code_is_typed_any_way_and_stored_as_11_digits(
+    chair_a_client, centre_a
+):
+    response = chair_a_client.post(
+        reverse("admin:cases_household_add"),
+        household_post(centre_a, house_registration_code="๑๐๐๕-๐๑๒๓๔๕-๖"),
+    )
+    assert response.status_code == 302
+    assert Household.objects.get().house_registration_code == "10050123456"
+
+
+@pytest.mark.parametrize(
+    "fields, field",
+    [
+        ({"birth_date": be(TODAY + dt.timedelta(days=1))}, "birth_date"),
+        ({"postcode": "abcde"}, "postcode"),
+        ({"postcode": "1022"}, "postcode"),
+        ({"current_same_as_registered": "", "current_subdistrict": "100502",
+          "current_postcode": "1O220"}, "current_postcode"),  # a letter O for a zero
+    ],
+)  # fmt: skip
+def test_a_person_with_a_future_birth_date_or_a_bad_postcode_is_refused(
+    fields, field, chair_a_client, centre_a
+):
+    response = chair_a_client.post(
+        reverse("admin:cases_person_add"),
+        person_post(centre_a, no_id_reason="stateless", **fields),
+    )
+    assert response.status_code == 200
+    assert field in response.context["adminform"].form.errors
+    assert not Person.objects.exists()
+
+
+def test_a_postcode_in_thai_digits_is_stored_in_arabic_digits(chair_a_client, centre_a):
+    response = chair_a_client.post(
+        reverse("admin:cases_person_add"),
+        person_post(centre_a, no_id_reason="stateless", postcode="๑๐๒๒๐"),
+    )
+    assert response.status_code == 302
+    assert Person.objects.get().postcode == "10220"
+
+
+def test_a_national_id_already_recorded_is_refused_with_a_link_to_the_person(
+    chair_a_client, centre_a, centre_b
+):
+    ours = PersonFactory(centre=centre_a, national_id="1101700230708")
+    theirs = PersonFactory(centre=centre_b, national_id="3100600123450")
+    url = reverse("admin:cases_person_add")
+    response = chair_a_client.post(url, person_post(centre_a, national_id="1-1017-00230-70-8"))
+    assert response.status_code == 200
+    error = response.context["adminform"].form.errors["national_id"][0]
+    assert reverse("admin:cases_person_change", args=[ours.pk]) in error
+    # A person outside the user's centres is not linked (the link would answer 404).
+    response = chair_a_client.post(url, person_post(centre_a, national_id=theirs.national_id))
+    assert response.status_code == 200
+    error = response.context["adminform"].form.errors["national_id"][0]
+    assert "href" not in error and theirs.display_name not in error
+    assert Person.objects.count() == 2
+    # Saving the existing person again is not a clash with themself.
+    response = chair_a_client.post(
+        reverse("admin:cases_person_change", args=[ours.pk]),
+        person_post(centre_a, national_id=ours.national_id, first_name=ours.first_name),
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"centre": "abc"},  # once a 500
+        {"centre": "999999"},
+        {"district": "zz"},
+        {"province": "'; --"},
+        {"fiscal_year": "abc"},
+        {"problem": "zz"},
+        {"status": "zzz"},
+        {"q": "%"},
+    ],
+)
+def test_tampered_case_list_parameters_answer_a_page_not_a_500(params, admin_client, centre_a):
+    cases_bulk(centre_a, 3)
+    response = changelist(admin_client, **params)
+    # The page, or the admin's redirect to the list with ?e=1 for a value it cannot use.
+    assert response.status_code in (200, 302)
+    if "centre" in params:
+        assert listed(response) == []
+
+
+def test_a_supervisor_is_not_offered_the_withdraw_action_and_cannot_post_it(
+    client, centre_b, chair_b, supervisor_north
+):
+    case = open_case(chair_b, centre_b)
+    consent = consent_record(actor=chair_b, case=case, given_by="self", purpose="ส่งต่อ")
+    client.force_login(staff(supervisor_north))
+    url = reverse("admin:cases_consent_changelist")
+    response = client.get(url)
+    assert listed_pks(response) == [consent.pk]
+    action_form = response.context.get("action_form")
+    assert action_form is None or "withdraw" not in dict(action_form.fields["action"].choices)
+    client.post(url, {"action": "withdraw", "_selected_action": [consent.pk]})
+    consent.refresh_from_db()
+    assert consent.withdrawn_on is None
+
+
+def listed_pks(response):
+    return sorted(obj.pk for obj in response.context["cl"].result_list)
+
+
+# ---------------------------------------------------------------------------------------------
+# Autocomplete wherever a person, volunteer, agency or centre is chosen, within scope
+# ---------------------------------------------------------------------------------------------
+
+AUTOCOMPLETE_FIELDS = [
+    # (page, model_name, field_name)
+    ("case_add", "case", "centre"),
+    ("case_add", "case", "person"),
+    ("case_change", "caseassignment", "volunteer"),
+    ("case_change", "visit", "volunteers"),
+    ("case_change", "assistance", "provider_agency"),
+    ("case_change", "referral", "agency"),
+    ("person_add", "person", "centre"),
+    ("household_add", "household", "centre"),
+    ("household_add", "householdmember", "person"),
+]
+
+
+def test_every_person_volunteer_agency_and_centre_is_chosen_by_autocomplete_in_scope(
+    chair_a_client, centre_a, centre_b, chair_a
+):
+    case = open_case(chair_a, centre_a)
+    ours = {
+        "centre": {centre_a.pk},
+        "person": {case.person_id},
+        "volunteer": {RegistrationFactory(centre=centre_a).volunteer.pk},
+        "agency": {AgencyFactory().pk},
+    }
+    PersonFactory(centre=centre_b)
+    RegistrationFactory(centre=centre_b)
+    AgencyFactory(active=False)  # no longer a partner: not offered
+    pages = {}
+    for page, model_name, field_name in AUTOCOMPLETE_FIELDS:
+        if page not in pages:
+            args = [case.pk] if page == "case_change" else []
+            response = chair_a_client.get(reverse(f"admin:cases_{page}", args=args))
+            assert response.status_code == 200, page
+            pages[page] = response.content.decode()
+        widget = re.search(
+            rf'<select[^>]*data-model-name="{model_name}"[^>]*data-field-name="{field_name}"'
+            r"[^>]*>",
+            pages[page],
+        )
+        assert widget and "admin-autocomplete" in widget.group(0), (model_name, field_name)
+        response = chair_a_client.get(
+            reverse("admin:autocomplete"),
+            {"app_label": "cases", "model_name": model_name, "field_name": field_name},
+        )
+        assert response.status_code == 200, (model_name, field_name)
+        ids = {int(r["id"]) for r in json.loads(response.content)["results"]}
+        kind = field_name.rstrip("s").replace("provider_", "")
+        assert ids == ours[kind], (model_name, field_name)
+
+
+def test_case_list_for_a_chair_costs_the_same_with_30_or_300_cases(
+    chair_a_client, centre_a, centre_b
+):
+    cases_bulk(centre_a, 30)
+    cases_bulk(centre_b, 30)  # another centre's: not listed, not counted
+    with CaptureQueriesContext(connection) as thirty:
+        response = changelist(chair_a_client, q="บุคคล", urgency="urgent")
+    assert response.context["cl"].result_count == 10
+    cases_bulk(centre_a, 270, start=31)
+    with CaptureQueriesContext(connection) as three_hundred:
+        response = changelist(chair_a_client, q="บุคคล", urgency="urgent")
+    assert response.context["cl"].result_count == 100
+    assert len(three_hundred) == len(thirty), [q["sql"] for q in three_hundred]
+
+
+def test_agencies_are_edited_in_the_admin_by_the_ministry_and_read_by_chairs(
+    client, ministry_admin, chair_a
+):
+    agency = AgencyFactory(name_th="มูลนิธิเด็กอ่อน")
+    client.force_login(staff(ministry_admin))
+    response = client.post(
+        reverse("admin:cases_agency_change", args=[agency.pk]),
+        {"name_th": "มูลนิธิเด็กอ่อน", "type": "foundation", "phone": "02 123 4567", "active": ""},
+    )
+    assert response.status_code == 302
+    agency.refresh_from_db()
+    assert (agency.phone, agency.active) == ("02 123 4567", False)
+    # A second agency of the same name and province is refused, not a 500.
+    response = client.post(
+        reverse("admin:cases_agency_add"), {"name_th": "มูลนิธิเด็กอ่อน", "type": "foundation"}
+    )
+    assert response.status_code == 200 and response.context["adminform"].form.errors
+    assert Agency.objects.count() == 1
+
+    client.force_login(staff(chair_a))
+    assert client.get(reverse("admin:cases_agency_changelist")).status_code == 200
+    assert client.get(reverse("admin:cases_agency_add")).status_code == 403
+    response = client.post(
+        reverse("admin:cases_agency_change", args=[agency.pk]),
+        {"name_th": "เปลี่ยนชื่อ", "type": "foundation"},
+    )
+    assert response.status_code == 403
+    agency.refresh_from_db()
+    assert agency.name_th == "มูลนิธิเด็กอ่อน"

@@ -23,6 +23,7 @@ from cases.services import (
     case_assign_volunteers,
     case_change_status,
     case_timeline,
+    case_update,
     consent_record,
     consent_withdraw,
     referral_create,
@@ -166,6 +167,73 @@ def test_supervisor_reads_but_cannot_open_cases(centre_a, supervisor_north, chai
     with pytest.raises(PermissionDenied):
         open_case(supervisor_north, centre_a, person=PersonFactory(centre=centre_a))
     assert not Case.objects.exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# Correcting a case's details
+# ---------------------------------------------------------------------------------------------
+
+
+def test_a_correction_keeps_the_values_it_replaces_in_the_history(case_a, chair_a):
+    case_update(
+        actor=chair_a,
+        case=case_a,
+        urgency="urgent",
+        problems=["poverty", "housing"],
+        summary="  บ้านถูกน้ำท่วม  ",
+        note="โทรแจ้งเพิ่ม",
+    )
+    case_a.refresh_from_db()
+    assert (case_a.urgency, case_a.problems, case_a.summary) == (
+        "urgent", ["poverty", "housing"], "บ้านถูกน้ำท่วม",
+    )  # fmt: skip
+    event = case_a.events.get(kind="updated")
+    assert (event.actor, event.note) == (chair_a, "โทรแจ้งเพิ่ม")
+    assert event.detail == {
+        "changed": {
+            "urgency": {"from": "normal", "to": "urgent"},
+            "problems": {"from": ["poverty"], "to": ["poverty", "housing"]},
+            "summary": {"from": "", "to": "บ้านถูกน้ำท่วม"},
+        }
+    }
+    with translation.override("en"):
+        assert "urgency: normal (ปกติ) → urgent (ด่วน)" in event.change_lines()
+        assert "problems: poverty → poverty, housing" in event.change_lines()
+    # The same values again change nothing and record nothing.
+    case_update(actor=chair_a, case=case_a, urgency="urgent", summary="บ้านถูกน้ำท่วม")
+    assert case_a.events.filter(kind="updated").count() == 1
+
+
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"risk_flags": ["other"]}, "risk_note"),
+        ({"reporter_anonymous": True, "reporter_name": "นายแจ้ง"}, "reporter_anonymous"),
+        ({"problems": []}, "problems"),
+        ({"problems": ["not-a-problem"]}, "problems"),
+        ({"urgency": "whenever"}, "urgency"),
+        ({"reporter_phone": "12345"}, "reporter_phone"),
+    ],
+)
+def test_a_correction_is_checked_like_the_intake_and_saves_nothing(changes, field, case_a, chair_a):
+    before = snapshot(case_a)
+    with pytest.raises(ValidationError) as refused:
+        # A valid change beside the bad one is not saved either.
+        case_update(actor=chair_a, case=case_a, **{"urgency": "most_urgent", **changes})
+    assert field in refused.value.message_dict
+    assert snapshot(case_a) == before
+
+
+def test_a_correction_cannot_touch_the_number_status_or_dates_nor_another_centre(
+    case_a, chair_a, chair_b
+):
+    for field, value in [("number", "X-1"), ("status", "closed"), ("opened_on", TODAY)]:
+        with pytest.raises(TypeError):
+            case_update(actor=chair_a, case=case_a, **{field: value})
+    with pytest.raises(PermissionDenied):
+        case_update(actor=chair_b, case=case_a, urgency="urgent")
+    case_a.refresh_from_db()
+    assert case_a.urgency == "normal" and not case_a.events.filter(kind="updated").exists()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -376,6 +444,50 @@ def test_a_bad_item_quantity_saves_neither_the_assistance_nor_its_items(case_a, 
             given_on=TODAY,
             items=[Item("รถจักรยาน", 1, "คัน"), Item("ข้าวสาร", 0, "ถุง")],
         )
+    assert snapshot(case_a) == before
+
+
+@pytest.mark.parametrize(
+    "item, code",
+    [
+        (Item("ข้าวสาร", 100_001, "ถุง"), "item_quantity"),
+        # Past a 32-bit integer: the database would fail rather than refuse.
+        (Item("ข้าวสาร", 3_000_000_000, "ถุง"), "item_quantity"),
+        (Item("ก" * 201, 1, ""), "item_name_too_long"),
+        (Item("ข้าวสาร", 1, "ถ" * 31), "item_unit_too_long"),
+        (Item("   ", 1, "ถุง"), "item_name"),
+    ],
+)
+def test_absurd_item_lines_are_refused_with_nothing_saved(item, code, case_a, chair_a):
+    before = snapshot(case_a)
+    with pytest.raises(ValidationError) as refused:
+        assistance_record(
+            actor=chair_a,
+            case=case_a,
+            kind="goods",
+            given_on=TODAY,
+            items=[Item("รถจักรยาน", 1, "คัน"), item],
+        )
+    assert refused.value.error_dict["items"][0].code == code
+    assert snapshot(case_a) == before
+
+
+def test_a_date_before_the_ministry_existed_is_refused_as_a_mistyped_year(
+    case_a, centre_a, chair_a
+):
+    with translation.override("th"), pytest.raises(ValidationError) as refused:
+        # The day before the ministry was founded.
+        open_case(chair_a, centre_a, opened_on=dt.date(2002, 10, 2))
+    assert refused.value.error_dict["opened_on"][0].code == "too_early"
+    assert "2545" in refused.value.message_dict["opened_on"][0]  # the limit, in B.E.
+    assert Case.objects.count() == 1  # case_a only
+    assert open_case(chair_a, centre_a, opened_on=dt.date(2002, 10, 3)).opened_on.year == 2002
+    before = snapshot(case_a)
+    with pytest.raises(ValidationError) as refused:
+        consent_record(
+            actor=chair_a, case=case_a, given_by="self", purpose="ส่งต่อ", given_on=dt.date(1, 1, 1)
+        )
+    assert refused.value.error_dict["given_on"][0].code == "too_early"
     assert snapshot(case_a) == before
 
 
