@@ -155,7 +155,7 @@ class IntakeForm(ThaiFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        centres = Centre.objects.visible_to(user).active()
+        centres = Centre.objects.writable_by(user).active()
         self.fields["centre"].queryset = centres
         if len(centres) == 1:
             self.fields["centre"].initial = centres[0]

@@ -96,7 +96,7 @@ def _require_writer(actor, centre: Centre) -> None:
     or a ministry administrator. Supervisors read only."""
     scope = scope_for(actor)
     if scope.can_write and (
-        scope.sees_all or Centre.objects.visible_to(actor).filter(pk=centre.pk).exists()
+        scope.sees_all or Centre.objects.writable_by(actor).filter(pk=centre.pk).exists()
     ):
         return
     raise PermissionDenied(_("You may not change the cases of this centre."))

@@ -3,6 +3,10 @@
 A user sees the centres under those they are assigned to (and, for province or region
 assignments, every centre located there); a ministry administrator or a superuser sees all;
 a user with no current assignment sees nothing. Deny by default.
+
+Writing is narrower than reading: a user writes only at the centres of their chair and staff
+assignments (and the centres under them); a supervisor assignment adds reading, never writing,
+so someone who chairs one centre and supervises a region changes the records of that centre only.
 """
 
 from __future__ import annotations
@@ -35,6 +39,15 @@ class Scope:
     province_codes: tuple[str, ...] = ()
     region_codes: tuple[str, ...] = ()
     can_write: bool = False
+    write_centre_ids: tuple[int, ...] = ()
+
+    @property
+    def writable(self) -> Scope:
+        """The part of this scope the user may change: all for a ministry administrator, else
+        the subtrees of their chair and staff centres."""
+        if self.sees_all and self.can_write:
+            return self
+        return Scope(sees_all=False, centre_ids=self.write_centre_ids, can_write=self.can_write)
 
     @property
     def is_empty(self) -> bool:
@@ -89,12 +102,14 @@ def scope_for(user) -> Scope:
             .values_list("role", "centre_id", "province_id", "region_id")
         )
         roles = {r[0] for r in rows}
+        writes = [r for r in rows if r[0] in WRITE_ROLES]
         scope = Scope(
             sees_all=StaffAssignment.Role.MINISTRY_ADMIN in roles,
             centre_ids=tuple(sorted({r[1] for r in rows if r[1]})),
             province_codes=tuple(sorted({r[2] for r in rows if r[2]})),
             region_codes=tuple(sorted({r[3] for r in rows if r[3]})),
-            can_write=bool(roles & WRITE_ROLES),
+            can_write=bool(writes),
+            write_centre_ids=tuple(sorted({r[1] for r in writes if r[1]})),
         )
     user._vc_scope = scope
     return scope

@@ -94,6 +94,12 @@ class CentreQuerySet(models.QuerySet):
 
         return scope_for(user).filter(self, "")
 
+    def writable_by(self, user):
+        """Centres whose records ``user`` may change (see ``Scope.writable``)."""
+        from centres.access import scope_for
+
+        return scope_for(user).writable.filter(self, "")
+
 
 class Centre(models.Model):
     """A volunteer coordination centre; the national centre is the root of the tree."""

@@ -68,7 +68,7 @@ class RegistrationForm(ThaiFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        centres = Centre.objects.visible_to(user).active()
+        centres = Centre.objects.writable_by(user).active()
         self.fields["centre"].queryset = centres
         if centres.count() == 1:
             self.fields["centre"].initial = centres.first()

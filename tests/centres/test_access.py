@@ -51,3 +51,36 @@ def test_scope_costs_one_query_per_user_object(centre_a, chair_a, django_assert_
     with django_assert_num_queries(3):
         list(Centre.objects.visible_to(chair_a))
         list(Centre.objects.visible_to(chair_a))
+
+
+def test_chair_who_also_supervises_a_region_writes_only_at_their_own_centre(
+    centre_a, centre_b, chair_a
+):
+    import pytest
+    from django.core.exceptions import PermissionDenied
+
+    from cases.services import case_open
+    from centres.models import Region
+    from tests.cases.factories import PersonFactory
+
+    StaffAssignmentFactory(user=chair_a, role="supervisor", centre=None,
+                           region=Region.objects.get(code="N"))  # fmt: skip
+    assert set(Centre.objects.visible_to(chair_a)) == {centre_a, centre_b}
+    assert list(Centre.objects.writable_by(chair_a)) == [centre_a]
+    opening = {"intake_channel": "walk_in", "reporter_type": "self", "problems": ["poverty"]}
+    with pytest.raises(PermissionDenied):
+        case_open(actor=chair_a, centre=centre_b, person=PersonFactory(centre=centre_b), **opening)
+    case = case_open(actor=chair_a, centre=centre_a, person=PersonFactory(centre=centre_a),
+                     **opening)  # fmt: skip
+    assert case.centre == centre_a
+
+
+def test_staff_forms_offer_only_the_centres_the_user_writes_at(centre_a, centre_b, chair_a):
+    from cases.forms import IntakeForm
+    from centres.models import Region
+    from volunteers.forms import RegistrationForm
+
+    StaffAssignmentFactory(user=chair_a, role="supervisor", centre=None,
+                           region=Region.objects.get(code="N"))  # fmt: skip
+    for form_class in (IntakeForm, RegistrationForm):
+        assert list(form_class(user=chair_a).fields["centre"].queryset) == [centre_a]
