@@ -91,3 +91,16 @@ def test_healthz_answers_503_when_the_database_does_not(client, transactional_db
         connection.connect()
     assert response.status_code == 503
     assert response.json()["database"] == "unavailable"
+
+
+def test_healthz_answers_a_plain_http_probe_when_https_is_enforced(db):
+    """Production redirects HTTP to HTTPS; the load balancer's plain-HTTP probe of /healthz
+    must still get its 200, not a 301 it would count as a failure."""
+    from django.test import Client, override_settings
+
+    with override_settings(SECURE_SSL_REDIRECT=True):
+        client = Client()  # the middleware reads the setting when the client first loads it
+        assert client.get("/accounts/login/").status_code == 301
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
