@@ -1,11 +1,19 @@
 """Which region each province belongs to.
 
-The grouping is the one the National Statistical Office (สำนักงานสถิติแห่งชาติ) uses in its
-national statistics and that the ministry's reports follow: Bangkok plus four regions.
-Source: National Statistical Office, Statistical Yearbook Thailand, "Region and province"
-classification (ภาค: กรุงเทพมหานคร, ภาคกลาง, ภาคเหนือ, ภาคตะวันออกเฉียงเหนือ, ภาคใต้), in which the
-eastern and western provinces are counted in the Central region.
-https://www.nso.go.th/ (Statistical Yearbook Thailand, regional tables)
+The grouping is the National Statistical Office's (สำนักงานสถิติแห่งชาติ) five-way split of
+national statistics, Bangkok plus four regions, which the ministry's reports follow:
+กรุงเทพมหานคร (Bangkok), ภาคกลาง (Central Region), ภาคเหนือ (Northern Region),
+ภาคตะวันออกเฉียงเหนือ (Northeastern Region), ภาคใต้ (Southern Region).
+
+Source: National Statistical Office, Statistical Yearbook Thailand 2022 (รายงานสถิติประจำปี
+ประเทศไทย 2565), Table 1.6 "Population and House from Registration Record by Region, Province and
+Administration Zone: 2021" (ตาราง 1.6 ประชากร และบ้านจากการทะเบียน จำแนกตามภาค จังหวัด และ
+เขตการปกครอง พ.ศ. 2564), e-book page 82 (nso.go.th/public/e-book/Statistical-Yearbook/SYB-2022/82);
+the same grouping heads Table 1.1 of the NSO's Quarterly Bulletin of Statistics. In it the
+eastern and western provinces (Chon Buri ... Prachuap Khiri Khan) count in the Central Region and
+Nakhon Sawan, Uthai Thani and the lower north in the Northern Region. Not to be confused with the
+yearbook's "Regional Specification" page, which describes the six-way grouping of the National
+Economic and Social Development Plan (Bangkok and Vicinities, East, West, ...) used by other tables.
 Keyed by DOPA province code.
 """
 
