@@ -18,7 +18,20 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 ensure_venv() {
     if [ ! -x "$VENV/bin/python" ]; then
         say "Creating the virtualenv in .venv"
-        "$PYTHON" -m venv "$VENV" || die "python3 -m venv failed: install python3-venv (Debian/Ubuntu: apt-get install python3-venv)"
+        if ! "$PYTHON" -m venv "$VENV"; then
+            # A failed venv leaves .venv/bin/python behind without pip, which the next run would
+            # take for a finished virtualenv: start again from nothing.
+            rm -rf "$VENV"
+            # Debian and Ubuntu ship venv's ensurepip in a separate package; as root, install it
+            # the way PostgreSQL is installed below.
+            if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+                say "Installing python3-venv (apt-get install python3-venv)"
+                apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null || true
+                "$PYTHON" -m venv "$VENV" || { rm -rf "$VENV"; die "python3 -m venv failed even with python3-venv installed"; }
+            else
+                die "python3 -m venv failed: install python3-venv (Debian/Ubuntu: sudo apt-get install python3-venv)"
+            fi
+        fi
     fi
     # Reinstall only when requirements.txt changed since the last install.
     local stamp="$VENV/.requirements.sha"
@@ -121,6 +134,14 @@ ensure_env_file() {
         local key
         key="$("$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(50))')"
         sed -e "s|^SECRET_KEY=.*|SECRET_KEY=$key|" -e "s|^DEBUG=.*|DEBUG=on|" .env.example >.env
+    fi
+    # The README's own manage.py commands (makemessages, import_volunteers) run outside bin/run
+    # and read only .env: point them at the project-local cluster, unless the database is given
+    # in the environment. An older .env without the line gets it too.
+    if [ -z "${DATABASE_URL:-}" ] && ! grep -q '^DATABASE_URL=' .env; then
+        say "Adding the project-local cluster's DATABASE_URL to .env"
+        if [ -s .env ] && [ -n "$(tail -c1 .env)" ]; then echo >>.env; fi
+        printf 'DATABASE_URL=postgres://postgres@127.0.0.1:%s/%s\n' "$PG_PORT" "$PG_DB" >>.env
     fi
 }
 
