@@ -75,6 +75,9 @@ NATIONAL_CENTRE_CODE = "NAT"
 
 # The national centre and the 11 Bangkok district centres named in the source articles
 # (shared/seeds). Opening dates and places only where a source gives them; unknown stays empty.
+# Each place is where the source says the centre was opened ("เปิดศูนย์ประสานงานฯ ณ ..."), quoted
+# as the source writes it, so all of them go in opening_venue; the centre's postal address is
+# left to the ministry.
 CENTRES = [
     {
         "code": NATIONAL_CENTRE_CODE,
@@ -82,6 +85,7 @@ CENTRES = [
         "name_th": "ศูนย์ประสานงานอาสาสมัครแห่งชาติ",
         "name_en": "National Volunteer Coordination Centre",
         "opened_on": dt.date(2017, 5, 25),
+        # seeds/000: "ที่โรงแรมปริ๊นซ์ พาเลซ มหานาค กรุงเทพมหานคร"
         "opening_venue": "โรงแรมปริ๊นซ์ พาเลซ มหานาค กรุงเทพมหานคร",
     },
     {"code": "KTY", "district": "1033", "name_en": "Khlong Toei"},
@@ -104,7 +108,10 @@ CENTRES = [
         "subdistrict": "100502",
         "name_en": "Bang Khen",
         "opened_on": dt.date(2019, 3, 11),
-        "address": "ที่ทำการชุมชนหมู่บ้านพร้อมสุข ซอยรามอินทรา 8 แขวงอนุสาวรีย์ เขตบางเขน กรุงเทพมหานคร",
+        # seeds/003, as written there (Thai digits included).
+        "opening_venue": (
+            "ที่ทำการชุมชน หมู่บ้านพร้อมสุข (ซ. รามอินทรา ๘) แขวงอนุสาวรีย์ เขตบางเขน กรุงเทพมหานคร"
+        ),
     },
     {
         "code": "TWT",
@@ -112,40 +119,60 @@ CENTRES = [
         "subdistrict": "104802",
         "name_en": "Thawi Watthana",
         "opened_on": dt.date(2019, 3, 12),
-        "address": "ที่ทำการสุขภาพ เลียบคลองทวีวัฒนา แขวงศาลาธรรมสพน์ เขตทวีวัฒนา กรุงเทพมหานคร",
+        # seeds/003 writes "ทำการสุขภาพ", not "ที่ทำการ": quoted, not corrected.
+        "opening_venue": "ทำการสุขภาพ เลียบคลองทวีวัฒนา แขวงศาลาธรรมสพน์ เขตทวีวัฒนา กรุงเทพมหานคร",
     },
 ]
 
 
+def _centre_values(spec: dict, national: Centre | None) -> dict:
+    """Every field of a reference centre that its source gives."""
+    values = {
+        "level": spec.get("level", Centre.Level.DISTRICT),
+        "opened_on": spec.get("opened_on"),
+        "opening_venue": spec.get("opening_venue", ""),
+    }
+    if "district" not in spec:
+        return values | {"name_th": spec["name_th"], "name_en": spec["name_en"]}
+    district = District.objects.select_related("province").get(pk=spec["district"])
+    bare = district.name_th.removeprefix("เขต")
+    values |= {
+        "district": district,
+        "province": district.province,
+        "parent": national,
+        "name_th": f"ศูนย์ประสานงาน อพม. เขต{bare}",
+        "name_en": f"{spec['name_en']} District Volunteer Coordination Centre",
+    }
+    if "subdistrict" in spec:
+        values["subdistrict"] = Subdistrict.objects.get(pk=spec["subdistrict"])
+    return values
+
+
 @transaction.atomic
 def centres_load() -> int:
-    """Create or update the reference centres; returns how many were created."""
+    """Create the reference centres that are missing, with every field their sources give; on a
+    centre that exists, fill only the fields still empty. The ministry edits these centres in
+    the admin (a corrected date, a new address, a renamed centre), and bin/run loads the
+    reference data on every start: what an administrator changed is never put back.
+    Returns how many centres were created."""
     created = 0
     national = None
     for spec in CENTRES:
-        spec = dict(spec)
-        values = {
-            "level": spec.get("level", Centre.Level.DISTRICT),
-            "opened_on": spec.get("opened_on"),
-            "opening_venue": spec.get("opening_venue", ""),
-            "address": spec.get("address", ""),
-        }
-        if "district" in spec:
-            district = District.objects.select_related("province").get(pk=spec["district"])
-            bare = district.name_th.removeprefix("เขต")
-            values |= {
-                "district": district,
-                "province": district.province,
-                "parent": national,
-                "name_th": f"ศูนย์ประสานงาน อพม. เขต{bare}",
-                "name_en": f"{spec['name_en']} District Volunteer Coordination Centre",
-            }
-            if "subdistrict" in spec:
-                values["subdistrict"] = Subdistrict.objects.get(pk=spec["subdistrict"])
+        values = _centre_values(spec, national)
+        centre = Centre.objects.filter(code=spec["code"]).first()
+        if centre is None:
+            centre = Centre.objects.create(code=spec["code"], **values)
+            created += 1
         else:
-            values |= {"name_th": spec["name_th"], "name_en": spec["name_en"]}
-        centre, was_created = Centre.objects.update_or_create(code=spec["code"], defaults=values)
-        created += was_created
+            missing = [
+                field
+                for field, value in values.items()
+                if getattr(centre, field) in (None, "") and value not in (None, "")
+            ]
+            for field in missing:
+                setattr(centre, field, values[field])
+            if missing:
+                centre.save(update_fields=missing)
         if centre.level == Centre.Level.NATIONAL:
             national = centre
     return created

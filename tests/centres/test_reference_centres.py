@@ -48,8 +48,49 @@ def test_opening_dates_are_those_of_the_sources_and_unknown_ones_stay_empty(refe
     bang_khen = Centre.objects.get(code="BKN")
     assert bang_khen.name_th == "ศูนย์ประสานงาน อพม. เขตบางเขน"
     assert bang_khen.subdistrict.name_th == "อนุสาวรีย์"
-    assert "พร้อมสุข" in bang_khen.address
+    assert "พร้อมสุข" in bang_khen.opening_venue
     assert Centre.objects.get(code="TWT").subdistrict.name_th == "ศาลาธรรมสพน์"
+
+
+def test_opening_places_quote_the_sources_in_one_field(reference_centres):
+    venues = dict(Centre.objects.exclude(opening_venue="").values_list("code", "opening_venue"))
+    assert venues == {
+        "NAT": "โรงแรมปริ๊นซ์ พาเลซ มหานาค กรุงเทพมหานคร",
+        "BKN": "ที่ทำการชุมชน หมู่บ้านพร้อมสุข (ซ. รามอินทรา ๘) แขวงอนุสาวรีย์ เขตบางเขน กรุงเทพมหานคร",
+        "TWT": "ทำการสุขภาพ เลียบคลองทวีวัฒนา แขวงศาลาธรรมสพน์ เขตทวีวัฒนา กรุงเทพมหานคร",
+    }
+    # Nothing the sources do not give is made up as an address.
+    assert not Centre.objects.exclude(address="").exists()
+
+
+def test_reloading_reference_data_keeps_what_an_administrator_changed(reference_centres):
+    bang_khen = Centre.objects.get(code="BKN")
+    bang_khen.opened_on = dt.date(2019, 3, 18)
+    bang_khen.address = "99 ซอยรามอินทรา 8 แขวงอนุสาวรีย์ เขตบางเขน กรุงเทพมหานคร 10220"
+    bang_khen.opening_venue = "ศาลาประชาคม"
+    bang_khen.name_en = "Bang Khen Centre"
+    bang_khen.save()
+    national = Centre.objects.get(code="NAT")
+    national.opened_on = None  # cleared by mistake: the source's date comes back
+    national.save()
+    call_command("load_reference_data", verbosity=0)
+    bang_khen.refresh_from_db()
+    assert bang_khen.opened_on == dt.date(2019, 3, 18)
+    assert bang_khen.address.startswith("99 ซอยรามอินทรา 8")
+    assert bang_khen.opening_venue == "ศาลาประชาคม"
+    assert bang_khen.name_en == "Bang Khen Centre"
+    assert Centre.objects.get(code="NAT").opened_on == dt.date(2017, 5, 25)
+    assert Centre.objects.count() == 12
+
+
+def test_a_deleted_reference_centre_comes_back_whole(reference_centres):
+    Centre.objects.filter(code="TWT").delete()
+    call_command("load_reference_data", verbosity=0)
+    twt = Centre.objects.get(code="TWT")
+    assert twt.opened_on == dt.date(2019, 3, 12)
+    assert twt.parent.code == "NAT"
+    assert (twt.province_id, twt.district_id, twt.subdistrict_id) == ("10", "1048", "104802")
+    assert twt.opening_venue.startswith("ทำการสุขภาพ")
 
 
 def test_loading_reference_data_twice_creates_nothing_new(reference_centres):
