@@ -1,5 +1,6 @@
 """Thailand's geography (DOPA codes, loaded from geothai) and the tree of coordination centres."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -180,6 +181,26 @@ class Centre(models.Model):
     def __str__(self) -> str:
         return self.name_th
 
+    def clean(self):
+        """The place fields must agree: the province follows from the district (filled in when
+        left empty) and the district from the subdistrict, so that a supervisor of a province
+        sees exactly the centres of its districts."""
+        super().clean()
+        if self.subdistrict_id:
+            if not self.district_id:
+                self.district = self.subdistrict.district
+            elif self.subdistrict.district_id != self.district_id:
+                raise ValidationError(
+                    {"subdistrict": _("This subdistrict is not in the chosen district.")}
+                )
+        if self.district_id:
+            if not self.province_id:
+                self.province = self.district.province
+            elif self.district.province_id != self.province_id:
+                raise ValidationError(
+                    {"district": _("This district is not in the chosen province.")}
+                )
+
 
 class StaffAssignment(models.Model):
     """Which user works for which part of the centre tree, in which role, from when to when.
@@ -235,11 +256,53 @@ class StaffAssignment(models.Model):
                 | models.Q(ends_on__gte=models.F("starts_on")),
                 name="staff_assignment_ends_after_start",
             ),
+            # Chairs and centre staff write at their centre; a province or a region would give
+            # them every centre there. Only supervisors (who read only) cover an area.
+            models.CheckConstraint(
+                condition=models.Q(role__in=["supervisor", "ministry_admin"])
+                | models.Q(centre__isnull=False, province__isnull=True, region__isnull=True),
+                name="staff_assignment_chair_and_staff_at_a_centre",
+            ),
+            # A ministry administrator sees everything already; an area would mean nothing.
+            models.CheckConstraint(
+                condition=~models.Q(role="ministry_admin")
+                | models.Q(centre__isnull=True, province__isnull=True, region__isnull=True),
+                name="staff_assignment_ministry_admin_has_no_area",
+            ),
         ]
 
     def __str__(self) -> str:
         where = self.centre or self.province or self.region or _("all centres")
         return f"{self.user} · {self.get_role_display()} · {where}"
+
+    def clean(self):
+        """Say beside the field what the check constraints refuse."""
+        super().clean()
+        Role = self.Role
+        area = {"province": self.province_id, "region": self.region_id}
+        if self.role in (Role.CHAIR, Role.STAFF):
+            errors = {
+                field: _("Only a supervisor may be assigned a whole province or region.")
+                for field, value in area.items()
+                if value
+            }
+            if not self.centre_id:
+                errors["centre"] = _("A centre chair or centre staff needs a centre.")
+            if errors:
+                raise ValidationError(errors)
+        elif self.role == Role.MINISTRY_ADMIN:
+            given = {"centre": self.centre_id, **area}
+            errors = {
+                field: _("A ministry administrator sees every centre: leave this empty.")
+                for field, value in given.items()
+                if value
+            }
+            if errors:
+                raise ValidationError(errors)
+        elif self.role == Role.SUPERVISOR and not (
+            self.centre_id or self.province_id or self.region_id
+        ):
+            raise ValidationError(_("A supervisor needs a centre, a province or a region."))
 
 
 class ThaiAddress(models.Model):
