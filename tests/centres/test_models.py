@@ -99,8 +99,8 @@ def test_admin_fills_a_new_centres_province_from_its_district(client, superuser,
     response = client.post(reverse("admin:centres_centre_add"), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Centre.objects.get(code="CMX").province_id == "50"
-    response = client.post(reverse("admin:centres_centre_add"), data | {"code": "CMY",
-                                                                       "province": "10"})  # fmt: skip
+    elsewhere = data | {"code": "CMY", "province": "10"}
+    response = client.post(reverse("admin:centres_centre_add"), elsewhere)
     assert response.status_code == 200
     assert "อำเภอ/เขตนี้ไม่อยู่ในจังหวัดที่เลือก" in response.content.decode()
     assert not Centre.objects.filter(code="CMY").exists()
