@@ -110,7 +110,19 @@ class ServiceForm(forms.ModelForm):
         check_with_service(self, lambda: self.run(self.actor, self.instance.case))
 
 
-class ServiceInline(ScopedAdminMixin, ThaiDatesAdminMixin, admin.TabularInline):
+class UndeletableAdminMixin:
+    """Cases, their events, visits, assistance, referrals and consents are the record of what
+    was done for a person: never deleted here, by anyone. A consent is withdrawn, a referral
+    revoked, a case closed. Without the delete permission the admin also drops the "delete
+    selected" action and refuses the delete page."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ServiceInline(
+    UndeletableAdminMixin, ScopedAdminMixin, ThaiDatesAdminMixin, admin.TabularInline
+):
     """Add-only: rows already recorded are shown read-only; new rows go through a service."""
 
     extra = 0
@@ -122,9 +134,6 @@ class ServiceInline(ScopedAdminMixin, ThaiDatesAdminMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("case")
 
     def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False
 
     def has_add_permission(self, request, obj=None):
@@ -164,6 +173,19 @@ def national_id_in(term: str) -> str | None:
     return digits if len(digits) == 13 and digits.isdigit() else None
 
 
+_SMALL_NUMBER = re.compile(r"[0-9]{1,10}")
+
+
+def small_number(value: str, max_digits: int = 10) -> int | None:
+    """A URL parameter as a whole number: ASCII or Thai digits only, at most ``max_digits``
+    of them, else None. str.isdigit() is no test: it accepts "²" and "١", which int() refuses
+    or reads, and a string of thousands of digits that int() refuses to convert."""
+    value = to_arabic_digits((value or "").strip())
+    if len(value) > max_digits or not _SMALL_NUMBER.fullmatch(value):
+        return None
+    return int(value)
+
+
 def person_name_q(words: list[str], prefix: str = "") -> Q:
     """Every word found in the first or last name. icontains matches the trigram indexes."""
     q = Q()
@@ -199,6 +221,12 @@ class PersonAdminForm(PostcodeFormMixin, PersonIdentityFormMixin, forms.ModelFor
     link to the person who has it."""
 
     actor = None
+    # Shown on the add page only (PersonAdmin.get_fieldsets); see clean().
+    confirm_new_person = forms.BooleanField(
+        label=_("This is someone else: record a new person"),
+        required=False,
+        help_text=_("Tick after a warning that the person may already be recorded."),
+    )
 
     class Meta:
         model = Person
@@ -238,7 +266,51 @@ class PersonAdminForm(PostcodeFormMixin, PersonIdentityFormMixin, forms.ModelFor
             for name in ("house_number", "moo", "village", "soi", "road", "postcode"):
                 cleaned[f"current_{name}"] = ""
             cleaned["current_subdistrict"] = None
+        if self.instance._state.adding and not self.errors:
+            self._warn_of_look_alikes(cleaned)
         return cleaned
+
+    def _warn_of_look_alikes(self, cleaned) -> None:
+        """Before a new person is saved: the recorded persons with the same name, birth date
+        and district, linked, until the user confirms this is someone else. (The same ID is
+        refused by clean_national_id.) Never blocks a confirmed entry."""
+        if self.actor is None or cleaned.get("confirm_new_person"):
+            return
+        sub = cleaned.get("subdistrict") or cleaned.get("current_subdistrict")
+        candidates = list(
+            services.person_possible_duplicates(
+                user=self.actor,
+                national_id=cleaned.get("national_id"),
+                first_name=cleaned.get("first_name") or "",
+                last_name=cleaned.get("last_name") or "",
+                birth_date=cleaned.get("birth_date"),
+                district_code=sub.district_id if sub else None,
+            )[:5]
+        )
+        if candidates:
+            self.add_error(
+                "confirm_new_person",
+                ValidationError(
+                    format_html(
+                        "{} {}",
+                        _("This may be a person already recorded; check before saving:"),
+                        person_links(candidates),
+                    ),
+                    code="possible_duplicate",
+                ),
+            )
+
+
+def person_links(persons) -> str:
+    """Links to the admin pages of ``persons``, with their centres."""
+    return format_html_join(
+        ", ",
+        '<a href="{}">{}</a> ({})',
+        (
+            (reverse("admin:cases_person_change", args=[p.pk]), p.display_name, p.centre)
+            for p in persons
+        ),
+    )
 
 
 def duplicate_warning(request, person: Person) -> None:
@@ -246,20 +318,12 @@ def duplicate_warning(request, person: Person) -> None:
     candidates = list(services.person_possible_duplicates(user=request.user, person=person)[:5])
     if not candidates:
         return
-    links = format_html_join(
-        ", ",
-        '<a href="{}">{}</a> ({})',
-        (
-            (reverse("admin:cases_person_change", args=[c.pk]), c.display_name, c.centre)
-            for c in candidates
-        ),
-    )
     messages.warning(
         request,
         format_html(
             "{} {}",
             _("This may be a person already recorded; check before opening a case:"),
-            links,
+            person_links(candidates),
         ),
     )
 
@@ -291,11 +355,18 @@ class PersonAdmin(ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         return type(form.__name__, (form,), {"actor": request.user})
 
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None:
+            return self.fieldsets
+        return [*self.fieldsets, (_("Already recorded?"), {"fields": ["confirm_new_person"]})]
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
-        duplicate_warning(request, obj)
+        if change:
+            # A new person was checked before saving (PersonAdminForm.clean).
+            duplicate_warning(request, obj)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET":
@@ -404,7 +475,8 @@ class CentreListFilter(admin.SimpleListFilter):
         if not value:
             return queryset
         # A tampered id lists nothing rather than failing.
-        return queryset.filter(centre_id=int(value)) if value.isdigit() else queryset.none()
+        pk = small_number(value)
+        return queryset.filter(centre_id=pk) if pk is not None else queryset.none()
 
 
 class CentrePlaceListFilter(admin.SimpleListFilter):
@@ -462,9 +534,10 @@ class FiscalYearListFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         value = self.value()
-        if value and value.isdigit():
-            return queryset.filter(fiscal_year=int(value))
-        return queryset
+        if not value:
+            return queryset
+        year = small_number(value, max_digits=4)
+        return queryset.filter(fiscal_year=year) if year is not None else queryset.none()
 
 
 class CaseEventInline(ServiceInline):
@@ -775,7 +848,7 @@ class CaseChangeForm(forms.ModelForm):
 
 
 @admin.register(Case)
-class CaseAdmin(ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin):
+class CaseAdmin(UndeletableAdminMixin, ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin):
     list_display = ["number", "person_name", "centre", "status", "urgency", "problem_list",
                     "opened_on", "overdue"]  # fmt: skip
     list_select_related = ["person", "centre"]
@@ -926,7 +999,7 @@ class ReferralStatusForm(forms.ModelForm):
 
 
 @admin.register(Referral)
-class ReferralAdmin(ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin):
+class ReferralAdmin(UndeletableAdminMixin, ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin):
     form = ReferralStatusForm
     list_display = ["case", "agency", "referred_on", "status", "answered_on", "finished_on"]
     list_select_related = ["case", "agency"]
@@ -954,7 +1027,7 @@ class ReferralAdmin(ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Consent)
-class ConsentAdmin(ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin):
+class ConsentAdmin(UndeletableAdminMixin, ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin):
     list_display = ["case", "given_by", "guardian_name", "given_on", "withdrawn_on"]
     list_select_related = ["case"]
     list_filter = ["given_by"]

@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Cast, Upper
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -40,6 +41,11 @@ def _trgm(field: str) -> OpClass:
     name searches use it, and an index on the bare column would not serve them.
     """
     return OpClass(Upper(Cast(field, models.TextField())), name="gin_trgm_ops")
+
+
+def _day(value: dt.date | None) -> str:
+    """A date as the admin's titles show it: in the Buddhist Era while Thai is active."""
+    return date_format(value, "SHORT_DATE_FORMAT") if value else ""
 
 
 def _scope(user):
@@ -800,8 +806,10 @@ class CaseEvent(models.Model):
         CONSENT_WITHDRAWN = "consent_withdrawn", _("consent withdrawn")
         NOTE = "note", _("note")
 
+    # PROTECT: the history outlives nothing it tells of. A case or a referral that has events
+    # cannot be deleted, so no delete (in the admin, a shell or a cascade) erases its history.
     case = models.ForeignKey(
-        Case, on_delete=models.CASCADE, related_name="events", verbose_name=_("case")
+        Case, on_delete=models.PROTECT, related_name="events", verbose_name=_("case")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     # Case statuses for kind=status, referral statuses for kind=referral_status.
@@ -809,7 +817,7 @@ class CaseEvent(models.Model):
     to_status = models.CharField(pgettext_lazy("case event", "to"), max_length=12, blank=True)
     referral = models.ForeignKey(
         "Referral",
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="events",
@@ -838,7 +846,8 @@ class CaseEvent(models.Model):
         indexes = [models.Index(fields=["case", "at"], name="case_event_case_at")]
 
     def __str__(self) -> str:
-        return f"{self.case_id} {self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+        at = date_format(timezone.localtime(self.at), "SHORT_DATETIME_FORMAT")
+        return f"{self.case_id} {self.get_kind_display()} {at}"
 
     def change_lines(self) -> list[str]:
         """For a correction (kind=updated): "urgency: normal → urgent", one line a field, in
@@ -907,7 +916,7 @@ class Visit(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.case} · {self.visited_on}"
+        return f"{self.case} · {_day(self.visited_on)}"
 
 
 class AssistanceKind(models.TextChoices):
@@ -992,7 +1001,7 @@ class Assistance(models.Model):
         indexes = [models.Index(fields=["case", "given_on"], name="assistance_case_date")]
 
     def __str__(self) -> str:
-        return f"{self.case} · {self.get_kind_display()} · {self.given_on}"
+        return f"{self.case} · {self.get_kind_display()} · {_day(self.given_on)}"
 
     @property
     def provider(self):
@@ -1078,7 +1087,7 @@ class Consent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_given_by_display()} · {self.given_on}"
+        return f"{self.get_given_by_display()} · {_day(self.given_on)}"
 
     @property
     def is_active(self) -> bool:

@@ -107,6 +107,10 @@ def test_case_list_query_count_does_not_grow_from_30_to_300_cases(admin_client, 
         assert changelist(admin_client).status_code == 200
     with CaptureQueriesContext(connection) as thirty_searched:
         assert changelist(admin_client, q="บุคคล", status="assessing").status_code == 200
+    some_id = Case.objects.select_related("person").first().person.national_id
+    with CaptureQueriesContext(connection) as thirty_by_id:
+        response = changelist(admin_client, q=some_id)
+    assert response.context["cl"].result_count == 1
 
     cases_bulk(centre_a, 180, start=21)
     cases_bulk(centre_b, 90, start=11)
@@ -117,8 +121,12 @@ def test_case_list_query_count_does_not_grow_from_30_to_300_cases(admin_client, 
     with CaptureQueriesContext(connection) as three_hundred_searched:
         response = changelist(admin_client, q="บุคคล", status="assessing")
     assert response.context["cl"].result_count == 300
+    with CaptureQueriesContext(connection) as three_hundred_by_id:
+        response = changelist(admin_client, q=some_id)
+    assert response.context["cl"].result_count == 1
     assert len(three_hundred) == len(thirty), [q["sql"] for q in three_hundred]
     assert len(three_hundred_searched) == len(thirty_searched)
+    assert len(three_hundred_by_id) == len(thirty_by_id)
 
 
 def test_case_list_filters(admin_client, centre_a, centre_b, superuser):
@@ -441,23 +449,26 @@ def person_post(centre, **fields):
     }
 
 
-def test_a_person_who_looks_already_recorded_is_saved_with_a_warning_and_a_link(
+def test_a_person_who_looks_already_recorded_is_warned_of_before_saving_with_a_link(
     chair_a_client, centre_a
 ):
     existing = PersonFactory(centre=centre_a, first_name="สมศรี", last_name="มีสุข",
                              birth_date=dt.date(1965, 7, 5), national_id=None,
                              no_id_reason="unknown")  # fmt: skip
     # Same name and birth date, another subdistrict of the same district (Bang Khen).
-    response = chair_a_client.post(
-        reverse("admin:cases_person_add"),
-        person_post(centre_a, national_id="", no_id_reason="stateless", subdistrict="100508"),
-        follow=True,
-    )
+    post = person_post(centre_a, national_id="", no_id_reason="stateless", subdistrict="100508")
+    url = reverse("admin:cases_person_add")
+    response = chair_a_client.post(url, post)
     assert response.status_code == 200
-    assert Person.objects.count() == 2  # warned, not blocked
-    warnings = [str(m) for m in response.context["messages"]]
+    assert Person.objects.count() == 1  # nothing saved before the user has looked
+    error = response.context["adminform"].form.errors["confirm_new_person"][0]
     link = reverse("admin:cases_person_change", args=[existing.pk])
-    assert any(link in w for w in warnings), warnings
+    assert link in error
+    assert 'name="confirm_new_person"' in response.content.decode()
+    # Confirming it is someone else saves: the warning never blocks.
+    response = chair_a_client.post(url, {**post, "confirm_new_person": "on"})
+    assert response.status_code == 302
+    assert Person.objects.count() == 2
 
     # Opening the existing person's page shows the look-alike too.
     new = Person.objects.exclude(pk=existing.pk).get()
@@ -802,6 +813,10 @@ def test_a_national_id_already_recorded_is_refused_with_a_link_to_the_person(
         {"district": "zz"},
         {"province": "'; --"},
         {"fiscal_year": "abc"},
+        {"centre": "²"},  # passes str.isdigit(), which int() refuses: once a 500
+        {"fiscal_year": "²"},
+        {"centre": "9" * 5000},  # beyond int()'s conversion limit
+        {"fiscal_year": "9" * 5000},
         {"problem": "zz"},
         {"status": "zzz"},
         {"q": "%"},
@@ -812,8 +827,19 @@ def test_tampered_case_list_parameters_answer_a_page_not_a_500(params, admin_cli
     response = changelist(admin_client, **params)
     # The page, or the admin's redirect to the list with ?e=1 for a value it cannot use.
     assert response.status_code in (200, 302)
-    if "centre" in params:
+    if "centre" in params or "fiscal_year" in params:
         assert listed(response) == []
+
+
+def test_the_case_list_filters_by_fiscal_year_and_centre_in_thai_digits(
+    admin_client, centre_a, centre_b
+):
+    ours = cases_bulk(centre_a, 2, fiscal_year=2569)
+    cases_bulk(centre_b, 1, fiscal_year=2570)
+    response = changelist(admin_client, fiscal_year="๒๕๖๙")
+    assert listed(response) == sorted(c.number for c in ours)
+    thai_pk = str(centre_a.pk).translate(str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙"))
+    assert listed(changelist(admin_client, centre=thai_pk)) == sorted(c.number for c in ours)
 
 
 def test_a_supervisor_is_not_offered_the_withdraw_action_and_cannot_post_it(
@@ -934,3 +960,71 @@ def test_agencies_are_edited_in_the_admin_by_the_ministry_and_read_by_chairs(
     assert response.status_code == 403
     agency.refresh_from_db()
     assert agency.name_th == "มูลนิธิเด็กอ่อน"
+
+
+# ---------------------------------------------------------------------------------------------
+# History cannot be erased
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def full_case(superuser, centre_a):
+    """A case with an event of every kind the admin shows: visit, assistance, consent,
+    referral (answered)."""
+    from cases.services import assistance_record, referral_update_status, visit_record
+
+    case = open_case(superuser, centre_a)
+    case_change_status(actor=superuser, case=case, to_status="assessing")
+    visit_record(actor=superuser, case=case, visited_on=TODAY, findings="พบครอบครัว")
+    assistance_record(actor=superuser, case=case, kind="money", amount=500, given_on=TODAY)
+    consent = consent_record(actor=superuser, case=case, given_by="self", purpose="ส่งต่อ")
+    referral = referral_create(
+        actor=superuser, case=case, agency=AgencyFactory(), reason="ที่พัก", consent=consent
+    )
+    referral_update_status(actor=superuser, referral=referral, to_status="accepted")
+    return case
+
+
+def history_counts(case) -> tuple[int, ...]:
+    models = (Case, CaseEvent, Referral, Consent, Visit)
+    return (*(m.objects.count() for m in models), case.assistance.count())
+
+
+@pytest.mark.parametrize("as_superuser", [True, False])
+def test_cases_referrals_and_consents_cannot_be_deleted_in_the_admin(
+    client, superuser, ministry_admin, full_case, as_superuser
+):
+    client.force_login(superuser if as_superuser else staff(ministry_admin))
+    referral, consent = full_case.referrals.get(), full_case.consents.get()
+    before = history_counts(full_case)
+    for model, obj in [("case", full_case), ("referral", referral), ("consent", consent)]:
+        # No delete page, no "delete selected" action, and posting the action deletes nothing.
+        delete_url = reverse(f"admin:cases_{model}_delete", args=[obj.pk])
+        assert client.get(delete_url).status_code == 403, model
+        assert client.post(delete_url, {"post": "yes"}).status_code == 403, model
+        changelist_url = reverse(f"admin:cases_{model}_changelist")
+        response = client.get(changelist_url)
+        action_form = response.context.get("action_form")
+        actions = dict(action_form.fields["action"].choices) if action_form else {}
+        assert "delete_selected" not in actions, model
+        client.post(changelist_url, {"action": "delete_selected", "_selected_action": [obj.pk],
+                                     "post": "yes"})  # fmt: skip
+    # No inline of the case page offers a delete box either.
+    page = client.get(reverse("admin:cases_case_change", args=[full_case.pk]))
+    for inline in page.context["inline_admin_formsets"]:
+        assert not inline.formset.can_delete, inline.formset.prefix
+    assert history_counts(full_case) == before
+
+
+def test_deleting_a_referral_or_a_case_cannot_erase_their_events(full_case):
+    from django.db.models import ProtectedError
+
+    referral = full_case.referrals.get()
+    events = CaseEvent.objects.filter(case=full_case).count()
+    assert referral.events.count() == 2  # sent, accepted
+    with pytest.raises(ProtectedError):
+        referral.delete()
+    with pytest.raises(ProtectedError):
+        full_case.delete()
+    assert CaseEvent.objects.filter(case=full_case).count() == events
+    assert Referral.objects.filter(pk=referral.pk).exists()
