@@ -78,7 +78,9 @@ admin.site.unregister(Group)
 
 @admin.register(User)
 class MinistryUserAdmin(MinistryOnlyAdminMixin, UserAdmin):
-    pass
+    # Set by the system on sign-up and log-in. Read-only, they are shown through the Thai date
+    # format (BE); the stock split date/time inputs took 01/12/2568 as the year 2568.
+    readonly_fields = ["last_login", "date_joined"]
 
 
 @admin.register(Group)

@@ -201,3 +201,105 @@ def test_as_root_a_failing_venv_installs_python3_venv_and_tries_again(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "install -y -qq python3-venv" in log.read_text()
     assert (project / ".venv" / "bin" / "python").stat().st_size > 0  # the second, working venv
+
+
+# -- admin: change pages, read-only geography, dates in BE ---------------------------------------
+
+
+def _change_pages(user):
+    from centres.models import Centre, District, Province, Region, Subdistrict
+
+    return {
+        "admin:centres_region_change": Region.objects.get(code="BKK").pk,
+        "admin:centres_province_change": Province.objects.get(code="10").pk,
+        "admin:centres_district_change": District.objects.get(code="1005").pk,
+        "admin:centres_subdistrict_change": Subdistrict.objects.get(code="100502").pk,
+        "admin:centres_centre_change": Centre.objects.get(code="BKN").pk,
+        "admin:auth_user_change": user.pk,
+    }
+
+
+def test_admin_change_pages_answer_a_superuser(client, superuser, reference_centres):
+    client.force_login(superuser)
+    for name, pk in _change_pages(superuser).items():
+        response = client.get(reverse(name, args=[pk]))
+        assert response.status_code == 200, name
+
+
+GEOGRAPHY = ["region", "province", "district", "subdistrict"]
+
+
+@pytest.mark.parametrize("model", GEOGRAPHY)
+def test_geography_is_read_only_in_the_admin(client, superuser, model):
+    from django.apps import apps
+
+    record = apps.get_model("centres", model).objects.order_by("pk").first()
+    client.force_login(superuser)
+    change = reverse(f"admin:centres_{model}_change", args=[record.pk])
+    page = client.get(change).content.decode()
+    assert 'name="_save"' not in page and 'name="_continue"' not in page
+    assert client.get(reverse(f"admin:centres_{model}_add")).status_code == 403
+    posted = {"code": "99", "name_th": "แก้แล้ว", "name_en": "Changed"}
+    assert client.post(reverse(f"admin:centres_{model}_add"), posted).status_code == 403
+    assert client.post(change, posted).status_code == 403
+    delete = reverse(f"admin:centres_{model}_delete", args=[record.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    record.refresh_from_db()
+    assert record.name_th != "แก้แล้ว"
+
+
+def test_admin_date_inputs_in_thai_have_no_gregorian_calendar(client, superuser, reference_centres):
+    """Django's calendar and "Today" shortcuts read and write Gregorian years; in Thai the date
+    is typed in BE with an example instead."""
+    import re
+
+    from centres.models import Centre
+
+    client.force_login(superuser)
+    url = reverse("admin:centres_centre_change", args=[Centre.objects.get(code="BKN").pk])
+    page = client.get(url).content.decode()
+    opened_on = re.search(r'<input[^>]*name="opened_on"[^>]*>', page).group(0)
+    assert 'value="11/03/2562"' in opened_on
+    assert 'placeholder="25/05/2560"' in opened_on
+    assert "vDateField" not in page
+    client.post(reverse("set_language"), {"language": "en", "next": "/admin/"})
+    english = client.get(url).content.decode()
+    opened_on = re.search(r'<input[^>]*name="opened_on"[^>]*>', english).group(0)
+    assert 'value="11/03/2019"' in opened_on and "vDateField" in opened_on
+
+
+def test_user_admin_shows_login_and_joining_dates_in_be_and_never_saves_them(client, superuser):
+    import datetime as dt
+
+    from django.contrib.auth.models import User
+    from django.utils import timezone
+
+    user = User.objects.create_user("somchai", password="pw-Test-1234")
+    joined = dt.datetime(2025, 12, 1, 9, 30, tzinfo=timezone.get_current_timezone())
+    User.objects.filter(pk=user.pk).update(date_joined=joined, last_login=joined)
+    client.force_login(superuser)
+    url = reverse("admin:auth_user_change", args=[user.pk])
+    page = client.get(url).content.decode()
+    assert "1 ธ.ค. 2568 09:30" in page
+    assert 'name="date_joined_0"' not in page and 'name="last_login_0"' not in page
+    response = client.post(url, {
+        "username": "somchai", "is_active": "on",
+        "date_joined_0": "01/12/2568", "date_joined_1": "09:30:00",
+        "last_login_0": "01/12/2568", "last_login_1": "09:30:00",
+    })  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    user.refresh_from_db()
+    assert user.date_joined == joined and user.last_login == joined
+
+
+def test_no_admin_add_form_offers_the_gregorian_calendar_in_thai(client, superuser):
+    from django.contrib import admin
+
+    client.force_login(superuser)
+    offered = []
+    for model in admin.site._registry:
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add")
+        response = client.get(url)
+        if response.status_code == 200 and "vDateField" in response.content.decode():
+            offered.append(url)
+    assert not offered, f"date inputs with the Gregorian calendar shortcut: {offered}"
