@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from cases.dashboards.queries import Table
+from volunteer_centre.spreadsheets import safe_cell
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -17,7 +18,12 @@ FORMATS = {
 
 
 def header(table: Table, row_heading: str) -> list[str]:
-    return [str(row_heading), *(str(c.label) for c in table.columns)]
+    return [safe_cell(str(row_heading)), *(safe_cell(str(c.label)) for c in table.columns)]
+
+
+def body(table: Table) -> list[list]:
+    """The rows and total; a place or centre name that starts like a formula is defused."""
+    return [[safe_cell(value) for value in row] for row in table.raw_rows()]
 
 
 def export_table(table: Table, fmt: str, row_heading: str, filename: str) -> HttpResponse:
@@ -31,7 +37,7 @@ def _csv(table: Table, row_heading: str) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(header(table, row_heading))
-    writer.writerows(table.raw_rows())
+    writer.writerows(body(table))
     # The byte-order mark makes Excel read the Thai as UTF-8.
     return ("\ufeff" + out.getvalue()).encode()
 
@@ -44,7 +50,7 @@ def _xlsx(table: Table, row_heading: str) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     money = {i + 2 for i, c in enumerate(table.columns) if c.money}
-    for values in table.raw_rows():
+    for values in body(table):
         sheet.append(values)
         for col in money:
             sheet.cell(row=sheet.max_row, column=col).number_format = "#,##0.00"

@@ -1,5 +1,7 @@
 """The dashboards' filter form: fiscal year (BE), programme, problem."""
 
+import re
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +14,10 @@ from volunteers.models import Programme
 # The national centre opened in FY2560; registries imported from before go back a few years.
 FIRST_FISCAL_YEAR = 2550
 
+# After Thai digits become ASCII: one to four ASCII digits and nothing else. str.isdigit() and
+# int() would also take superscripts ("²", which int() refuses) and other scripts' digits.
+_YEAR = re.compile(r"[0-9]{1,4}")
+
 
 class FiscalYearField(forms.TypedChoiceField):
     """A BE fiscal year; a Gregorian year (2019) or Thai digits (๒๕๖๒) typed in the address
@@ -19,7 +25,12 @@ class FiscalYearField(forms.TypedChoiceField):
 
     def to_python(self, value):
         value = to_arabic_digits(str(value or "")).strip()
-        if value.isdigit() and int(value) < BE_THRESHOLD:
+        if value and not _YEAR.fullmatch(value):
+            # Shown beside the field like any year out of range; the default year is used.
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        if value and int(value) < BE_THRESHOLD:
             value = str(be_year(int(value)))
         return super().to_python(value)
 

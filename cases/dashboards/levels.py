@@ -1,13 +1,18 @@
 """The dashboard levels and who may open which.
 
 The nation has a row per region, a region a row per province, a province a row per district and
-a district a row per centre. A centre belongs to the rows of its own geography (``Centre.province``
-and ``Centre.district``, the same fields the access rule reads), so:
+a district a row per centre. A centre is counted at the place of its district when it has one
+(district, then the district's province and region), else at its own province; so a centre whose
+province was left empty, or disagrees with its district, still lands in one listed row at every
+level and the rows add up to the total. Hence:
 
-- centres with no province (the national centre) have a row of their own at the nation level,
-  "national centre", and appear at no lower level;
+- centres with neither district nor province (the national centre) have a row of their own at
+  the nation level, and appear at no lower level;
 - centres with a province but no district (a provincial centre) have a row of their own at the
   province level.
+
+A district's rows are centres, the last level: they link nowhere further down, and the page says
+so beside the table.
 
 A user may open a level when their scope covers all of it (see ``Reach``); the figures on it
 still count only the rows of centres they may see.
@@ -17,7 +22,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -30,11 +36,11 @@ NATION, REGION, PROVINCE, DISTRICT, CENTRE = "nation", "region", "province", "di
 LEVELS = (NATION, REGION, PROVINCE, DISTRICT)
 CHILD = {NATION: REGION, REGION: PROVINCE, PROVINCE: DISTRICT, DISTRICT: CENTRE}
 
-# The Centre field a row groups on at each level, and the Centre lookup that keeps a level's
-# own centres; both are prefixed with the path from the counted model to its centre.
-_ROW_KEY = {NATION: "province__region_id", REGION: "province_id", PROVINCE: "district_id",
-            DISTRICT: "id"}  # fmt: skip
-_WITHIN = {REGION: "province__region_id", PROVINCE: "province_id", DISTRICT: "district_id"}
+# The place of a centre at each level: through its district when it has one, else its own
+# province (see the module docstring). Lookups are prefixed with the path from the counted model
+# to its centre.
+_VIA_DISTRICT = {REGION: "district__province__region_id", PROVINCE: "district__province_id"}
+_OWN = {REGION: "province__region_id", PROVINCE: "province_id"}
 
 LEVEL_LABELS = {
     NATION: _("nation"),
@@ -95,11 +101,21 @@ class Unit:
         """Centres (reached through ``prefix``, e.g. "centre__") inside this unit."""
         if self.level == NATION:
             return Q()
-        return Q(**{prefix + _WITHIN[self.level]: self.code})
+        if self.level == DISTRICT:
+            return Q(**{f"{prefix}district_id": self.code})
+        return Q(**{prefix + _VIA_DISTRICT[self.level]: self.code}) | Q(
+            **{f"{prefix}district__isnull": True, prefix + _OWN[self.level]: self.code}
+        )
 
-    def row_key(self, prefix: str = "") -> str:
-        """The lookup whose value names the row a counted object falls in."""
-        return prefix + _ROW_KEY[self.level]
+    def row_key(self, prefix: str = ""):
+        """The expression whose value names the row a counted object falls in: a child place
+        of this unit, or None for the unit's own centres (the extra row)."""
+        if self.level == DISTRICT:
+            return F(f"{prefix}id")
+        if self.level == PROVINCE:
+            return F(f"{prefix}district_id")
+        child = CHILD[self.level]
+        return Coalesce(F(prefix + _VIA_DISTRICT[child]), F(prefix + _OWN[child]))
 
 
 @dataclass(frozen=True)
@@ -138,8 +154,8 @@ def load_unit(level: str, code: str) -> Unit:
                 district.name_en,
                 _province_unit(district.province),
             )
-    except (Region.DoesNotExist, Province.DoesNotExist, District.DoesNotExist):
-        pass
+    except (Region.DoesNotExist, Province.DoesNotExist, District.DoesNotExist, ValueError):
+        pass  # ValueError: a code PostgreSQL refuses (a NUL byte) if the URL pattern let it by
     raise Http404(_("No such place."))
 
 
@@ -179,7 +195,7 @@ def child_rows(unit: Unit, user, reach: Reach) -> list[Row]:
         return [Row(pk, th if name == "name_th" else (en or th)) for pk, th, en in centres]
     rows = []
     for code, th, en in places.values_list("code", "name_th", "name_en"):
-        label = th if name == "name_th" else en
+        label = th if name == "name_th" else (en or th)
         url = unit_url(level, code) if reach.covers(level, code, _parent_codes(unit)) else ""
         rows.append(Row(code, label, url))
     return rows
@@ -190,7 +206,7 @@ def _parent_codes(unit: Unit) -> dict[str, str]:
 
 
 EXTRA_ROW_LABELS = {
-    NATION: _("National centre"),
+    NATION: _("National centre (no province or district)"),
     PROVINCE: _("Centres of the province without a district"),
 }
 
@@ -199,10 +215,17 @@ EXTRA_ROW_LABELS = {
 class Reach:
     """The places a user may open: those their assignments cover entirely.
 
-    A ministry administrator, a superuser or anyone assigned the national centre reaches the
-    nation; a region or province assignment reaches that place; a centre assignment reaches
-    the place of that centre (a regional centre its region, a provincial centre its province,
-    a district or community centre its district).
+    - The nation: only a user who sees all (a ministry administrator, a superuser) or who is
+      assigned the national centre (``Centre.Level.NATIONAL``).
+    - A region or province assignment: that place.
+    - Any other centre assignment: the place of that centre, found as the rows find it (its
+      district's province when it has a district, else its own province): a regional centre
+      reaches its region, a provincial centre, or any centre with a province but no district,
+      its province, a district or community centre its district. So a district centre whose
+      province was left empty still reaches its district, not more.
+    - A centre that is not the national one and has neither district nor province reaches no
+      level: its figures count only in the nation's row of centres without a place, for those
+      who reach the nation. Its staff still see it on their own pages.
     """
 
     nation: bool = False
@@ -251,11 +274,16 @@ def reach_for(user) -> Reach:
         regions, provinces, districts = set(scope.region_codes), set(scope.province_codes), set()
         nation = False
         centres = Centre.objects.filter(pk__in=scope.centre_ids).values_list(
-            "level", "province_id", "province__region_id", "district_id"
+            "level",
+            Coalesce("district__province_id", "province_id"),
+            Coalesce("district__province__region_id", "province__region_id"),
+            "district_id",
         )
         for level, province, region, district in centres if scope.centre_ids else ():
-            if level == Centre.Level.NATIONAL or not province:
+            if level == Centre.Level.NATIONAL:
                 nation = True
+            elif not province:
+                continue  # no place to start from (see the class docstring)
             elif level == Centre.Level.REGIONAL:
                 regions.add(region)
             elif not district or level == Centre.Level.PROVINCIAL:

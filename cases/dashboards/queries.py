@@ -25,7 +25,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -131,9 +131,9 @@ def analytic_transaction():
         yield
 
 
-def _grouped(queryset, key: str, aggregates: dict) -> dict:
-    """{row key: {figure: value}} in one GROUP BY query."""
-    rows = queryset.values(row=F(key)).annotate(**aggregates).order_by()
+def _grouped(queryset, key, aggregates: dict) -> dict:
+    """{row key: {figure: value}} in one GROUP BY query on the expression ``key``."""
+    rows = queryset.values(row=key).annotate(**aggregates).order_by()
     return {r.pop("row"): r for r in rows}
 
 

@@ -11,6 +11,12 @@ class LevelConverter(StringConverter):
     regex = "region|province|district"
 
 
+# Region codes (BKK, NE), province (10) and district (1005) codes: letters and digits only, so a
+# NUL byte or any other character answers 404 instead of reaching the database.
+class PlaceCodeConverter(StringConverter):
+    regex = "[A-Za-z0-9]{1,8}"
+
+
 class TableConverter(StringConverter):
     regex = "|".join(Dashboard.TABLES)
 
@@ -20,6 +26,7 @@ class FormatConverter(StringConverter):
 
 
 register_converter(LevelConverter, "dashboard_level")
+register_converter(PlaceCodeConverter, "place_code")
 register_converter(TableConverter, "dashboard_table")
 register_converter(FormatConverter, "export_format")
 
@@ -32,9 +39,9 @@ urlpatterns = [
         views.ExportView.as_view(),
         name="nation-export",
     ),
-    path("<dashboard_level:level>/<str:code>/", views.UnitView.as_view(), name="unit"),
+    path("<dashboard_level:level>/<place_code:code>/", views.UnitView.as_view(), name="unit"),
     path(
-        "<dashboard_level:level>/<str:code>/<dashboard_table:table>.<export_format:fmt>",
+        "<dashboard_level:level>/<place_code:code>/<dashboard_table:table>.<export_format:fmt>",
         views.ExportView.as_view(),
         name="unit-export",
     ),

@@ -15,7 +15,7 @@ from django.views.generic import TemplateView, View
 from cases.dashboards.exports import export_table
 from cases.dashboards.forms import DashboardFilterForm
 from cases.dashboards.levels import LEVEL_LABELS, NATION, Unit, load_unit, reach_for, unit_url
-from cases.dashboards.queries import Dashboard, analytic_transaction
+from cases.dashboards.queries import OPEN_STATUSES, Dashboard, analytic_transaction
 from centres.models import District, Province, Region
 
 
@@ -72,11 +72,15 @@ class UnitView(DashboardMixin, TemplateView):
             fy_end=dashboard.end,
             level_label=LEVEL_LABELS[unit.level],
             row_heading=LEVEL_LABELS[unit.child_level],
+            rows_are_centres=dashboard.rows_are_centres,
             tables=tables,
             query=query,
             charts={
-                "volunteers": _chart(by_slug["volunteers"], "active_"),
-                "cases": _chart(by_slug["cases"], "status_"),
+                # Persons, not the programme columns: someone in two programmes would count
+                # twice in a stack of them, and the bar would no longer match the table.
+                "volunteers": _chart(by_slug["volunteers"], ["active"]),
+                # Every open case has exactly one status, so the stack equals "Open cases".
+                "cases": _chart(by_slug["cases"], [f"status_{s.value}" for s in OPEN_STATUSES]),
             },
         )
 
@@ -98,14 +102,20 @@ def _querystring(dashboard: Dashboard) -> str:
     return "?" + urlencode(query) if query else ""
 
 
-def _chart(table, prefix: str) -> dict:
-    """Chart.js data drawn from the table's own figures: a dataset per column of ``prefix``."""
-    columns = [c for c in table.columns if c.key.startswith(prefix)]
+def _chart(table, keys: list[str]) -> dict:
+    """Chart.js data drawn from the table's own figures: a dataset per column in ``keys``,
+    labelled with the column's heading. Stacked, the bars of a row add up to the sum of those
+    columns, so the columns chosen must not count anyone twice."""
+    columns = [c for c in table.columns if c.key in keys]
     return {
         "title": str(table.title),
         "labels": [row.label for row, _values in table.rows],
         "datasets": [
-            {"label": str(c.label), "data": [values[c.key] for _row, values in table.rows]}
+            {
+                "key": c.key,
+                "label": str(c.label),
+                "data": [values[c.key] for _row, values in table.rows],
+            }
             for c in columns
         ],
     }

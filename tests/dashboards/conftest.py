@@ -169,21 +169,28 @@ def _case(rng, centre, world):
 # ---------------------------------------------------------------------------------------------
 
 
+def place_of(centre: Centre):
+    """The province a centre counts in: its district's when it has one, else its own."""
+    return centre.district.province if centre.district_id else centre.province
+
+
 def row_key(level: str, centre: Centre):
+    province = place_of(centre)
     if level == "nation":
-        return centre.province.region_id if centre.province_id else None
-    return {"region": centre.province_id, "province": centre.district_id, "district": centre.pk}[
-        level
-    ]
+        return province.region_id if province else None
+    if level == "region":
+        return province.pk if province else None
+    return {"province": centre.district_id, "district": centre.pk}[level]
 
 
 def inside(level: str, code: str, centre: Centre) -> bool:
+    province = place_of(centre)
     if level == "nation":
         return True
     if level == "region":
-        return centre.province_id is not None and centre.province.region_id == code
+        return province is not None and province.region_id == code
     if level == "province":
-        return centre.province_id == code
+        return province is not None and province.pk == code
     return centre.district_id == code
 
 

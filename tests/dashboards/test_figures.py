@@ -1,15 +1,22 @@
 """The dashboards' figures equal the same counts made in plain Python over the factory data."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils.translation import activate
 
 from cases.dashboards.levels import load_unit, reach_for
 from cases.dashboards.queries import Dashboard, Filters
-from centres.models import Centre, District
+from centres.models import Centre, District, Province
 from tests.dashboards.conftest import FY, expected_figures, number, page_figures
-from tests.dashboards.factories import CaseFactory, VisitFactory
+from tests.dashboards.factories import (
+    AssistanceFactory,
+    CaseFactory,
+    ReferralFactory,
+    VisitFactory,
+)
 from tests.factories import CentreFactory, RegistrationFactory
 
 LEVELS = [("nation", ""), ("region", "BKK"), ("province", "10"), ("district", "1005")]
@@ -107,13 +114,24 @@ def test_fiscal_year_edges(superuser, day, counted):
     RegistrationFactory(
         centre=centre, registered_on=dt.date(2017, 1, 1), status="ended", ended_on=day
     )
-    case = CaseFactory(centre=centre, opened_on=min(day, dt.date(2018, 9, 30)))
-    CaseFactory(centre=centre, opened_on=day, status="closed", closed_on=day)
+    case = CaseFactory(
+        centre=centre, opened_on=min(day, dt.date(2018, 9, 30)), problems=["housing"]
+    )
+    CaseFactory(centre=centre, opened_on=day, status="closed", closed_on=day, problems=["poverty"])
     VisitFactory(case=case, visited_on=day)
-    _d, figures, _total = dashboard_values(superuser, "district", "1005")
+    AssistanceFactory(case=case, given_on=day, amount=Decimal("1250.50"))
+    ReferralFactory(case=case, referred_on=day, status="accepted")
+    _d, figures, total = dashboard_values(superuser, "district", "1005")
     row = figures[centre.pk]
     assert row["registered"] == row["ended"] == row["visits"] == int(counted)
     assert row["opened"] == row["closed"] == int(counted)
+    assert row["assistance"] == row["referrals"] == row["referral_accepted"] == int(counted)
+    assert row["baht"] == (Decimal("1250.50") if counted else 0)
+    # The case opened on the day counts under its problem; the other one (opened on 30 Sep
+    # 2018 at the latest) never does.
+    assert row["problem_poverty"] == int(counted)
+    assert row["problem_housing"] == 0
+    assert total["baht"] == row["baht"] and total["problem_poverty"] == row["problem_poverty"]
 
 
 def test_districts_without_centre_or_volunteers_appear_with_zero(superuser):
@@ -146,3 +164,73 @@ def test_closed_centre_counts_no_centre_but_keeps_its_figures(superuser):
     _d, figures, _total = dashboard_values(superuser, "province", "10")
     assert figures["1005"]["centres"] == 0
     assert figures["1005"]["active"] == 1
+
+
+def test_a_centre_whose_province_disagrees_with_its_district_counts_at_its_district(superuser):
+    """Every row key is a listed place: the rows add up to the total at every level."""
+    bangkok, chiang_mai = Province.objects.get(code="10"), Province.objects.get(code="50")
+    astray = CentreFactory(district_id="5001", province=bangkok)  # Mueang Chiang Mai
+    no_province = CentreFactory(district_id="1005", province=None)  # Bang Khen
+    assert astray.province == bangkok and no_province.province is None
+    RegistrationFactory.create_batch(2, centre=astray)
+    RegistrationFactory.create_batch(3, centre=no_province)
+    CaseFactory(centre=astray)
+    where = {}
+    for level, code in [*LEVELS, ("region", "N"), ("province", "50"), ("district", "5001")]:
+        dashboard, figures, total = dashboard_values(superuser, level, code)
+        listed = {row.key for row in dashboard.rows}
+        assert set(figures) == listed
+        for column in ("active", "centres", "open", "registered"):
+            assert sum(values[column] for values in figures.values()) == total[column], (
+                level,
+                code,
+                column,
+            )
+        where[level, code] = {k: v["active"] for k, v in figures.items() if v["active"]}
+    assert where["nation", ""] == {"BKK": 3, "N": 2}
+    assert where["region", "BKK"] == {"10": 3}
+    assert where["region", "N"] == {"50": 2}
+    assert where["province", "10"] == {"1005": 3}
+    assert where["province", "50"] == {"5001": 2}
+    assert where["district", "1005"] == {no_province.pk: 3}
+    assert where["district", "5001"] == {astray.pk: 2}
+    assert chiang_mai.region_id == "N"
+
+
+def test_english_row_label_falls_back_to_thai_when_the_english_name_is_empty(superuser):
+    District.objects.filter(code="1005").update(name_en="")
+    activate("en")
+    try:
+        dashboard, _figures, _total = dashboard_values(superuser, "province", "10")
+    finally:
+        activate("th")
+    labels = {row.key: row.label for row in dashboard.rows}
+    assert labels["1005"] == "เขตบางเขน"
+    assert labels["1048"] == "Thawi Watthana"
+
+
+def test_volunteer_chart_draws_the_persons_column_of_the_table(client, superuser):
+    """A person in two programmes is one person in the bar, as in the table."""
+    centre = CentreFactory(district_id="1005")
+    first = RegistrationFactory(centre=centre, programme="apm")
+    RegistrationFactory(centre=centre, programme="aps", volunteer=first.volunteer)
+    RegistrationFactory.create_batch(2, centre=CentreFactory(district_id="1048"), programme="apm")
+    client.force_login(superuser)
+    response = client.get(reverse("dashboards:unit", args=["province", "10"]))
+    table = page_figures(response.content.decode())["volunteers"]
+    chart = response.context["charts"]["volunteers"]
+    assert [d["key"] for d in chart["datasets"]] == ["active"]
+    assert chart["datasets"][0]["label"] == "อาสาสมัครที่ปฏิบัติงาน (คน)"
+    page_column = [number(cells["active"]) for key, cells in table.items() if key != "total"]
+    assert chart["datasets"][0]["data"] == page_column
+    bars = dict(zip(chart["labels"], chart["datasets"][0]["data"], strict=True))
+    assert bars["เขตบางเขน"] == 1 and bars["เขตทวีวัฒนา"] == 2
+    # The cases chart stacks the open statuses, which add up to the open cases column.
+    CaseFactory(centre=centre, status="assessing")
+    CaseFactory(centre=centre, status="closed")
+    response = client.get(reverse("dashboards:unit", args=["province", "10"]))
+    cases = page_figures(response.content.decode())["cases"]
+    chart = response.context["charts"]["cases"]
+    stacked = [sum(values) for values in zip(*(d["data"] for d in chart["datasets"]), strict=True)]
+    assert stacked == [number(cells["open"]) for key, cells in cases.items() if key != "total"]
+    assert sum(stacked) == 1

@@ -1,9 +1,13 @@
 """Who sees which dashboard: places outside a user's reach answer 404, pages and exports alike,
 and the figures on a page count only what the user may see."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
+from centres.demo import DEMO_PASSWORD
 from centres.models import Region
 from tests.dashboards.conftest import page_figures
 from tests.factories import CentreFactory, RegistrationFactory, StaffAssignmentFactory, UserFactory
@@ -161,7 +165,25 @@ def test_unknown_place_or_table_answers_404(client, superuser):
     assert client.get("/dashboards/country/TH/").status_code == 404
 
 
-@pytest.mark.parametrize("fy", ["abc", "1999", "๒๕๖๒<script>", "-1", "99999999999999999999"])
+@pytest.mark.parametrize(
+    "fy",
+    [
+        "abc",
+        "1999",
+        "๒๕๖๒<script>",
+        "-1",
+        "99999999999999999999",
+        "²",  # str.isdigit() says yes, int() refuses
+        "2562²",
+        "٢٥٦٢",  # Arabic-Indic digits, which int() would read as 2562
+        "２５６２",  # full-width digits
+        "2562\x00",
+        "\x00",
+        "๒" * 5000,
+        "1e3",
+        "2562.0",
+    ],
+)
 def test_bad_filter_shows_an_error_and_the_default_year(client, superuser, fy):
     client.force_login(superuser)
     response = client.get(page("nation"), {"fy": fy, "programme": "nope", "problem": "x"})
@@ -172,9 +194,95 @@ def test_bad_filter_shows_an_error_and_the_default_year(client, superuser, fy):
     assert "<script>" not in response.content.decode().split("<main>")[1].split("</main>")[0]
 
 
-@pytest.mark.parametrize(("typed", "fy"), [("2562", 2562), ("๒๕๖๒", 2562), ("2019", 2562)])
+@pytest.mark.parametrize(
+    ("typed", "fy"),
+    [("2562", 2562), ("๒๕๖๒", 2562), ("2019", 2562), (" ๒๐๑๙ ", 2562), ("๒๕๖๐", 2560)],
+)
 def test_fiscal_year_typed_in_be_gregorian_or_thai_digits(client, superuser, typed, fy):
     client.force_login(superuser)
     response = client.get(page("nation"), {"fy": typed})
     assert not response.context["form"].errors
     assert response.context["filters"].fiscal_year == fy
+
+
+@pytest.mark.parametrize("value", ["\x00", "apm\x00", "²", "a" * 5000, "<b>x</b>"])
+def test_odd_programme_or_problem_shows_an_error_and_counts_everything(client, superuser, value):
+    client.force_login(superuser)
+    for url in (page("nation"), page("province", "10"), export("nation", table="problems")):
+        response = client.get(url, {"programme": value, "problem": value})
+        assert response.status_code == 200, url
+    response = client.get(page("province", "10"), {"programme": value, "problem": value})
+    assert set(response.context["form"].errors) == {"programme", "problem"}
+    filters = response.context["filters"]
+    assert (filters.programme, filters.problem) == ("", "")
+
+
+@pytest.mark.parametrize("level", ["region", "province", "district"])
+@pytest.mark.parametrize("code", ["%00", "10%00", "%E0%B9%91%E0%B9%90", "10'", "10%20", "1" * 9])
+def test_odd_place_code_answers_404(client, superuser, level, code):
+    client.force_login(superuser)
+    assert client.get(f"/dashboards/{level}/{code}/").status_code == 404
+    assert client.get(f"/dashboards/{level}/{code}/volunteers.csv").status_code == 404
+
+
+def test_district_centre_without_province_reaches_its_district_not_the_nation(client, db):
+    centre = CentreFactory(district_id="1005", province=None, level="district")
+    RegistrationFactory.create_batch(2, centre=centre)
+    chair = UserFactory()
+    StaffAssignmentFactory(user=chair, role="chair", centre=centre)
+    client.force_login(chair)
+    assert client.get(reverse("dashboards:index"))["Location"] == page("district", "1005")
+    for url in (page("nation"), page("region", "BKK"), page("province", "10"), export("nation")):
+        assert client.get(url).status_code == 404, url
+    rows = page_figures(client.get(page("district", "1005")).content.decode())["volunteers"]
+    assert rows[str(centre.pk)]["active"] == "2"
+
+
+def test_provincial_centre_without_province_starts_at_its_districts_province(client, db):
+    centre = CentreFactory(district_id="5001", province=None, level="provincial")
+    user = UserFactory()
+    StaffAssignmentFactory(user=user, role="supervisor", centre=centre)
+    client.force_login(user)
+    assert client.get(reverse("dashboards:index"))["Location"] == page("province", "50")
+    assert client.get(page("nation")).status_code == 404
+    assert client.get(page("region", "N")).status_code == 404
+
+
+def test_centre_with_no_place_that_is_not_national_reaches_no_level(client, national_centre):
+    centre = CentreFactory(
+        district=None,
+        province=None,
+        level="regional",
+        parent=national_centre,
+        code="NOWHERE",
+        name_th="ศูนย์ไม่ระบุที่ตั้ง",
+    )
+    chair = UserFactory()
+    StaffAssignmentFactory(user=chair, role="chair", centre=centre)
+    client.force_login(chair)
+    assert client.get(reverse("dashboards:index")).status_code == 404
+    for url in (page("nation"), export("nation"), page("region", "BKK")):
+        assert client.get(url).status_code == 404, url
+
+
+def test_district_page_says_centre_rows_lead_no_further(client, superuser, centre_a):
+    client.force_login(superuser)
+    html = client.get(page("district", "1005")).content.decode()
+    assert "แต่ละแถวด้านล่างคือศูนย์" in html
+    row = html.split(f'data-row="{centre_a.pk}"')[1].split("</tr>")[0]
+    assert "<a " not in row
+    assert "แต่ละแถวด้านล่างคือศูนย์" not in client.get(page("province", "10")).content.decode()
+
+
+def test_demo_supervisors_start_at_the_nation_and_at_bangkok(client, db):
+    call_command("load_reference_data", stdout=io.StringIO())
+    call_command("load_demo_data", stdout=io.StringIO())
+    homes = {"supervisor": page("nation"), "supervisor_bkk": page("region", "BKK")}
+    for username, home in homes.items():
+        assert client.login(username=username, password=DEMO_PASSWORD)
+        assert client.get(reverse("dashboards:index"))["Location"] == home
+        assert client.get(home).status_code == 200
+        client.logout()
+    assert client.login(username="supervisor_bkk", password=DEMO_PASSWORD)
+    assert client.get(page("nation")).status_code == 404
+    assert client.get(page("region", "N")).status_code == 404
