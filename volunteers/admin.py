@@ -9,12 +9,14 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Count, Prefetch
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html_join
+from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
@@ -56,8 +58,95 @@ class _ScopedInline(ScopedAdminMixin, ThaiDatesAdminMixin):
     extra = 0
 
 
+class _SiblingRowsFormSet(BaseInlineFormSet):
+    """Refuses two rows of one save that together break a conditional rule of the database.
+
+    Django compares the rows of a formset with each other on unconditional unique constraints
+    only; each row alone passes the model's checks against the saved rows, and the pair would
+    reach the database and fail there (a 500). ``clash(a, b)`` says whether two rows' cleaned
+    data conflict; the later row gets ``message`` beside ``field``.
+    """
+
+    field = ""
+    message = ""
+
+    def clash(self, first: dict, second: dict) -> bool:
+        raise NotImplementedError
+
+    def clean(self):
+        super().clean()
+        kept = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or form.errors or self._should_delete_form(form):
+                continue
+            if any(self.clash(earlier, data) for earlier in kept):
+                form.add_error(self.field, self.message)
+            else:
+                kept.append(data)
+
+
+class RegistrationFormSet(_SiblingRowsFormSet):
+    field = "number"
+    message = _("Another registration on this page has this number in the same programme.")
+
+    def clash(self, first, second):
+        return bool(second.get("number")) and (first.get("programme"), first.get("number")) == (
+            second.get("programme"),
+            second.get("number"),
+        )
+
+
+def _terms_overlap(first: dict, second: dict, start: str, end: str) -> bool:
+    if not (first.get(start) and second.get(start)):
+        return False
+    return (second[end] is None or first[start] <= second[end]) and (
+        first[end] is None or second[start] <= first[end]
+    )
+
+
+class CentreRoleFormSet(_SiblingRowsFormSet):
+    field = "starts_on"
+    message = _(
+        "Another chair term of this centre on this page shares some of these dates: the terms "
+        "of two chairs cannot overlap."
+    )
+
+    def clash(self, first, second):
+        chair = CentreRole.Role.CHAIR
+        return (
+            first.get("role") == second.get("role") == chair
+            and first.get("centre") == second.get("centre")
+            and _terms_overlap(first, second, "starts_on", "ends_on")
+        )
+
+
+class MembershipFormSet(_SiblingRowsFormSet):
+    """On a volunteer's page: one open membership of each organisation."""
+
+    field = "organisation"
+    message = _("Another row on this page is an open membership of this organisation.")
+    other = "organisation"
+
+    def clash(self, first, second):
+        return (
+            first.get("until") is None
+            and second.get("until") is None
+            and first.get(self.other) is not None
+            and first.get(self.other) == second.get(self.other)
+        )
+
+
+class OrganisationMembershipFormSet(MembershipFormSet):
+    """On an organisation's page: one open membership of each volunteer."""
+
+    field = other = "volunteer"
+    message = _("Another row on this page is an open membership of this volunteer.")
+
+
 class RegistrationInline(_ScopedInline, admin.StackedInline):
     model = Registration
+    formset = RegistrationFormSet
     autocomplete_fields = ["centre"]
     fieldsets = [
         (
@@ -93,12 +182,14 @@ class RegistrationInline(_ScopedInline, admin.StackedInline):
 
 class CentreRoleInline(_ScopedInline, admin.TabularInline):
     model = CentreRole
+    formset = CentreRoleFormSet
     autocomplete_fields = ["centre"]
     fields = ["centre", "role", "starts_on", "ends_on"]
 
 
 class MembershipInline(_ScopedInline, admin.TabularInline):
     model = Membership
+    formset = MembershipFormSet
     autocomplete_fields = ["organisation"]
     fields = ["organisation", "role", "since", "until"]
 
@@ -111,7 +202,8 @@ class AttendanceInline(_ScopedInline, admin.TabularInline):
 
 @admin.register(Volunteer)
 class VolunteerAdmin(ScopedAdminMixin, ThaiDatesAdminMixin, ExportMixin, admin.ModelAdmin):
-    list_display = ["name", "identity", "phone_number", "registrations_list", "birth_date"]
+    list_display = ["name", "identity", "phone_number", "registrations_list", "birth_date",
+                    "training_hours"]  # fmt: skip
     list_filter = [ProgrammeFilter, StatusFilter, RegionFilter, ProvinceFilter, CentreFilter]
     list_select_related = ["subdistrict"]
     show_facets = admin.ShowFacets.NEVER
@@ -141,8 +233,9 @@ class VolunteerAdmin(ScopedAdminMixin, ThaiDatesAdminMixin, ExportMixin, admin.M
                 ]
             },
         ),
-        (_("Skills"), {"fields": ["skills", "languages"]}),
+        (_("Skills"), {"fields": ["skills", "languages", "training_hours"]}),
     ]
+    readonly_fields = ["training_hours"]
     resource_classes = [VolunteerResource]
     import_export_change_list_template = "admin/volunteers/volunteer/change_list.html"
 
@@ -151,6 +244,7 @@ class VolunteerAdmin(ScopedAdminMixin, ThaiDatesAdminMixin, ExportMixin, admin.M
         return (
             super()
             .get_queryset(request)
+            .with_training_hours()
             .prefetch_related(
                 Prefetch("registrations", queryset=visible, to_attr="visible_registrations")
             )
@@ -173,6 +267,12 @@ class VolunteerAdmin(ScopedAdminMixin, ThaiDatesAdminMixin, ExportMixin, admin.M
     @admin.display(description=_("phone"))
     def phone_number(self, obj):
         return obj.phone_display
+
+    @admin.display(description=_("training hours"), ordering="total_training_hours")
+    def training_hours(self, obj):
+        if obj.pk is None:  # the add page
+            return "-"
+        return formats.number_format(obj.training_hours(), 1, use_l10n=True)
 
     @admin.display(description=_("registrations"))
     def registrations_list(self, obj):
@@ -211,7 +311,7 @@ class VolunteerAdmin(ScopedAdminMixin, ThaiDatesAdminMixin, ExportMixin, admin.M
         )
         response = HttpResponse(data, content_type=format_class().get_content_type())
         name = f"volunteers-{timezone.localdate().isoformat()}.{file_format}"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response["Content-Disposition"] = content_disposition_header(True, name)
         return response
 
     # -- import --------------------------------------------------------------------------------
@@ -315,7 +415,9 @@ class VolunteerAdmin(ScopedAdminMixin, ThaiDatesAdminMixin, ExportMixin, admin.M
         response = HttpResponse(bytes(run.rejects), content_type=file_format.get_content_type())
         stem = run.file_name.rsplit(".", 1)[0] or "volunteers"
         name = f"{stem}-rejected.{'xlsx' if xlsx else 'csv'}"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        # The name comes from the uploaded file: quotes, line breaks or Thai in it must not
+        # break the header.
+        response["Content-Disposition"] = content_disposition_header(True, name)
         return response
 
 
@@ -343,6 +445,7 @@ class CentreRoleAdmin(ScopedAdmin):
 
 class OrganisationMembershipInline(_ScopedInline, admin.TabularInline):
     model = Membership
+    formset = OrganisationMembershipFormSet
     autocomplete_fields = ["volunteer"]
     fields = ["volunteer", "role", "since", "until"]
 

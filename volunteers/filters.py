@@ -1,17 +1,17 @@
-import contextlib
-
 import django_filters
-from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from volunteer_centre.identity import normalise_national_id
-from volunteer_centre.thai import to_arabic_digits
 from volunteers.models import Programme, Registration, Volunteer
 
 
 class VolunteerFilter(django_filters.FilterSet):
-    """Filters the list of a user's volunteers; always applied to a visible_to queryset."""
+    """Filters the list of a user's volunteers; always applied to a visible_to queryset.
+
+    The search is the admin's (Volunteer.objects.search: trigram indexes, IDs and numbers typed
+    any way), and like the programme and status filters it looks only at the registrations the
+    user may see: a number or a status at another centre finds nobody here.
+    """
 
     q = django_filters.CharFilter(label=_("Search"), method="search")
     programme = django_filters.ChoiceFilter(
@@ -25,25 +25,25 @@ class VolunteerFilter(django_filters.FilterSet):
         model = Volunteer
         fields = []
 
+    def _visible_registrations(self):
+        return Registration.objects.visible_to(self.request.user)
+
     def search(self, queryset, name, value):
         """Thai name substring, national ID in any typed form, passport or registration number."""
-        value = value.strip()[:100]
-        if not value:
-            return queryset
-        q = (
-            Q(first_name__icontains=value)
-            | Q(last_name__icontains=value)
-            | Q(name_latin__icontains=value)
-            | Q(passport_number__iexact=value)
-            | Q(registrations__number=to_arabic_digits(value))
-        )
-        with contextlib.suppress(ValidationError):  # not an ID: the other keys still apply
-            q |= Q(national_id=normalise_national_id(value))
-        return queryset.filter(pk__in=Volunteer.objects.filter(q).values("pk"))
+        return queryset.search(value[:100], registrations=self._visible_registrations())
 
     def by_registration(self, queryset, name, value):
-        if not value:
+        # Applied in filter_queryset, together: "active อพม." is one registration that is both.
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        wanted = {
+            name: self.form.cleaned_data[name]
+            for name in ("programme", "status")
+            if self.form.cleaned_data.get(name)
+        }
+        if not wanted:
             return queryset
-        return queryset.filter(
-            Exists(Registration.objects.filter(volunteer=OuterRef("pk"), **{name: value}))
-        )
+        registrations = self._visible_registrations().filter(volunteer=OuterRef("pk"), **wanted)
+        return queryset.filter(Exists(registrations))

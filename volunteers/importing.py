@@ -34,9 +34,11 @@ from import_export.formats.base_formats import CSV, XLSX
 
 from centres.models import Centre, Subdistrict
 from volunteer_centre.identity import format_phone, normalise_national_id
+from volunteer_centre.spreadsheets import safe_cell
 from volunteer_centre.thai import BE_OFFSET, BE_THRESHOLD, be_year, to_arabic_digits
 from volunteers.countries import thai_countries
 from volunteers.models import (
+    BIRTH_DATE_REQUIRED,
     PROGRAMME_ABBREVIATIONS,
     Programme,
     Registration,
@@ -216,6 +218,8 @@ def write_table(headers: list, rows: list[list], file_format: str) -> bytes:
 # -- cell values ----------------------------------------------------------------------------------
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff\xa0"), " ")
+# What safe_cell puts an apostrophe before (tab and CR are gone once spaces are collapsed).
+_DEFUSED = ("=", "+", "-", "@")
 
 
 def cell_text(value) -> str:
@@ -228,7 +232,10 @@ def cell_text(value) -> str:
         value = int(value)
     if isinstance(value, dt.datetime):
         value = value.date()
-    return " ".join(str(value).translate(_INVISIBLE).split())
+    text = " ".join(str(value).translate(_INVISIBLE).split())
+    if text[:1] == "'" and text[1:2] in _DEFUSED:
+        return text[1:]  # written by safe_cell in an export or a rejects file: undo it
+    return text
 
 
 _THAI_MONTHS = {
@@ -308,7 +315,9 @@ def parse_date_cell(value) -> dt.date | None:
             code="date_format",
             params={"text": text},
         )
-    if year < 1000:
+    if len(match.groups()[-1]) != 4:
+        # Two digits leave the century to guess; more than four is no year at all (and would
+        # overflow the date type).
         raise ValidationError(
             _("Write the year with four digits (2535 or 1992), not «%(year)s»."),
             code="date_short_year",
@@ -405,13 +414,7 @@ def export_row(volunteer: Volunteer, registration: Registration | None) -> dict[
             "service_starts_on": day(r.service_starts_on),
             "service_ends_on": day(r.service_ends_on),
         }
-    return {key: _defuse(row.get(key, "")) for key in COLUMN_BY_KEY}
-
-
-def _defuse(value: str) -> str:
-    """Keep a spreadsheet from running a cell as a formula (CSV injection)."""
-    value = str(value)
-    return "'" + value if value[:1] in ("=", "+", "@") else value
+    return {key: safe_cell(str(row.get(key, ""))) for key in COLUMN_BY_KEY}
 
 
 # -- the report -----------------------------------------------------------------------------------
@@ -481,8 +484,10 @@ class ImportReport:
 
     def rejects_file(self) -> bytes:
         """The rejected rows as they came, with their row number and errors appended."""
+        # The cells go back as they came, but defused: they are what someone else typed.
         rows = [
-            [*row.cells, row.number, "; ".join(f"{c}: {m}" if c else m for c, m in row.errors)]
+            [safe_cell(cell) for cell in row.cells]
+            + [row.number, safe_cell("; ".join(f"{c}: {m}" if c else m for c, m in row.errors))]
             for row in self.rejected
         ]
         headers = [*self.headers, header(ROW_COLUMN), header(ERRORS_COLUMN)]
@@ -586,7 +591,9 @@ class _Importer:
                 "pk", flat=True
             )
         )
-        self.subdistricts = Subdistrict.objects.in_bulk(list(column_values("subdistrict_code")))
+        self.subdistricts = Subdistrict.objects.in_bulk(
+            [to_arabic_digits(code) for code in column_values("subdistrict_code")]
+        )
 
         # Every key already in the database, in one query each; rows of this file are added to
         # the "seen" tables as they go, with their row number for the message.
@@ -654,6 +661,7 @@ class _Importer:
         if column.kind == "subdistrict":
             if not text:
                 return None
+            text = to_arabic_digits(text)
             if text not in self.subdistricts:
                 raise ValidationError(
                     _("No subdistrict has the code «%(code)s» (6 digits, as in DOPA's list).")
@@ -700,12 +708,16 @@ class _Importer:
                     exclude=exclude, validate_unique=False, validate_constraints=False
                 )
             except ValidationError as error:
-                for name, messages in error.message_dict.items():
+                for name, field_errors in error.error_dict.items():
                     column = _COLUMN_BY_FIELD.get((model, name))
                     key = column.key if column else ""
                     if name == NON_FIELD_ERRORS or column is None:
                         key = ""
-                    errors.setdefault(key, []).extend(messages)
+                    if "birth_date" in errors:
+                        # The birth date is there but wrong: its own message says so.
+                        field_errors = [e for e in field_errors if e.code != BIRTH_DATE_REQUIRED]
+                    for field_error in field_errors:
+                        errors.setdefault(key, []).extend(field_error.messages)
         self._check_duplicates(row, volunteer, registration, errors)
         row.errors = [
             (self._shown(key), message) for key, messages in errors.items() for message in messages

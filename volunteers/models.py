@@ -5,6 +5,8 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import DateRangeField, RangeBoundary, RangeOperators
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MinValueValidator
@@ -35,8 +37,10 @@ from volunteers.validation import (
     normalise_registration_number,
     validate_birth_date,
     validate_latin_name,
-    validate_not_future,
     validate_person_name,
+    validate_recorded_date,
+    validate_registration_date,
+    validate_since_ministry,
 )
 
 
@@ -106,6 +110,10 @@ class VolunteerQuerySet(models.QuerySet):
                 if number := _try(normalise_registration_number, word):
                     word_q |= Exists(registrations.filter(volunteer=OuterRef("pk"), number=number))
             condition &= word_q
+        # A passport number typed in groups (AA 123 4567) is one key, not three words.
+        grouped = " " in text and any(char.isdigit() for char in text)
+        if grouped and (passport := _try(normalise_passport_number, text)):
+            condition |= Q(passport_number=passport)
         return self.filter(condition)
 
     def with_training_hours(self):
@@ -188,7 +196,7 @@ class Volunteer(PersonDisplayMixin, ThaiAddress):
             # Exactly one identity: a national ID, or a passport with its nationality.
             models.CheckConstraint(
                 condition=(
-                    Q(national_id__isnull=False, passport_number="", nationality="")
+                    Q(national_id__regex=r"^[0-9]{13}$", passport_number="", nationality="")
                     | Q(national_id__isnull=True)
                     & ~Q(passport_number="")
                     & ~Q(nationality="")
@@ -315,6 +323,10 @@ def _check_order(start, end, field: str, message) -> None:
         raise ValidationError({field: message})
 
 
+# The code of the error an อพม. registration without the volunteer's birth date gets.
+BIRTH_DATE_REQUIRED = "apm_birth_date_required"
+
+
 class RegistrationQuerySet(CentreOwnedQuerySet):
     def active(self):
         return self.filter(status=Registration.Status.ACTIVE)
@@ -344,21 +356,29 @@ class Registration(models.Model):
         blank=True,
         help_text=_("In the Thai form NNNN/BE year, e.g. 0012/2562."),
     )
-    registered_on = models.DateField(_("registered on"), validators=[validate_not_future])
+    registered_on = models.DateField(_("registered on"), validators=[validate_registration_date])
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
-    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    ended_on = models.DateField(
+        _("ended on"), null=True, blank=True, validators=[validate_registration_date]
+    )
     end_reason = models.CharField(_("reason for ending"), max_length=200, blank=True)
     other_ministry = models.CharField(_("ministry"), max_length=200, blank=True)
     # Foreign volunteers
     visa_type = models.CharField(_("visa type"), max_length=50, blank=True)
-    visa_expires_on = models.DateField(_("visa expires on"), null=True, blank=True)
+    visa_expires_on = models.DateField(
+        _("visa expires on"), null=True, blank=True, validators=[validate_recorded_date]
+    )
     work_permit_number = models.CharField(_("work permit number"), max_length=50, blank=True)
     host_organisation = models.CharField(_("host organisation"), max_length=200, blank=True)
     certifying_agency = models.CharField(_("certifying agency"), max_length=200, blank=True)
-    service_starts_on = models.DateField(_("service starts on"), null=True, blank=True)
-    service_ends_on = models.DateField(_("service ends on"), null=True, blank=True)
+    service_starts_on = models.DateField(
+        _("service starts on"), null=True, blank=True, validators=[validate_recorded_date]
+    )
+    service_ends_on = models.DateField(
+        _("service ends on"), null=True, blank=True, validators=[validate_recorded_date]
+    )
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -416,8 +436,8 @@ class Registration(models.Model):
                     "A foreign-volunteer registration needs a volunteer identified by passport."
                 )
             birth, day = volunteer.birth_date, self.registered_on
+            minimum = settings.VOLUNTEER_MIN_AGE
             if isinstance(birth, dt.date) and isinstance(day, dt.date):
-                minimum = settings.VOLUNTEER_MIN_AGE
                 if day < birth:
                     errors["registered_on"] = _("The registration date is before the birth date.")
                 elif self.programme == Programme.APM and age_on(birth, day) < minimum:
@@ -425,17 +445,49 @@ class Registration(models.Model):
                         "An อพม. is at least %(minimum)d years old on registration; this "
                         "volunteer was %(age)d."
                     ) % {"minimum": minimum, "age": age_on(birth, day)}
+            elif self.programme == Programme.APM and not isinstance(birth, dt.date):
+                # Without it the age rule could not be checked, and would be skipped.
+                errors["programme"] = ValidationError(
+                    _(
+                        "An อพม. is at least %(minimum)d years old on registration: give the "
+                        "volunteer's birth date."
+                    ),
+                    code=BIRTH_DATE_REQUIRED,
+                    params={"minimum": minimum},
+                )
+            if isinstance(birth, dt.date):
+                for name in ("service_starts_on", "visa_expires_on"):
+                    value = getattr(self, name)
+                    if isinstance(value, dt.date) and value < birth and name not in errors:
+                        errors[name] = _("This date is before the volunteer's birth date.")
         if errors:
             raise ValidationError(errors)
 
 
+class DateRange(models.Func):
+    """PostgreSQL's daterange(start, end, bounds); a NULL end is an open-ended range."""
+
+    function = "daterange"
+    output_field = DateRangeField()
+
+
 class CentreRoleQuerySet(CentreOwnedQuerySet):
-    def current(self):
-        return self.filter(ends_on__isnull=True)
+    def current(self, day: dt.date | None = None):
+        """Roles held on ``day`` (today by default): begun, and not ended before it."""
+        day = day or timezone.localdate()
+        return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day), starts_on__lte=day)
+
+    def overlapping(self, starts_on: dt.date, ends_on: dt.date | None):
+        """Roles whose term shares a day with ``starts_on``..``ends_on`` (both included)."""
+        overlap = Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on)
+        if ends_on is not None:
+            overlap &= Q(starts_on__lte=ends_on)
+        return self.filter(overlap)
 
 
 class CentreRole(models.Model):
-    """A volunteer's office in a centre's committee. At most one current chair per centre."""
+    """A volunteer's office in a centre's committee. The chair terms of a centre never overlap,
+    so a centre has at most one chair on any day (and so at most one current chair)."""
 
     class Role(models.TextChoices):
         CHAIR = "chair", _("chair")
@@ -453,8 +505,11 @@ class CentreRole(models.Model):
         Centre, on_delete=models.CASCADE, related_name="volunteer_roles", verbose_name=_("centre")
     )
     role = models.CharField(_("role"), max_length=12, choices=Role.choices)
-    starts_on = models.DateField(_("from"))
-    ends_on = models.DateField(_("until"), null=True, blank=True)
+    # A successor's term may be recorded before it begins.
+    starts_on = models.DateField(_("from"), validators=[validate_since_ministry])
+    ends_on = models.DateField(
+        _("until"), null=True, blank=True, validators=[validate_since_ministry]
+    )
 
     objects = CentreRoleQuerySet.as_manager()
 
@@ -463,11 +518,22 @@ class CentreRole(models.Model):
         verbose_name = _("centre role")
         verbose_name_plural = _("centre roles")
         constraints = [
-            models.UniqueConstraint(
-                fields=["centre"],
-                condition=Q(role="chair", ends_on__isnull=True),
-                name="one_current_chair_per_centre",
-                violation_error_message=_("This centre already has a current chair."),
+            # A chair ending next year and a new open-ended chair would both be "current" then:
+            # compare whole terms, not open ends (needs btree_gist for centre's "=").
+            ExclusionConstraint(
+                name="chair_terms_do_not_overlap",
+                expressions=[
+                    ("centre", RangeOperators.EQUAL),
+                    (
+                        DateRange("starts_on", "ends_on", RangeBoundary(True, True)),
+                        RangeOperators.OVERLAPS,
+                    ),
+                ],
+                condition=Q(role="chair"),
+                violation_error_message=_(
+                    "This centre already has a chair for these dates: the terms of two chairs "
+                    "cannot overlap."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
@@ -482,6 +548,34 @@ class CentreRole(models.Model):
         _check_order(
             self.starts_on, self.ends_on, "ends_on", _("The end date is before the start date.")
         )
+        birth = self.volunteer.birth_date if self.volunteer_id else None
+        if self.starts_on and birth and self.starts_on < birth:
+            raise ValidationError(
+                {"starts_on": _("This date is before the volunteer's birth date.")}
+            )
+        if self.role == self.Role.CHAIR and self.centre_id and self.starts_on:
+            # The constraint's check, beside the dates rather than at the top of the form.
+            others = CentreRole.objects.filter(centre_id=self.centre_id, role=self.Role.CHAIR)
+            if self.pk:
+                others = others.exclude(pk=self.pk)
+            other = others.overlapping(self.starts_on, self.ends_on).order_by("starts_on").first()
+            if other is not None:
+                raise ValidationError({"starts_on": chair_overlap_message(other)})
+
+
+def chair_overlap_message(other: CentreRole) -> str:
+    """Why a chair term cannot start: ``other`` chairs the same centre on some of its days."""
+    from django.template.defaultfilters import date as date_filter
+
+    if other.ends_on:
+        return _(
+            "This centre already has a chair from %(start)s to %(end)s: the terms of two chairs "
+            "cannot overlap."
+        ) % {"start": date_filter(other.starts_on), "end": date_filter(other.ends_on)}
+    return _(
+        "This centre already has a chair since %(start)s: end that term first (the terms of two "
+        "chairs cannot overlap)."
+    ) % {"start": date_filter(other.starts_on)}
 
 
 # -- organisations --------------------------------------------------------------------------------
@@ -556,8 +650,8 @@ class Membership(models.Model):
         verbose_name=_("organisation"),
     )
     role = models.CharField(_("role"), max_length=100, blank=True)
-    since = models.DateField(_("since"), null=True, blank=True)
-    until = models.DateField(_("until"), null=True, blank=True)
+    since = models.DateField(_("since"), null=True, blank=True, validators=[validate_recorded_date])
+    until = models.DateField(_("until"), null=True, blank=True, validators=[validate_recorded_date])
 
     objects = MembershipQuerySet.as_manager()
 
@@ -585,6 +679,9 @@ class Membership(models.Model):
 
     def clean(self):
         _check_order(self.since, self.until, "until", _("The end date is before the start date."))
+        birth = self.volunteer.birth_date if self.volunteer_id else None
+        if self.since and birth and self.since < birth:
+            raise ValidationError({"since": _("This date is before the volunteer's birth date.")})
 
 
 # -- events ---------------------------------------------------------------------------------------
@@ -613,9 +710,13 @@ class Event(models.Model):
     organiser = models.ForeignKey(
         Centre, on_delete=models.PROTECT, related_name="events", verbose_name=_("organiser")
     )
-    starts_on = models.DateField(_("starts on"))
+    starts_on = models.DateField(_("starts on"), validators=[validate_since_ministry])
     ends_on = models.DateField(
-        _("ends on"), null=True, blank=True, help_text=_("Leave empty for a one-day event.")
+        _("ends on"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for a one-day event."),
+        validators=[validate_since_ministry],
     )
     venue = models.CharField(_("venue"), max_length=300, blank=True)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)

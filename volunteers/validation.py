@@ -84,6 +84,44 @@ def validate_not_future(value: dt.date) -> None:
         raise ValidationError(_("This date is in the future."), code="future_date")
 
 
+# The ministry (กระทรวงการพัฒนาสังคมและความมั่นคงของมนุษย์) was founded in 2002: no registration
+# in its programmes, no office in its centres is older. Any other date of a volunteer's record
+# (a membership, a visa, a service period) is at least after 1900: an older one is a Buddhist Era
+# year taken off twice (2562 - 543 - 543 = 1476) or another mistyped year.
+MINISTRY_FOUNDED = dt.date(2002, 1, 1)
+OLDEST_RECORD = dt.date(1900, 1, 1)
+_YEAR_HINT = _("check the year (a Buddhist Era year typed as Gregorian, or the reverse?).")
+
+
+def _not_before(value: dt.date, floor: dt.date, message) -> None:
+    if value < floor:
+        raise ValidationError(
+            message,
+            code="date_too_old",
+            params={"year": floor.year, "be": be_year(floor.year), "hint": _YEAR_HINT},
+        )
+
+
+def validate_registration_date(value: dt.date) -> None:
+    """A date of a registration or a centre office: not in the future, not before the ministry."""
+    validate_not_future(value)
+    validate_since_ministry(value)
+
+
+def validate_since_ministry(value: dt.date) -> None:
+    """Not before the ministry was founded (an end date or an event may be in the future)."""
+    _not_before(
+        value,
+        MINISTRY_FOUNDED,
+        _("This date is before %(year)d (B.E. %(be)d), when the ministry was founded: %(hint)s"),
+    )
+
+
+def validate_recorded_date(value: dt.date) -> None:
+    """Any other date of a volunteer's record: not before 1900."""
+    _not_before(value, OLDEST_RECORD, _("This date is before %(year)d (B.E. %(be)d): %(hint)s"))
+
+
 def validate_birth_date(value: dt.date) -> None:
     """Not in the future, and not so long ago that the year must have been mistyped."""
     today = timezone.localdate()

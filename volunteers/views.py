@@ -12,7 +12,7 @@ from django_filters.views import FilterView
 from centres.views import ScopedQuerysetMixin, WriterRequiredMixin, user_can_write
 from volunteers.filters import VolunteerFilter
 from volunteers.forms import RegistrationForm, VolunteerForm
-from volunteers.models import Registration, Volunteer
+from volunteers.models import CentreRole, Registration, Volunteer
 
 
 def _visible_registrations(user):
@@ -44,7 +44,18 @@ class VolunteerDetailView(ScopedQuerysetMixin, DetailView):
             super()
             .get_queryset()
             .select_related("subdistrict__district__province")
-            .prefetch_related(_visible_registrations(self.request.user), "centre_roles__centre")
+            .with_training_hours()
+            .prefetch_related(
+                _visible_registrations(self.request.user),
+                # Offices at centres outside the user's scope are not theirs to see.
+                Prefetch(
+                    "centre_roles",
+                    queryset=CentreRole.objects.visible_to(self.request.user).select_related(
+                        "centre"
+                    ),
+                    to_attr="visible_roles",
+                ),
+            )
         )
 
 

@@ -3,7 +3,13 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from tests.factories import RegistrationFactory, national_id
+from tests.factories import (
+    AttendanceFactory,
+    CentreRoleFactory,
+    EventFactory,
+    RegistrationFactory,
+    national_id,
+)
 from tests.staff.posts import registration_post
 from volunteers.models import Registration, Volunteer
 
@@ -127,3 +133,73 @@ def test_supervisor_reads_but_cannot_register(client, supervisor_north, centre_b
     assert client.get(reverse("volunteers:volunteer-create")).status_code == 403
     response = client.post(reverse("volunteers:volunteer-create"), registration_post(centre_b))
     assert response.status_code == 403
+
+
+def listed_names(client, **params):
+    response = client.get(reverse("volunteers:volunteer-list"), params)
+    assert response.status_code == 200
+    return sorted(v.first_name for v in response.context["object_list"])
+
+
+def test_volunteer_search_normalises_numbers_and_passports_like_the_admin(
+    client, chair_a, centre_a
+):
+    RegistrationFactory(centre=centre_a, number="0012/2562", volunteer__first_name="สิบสอง")
+    RegistrationFactory(centre=centre_a, number="0120/2562", volunteer__first_name="ร้อยยี่สิบ")
+    foreign = RegistrationFactory(
+        centre=centre_a,
+        programme="foreign",
+        volunteer__national_id=None,
+        volunteer__passport_number="TZ1234567",
+        volunteer__nationality="JP",
+        volunteer__name_latin="Takashi YAMAMOTO",
+        volunteer__first_name="ทาคาชิ",
+    )
+    client.force_login(chair_a)
+    assert listed_names(client, q="12/2562") == ["สิบสอง"]
+    assert listed_names(client, q="๑๒/๒๕๖๒") == ["สิบสอง"]
+    assert listed_names(client, q="tz 123 4567") == [foreign.volunteer.first_name]
+    assert listed_names(client, q="yamamoto") == [foreign.volunteer.first_name]
+
+
+def test_volunteer_search_ignores_registration_numbers_at_other_centres(
+    client, chair_a, centre_a, centre_b
+):
+    here = RegistrationFactory(centre=centre_a, number="0001/2562", volunteer__first_name="ทั้งสอง")
+    RegistrationFactory(centre=centre_b, volunteer=here.volunteer, programme="aps",
+                        number="0777/2562")  # fmt: skip
+    client.force_login(chair_a)
+    assert listed_names(client, q="0001/2562") == ["ทั้งสอง"]
+    assert listed_names(client, q="777/2562") == []  # a number chair A cannot see
+
+
+def test_volunteer_filters_describe_one_visible_registration(client, chair_a, centre_a, centre_b):
+    both = RegistrationFactory(centre=centre_a, volunteer__first_name="ครบ")
+    split = RegistrationFactory(centre=centre_a, volunteer__first_name="แยก", status="ended",
+                                ended_on=dt.date(2020, 1, 1))  # fmt: skip
+    RegistrationFactory(centre=centre_a, volunteer=split.volunteer, programme="aps")
+    elsewhere = RegistrationFactory(centre=centre_a, volunteer__first_name="ที่อื่น",
+                                    programme="aps")  # fmt: skip
+    RegistrationFactory(centre=centre_b, volunteer=elsewhere.volunteer)  # an active อพม. at B
+    client.force_login(chair_a)
+    assert listed_names(client, programme="apm", status="active") == [both.volunteer.first_name]
+    assert listed_names(client, programme="apm") == ["ครบ", "แยก"]
+    assert listed_names(client, status="ended") == ["แยก"]
+
+
+def test_volunteer_page_shows_roles_at_the_users_centres_only_and_training_hours(
+    client, chair_a, centre_a, centre_b, django_assert_max_num_queries
+):
+    reg = RegistrationFactory(centre=centre_a)
+    RegistrationFactory(centre=centre_b, volunteer=reg.volunteer, programme="aps")
+    CentreRoleFactory(volunteer=reg.volunteer, centre=centre_a, role="secretary")
+    CentreRoleFactory(volunteer=reg.volunteer, centre=centre_b, role="chair")
+    AttendanceFactory(volunteer=reg.volunteer, event=EventFactory(organiser=centre_a), hours=6)
+    AttendanceFactory(volunteer=reg.volunteer, event=EventFactory(organiser=centre_a), hours="1.5")
+    client.force_login(chair_a)
+    url = reverse("volunteers:volunteer-detail", args=[reg.volunteer.pk])
+    with django_assert_max_num_queries(12):
+        page = client.get(url).content.decode()
+    assert "เลขานุการ" in page  # secretary of centre A
+    assert centre_b.name_th not in page  # neither B's chair nor B's registration
+    assert "ชั่วโมงการอบรม" in page and "7.5" in page

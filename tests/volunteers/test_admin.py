@@ -10,11 +10,13 @@ from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from tests.factories import (
+    AttendanceFactory,
     CentreFactory,
     CentreRoleFactory,
+    OrganisationFactory,
     RegistrationFactory,
     VolunteerFactory,
     national_id,
@@ -23,6 +25,7 @@ from tests.volunteers.helpers import HEADERS, csv_file, good_row
 from volunteer_centre.identity import format_national_id
 from volunteers.models import (
     CentreRole,
+    Organisation,
     Programme,
     Registration,
     Volunteer,
@@ -218,13 +221,17 @@ def test_the_list_query_count_does_not_grow_from_20_to_200_volunteers(
     user = request.getfixturevalue(who)
     client.force_login(user)
     make_volunteers(centre_a, 20, 1)
-    url = reverse(CHANGELIST) + "?programme=apm&o=1"
+    for n in range(5):  # training hours are on the list too
+        AttendanceFactory(volunteer=Volunteer.objects.all()[n], event__organiser=centre_a)
+    url = reverse(CHANGELIST) + "?programme=apm&o=1&all="  # every row on one page
     with CaptureQueriesContext(connection) as twenty:
         assert len(listed(client.get(url))) == 20
     make_volunteers(centre_a, 180, 1000)
     with django_assert_max_num_queries(len(twenty)):
-        assert len(listed(client.get(url))) == 100  # a full page
+        response = client.get(url)
+        assert len(listed(response)) == 200
     assert len(twenty) <= 15
+    assert response.content.decode().count('class="field-training_hours"') == 200
 
 
 # -- scope ---------------------------------------------------------------------------------------
@@ -286,9 +293,12 @@ def test_a_supervisor_reads_but_cannot_change(client, supervisor_north, a_and_b)
 # -- writing through the admin ---------------------------------------------------------------------
 
 
+VALID_ID = "1-2345-67890-12-1"
+
+
 def volunteer_form(centre, **values):
     data = {
-        "national_id": "1-2345-67890-12-2", "first_name": "สมใจ", "last_name": "รักดี",
+        "national_id": VALID_ID, "first_name": "สมใจ", "last_name": "รักดี",
         "title": "นาย", "phone": "081-234-5678", "sex": "male", "birth_date": "25/05/2535",
         "registrations-TOTAL_FORMS": "1", "registrations-INITIAL_FORMS": "0",
         "registrations-0-programme": "apm", "registrations-0-centre": centre.pk,
@@ -316,17 +326,29 @@ def test_the_admin_cleans_what_people_type_like_the_import(client, staff_a, cent
     assert volunteer.registrations.get().number == "0012/2562"
 
 
+def inline_errors(response, prefix):
+    """The errors of each row of the inline ``prefix`` on a change page that was refused."""
+    for inline in response.context["inline_admin_formsets"]:
+        if inline.formset.prefix == prefix:
+            return [dict(form.errors) for form in inline.formset.forms]
+    raise AssertionError(f"no inline {prefix}")
+
+
 def test_the_admin_refuses_a_wrong_check_digit_and_a_volunteer_without_registration(
     client, staff_a, centre_a
 ):
     client.force_login(staff_a)
-    response = client.post(reverse("admin:volunteers_volunteer_add"), volunteer_form(centre_a))
+    wrong = volunteer_form(centre_a, national_id="1-2345-67890-12-2")  # the check digit is 1
+    response = client.post(reverse("admin:volunteers_volunteer_add"), wrong)
     assert response.status_code == 200
     assert "national_id" in response.context["adminform"].form.errors
     blank = ["programme", "centre", "number", "registered_on"]
     empty = volunteer_form(centre_a, **{f"registrations-0-{name}": "" for name in blank})
     response = client.post(reverse("admin:volunteers_volunteer_add"), empty)
     assert response.status_code == 200
+    assert not response.context["adminform"].form.errors  # the person alone is valid
+    [row] = inline_errors(response, "registrations")
+    assert {"programme", "centre", "registered_on"} <= set(row)
     assert Volunteer.objects.count() == 0
 
 
@@ -342,6 +364,92 @@ def test_the_admin_refuses_a_second_current_chair_in_words(client, superuser, ce
     assert response.status_code == 200
     assert "ศูนย์นี้มีประธานอยู่แล้ว" in str(response.context["errors"])
     assert CentreRole.objects.count() == 1
+
+
+def rows(prefix, *forms):
+    """Post data of an inline with these new rows."""
+    data = {f"{prefix}-TOTAL_FORMS": str(len(forms)), f"{prefix}-INITIAL_FORMS": "0"}
+    for index, form in enumerate(forms):
+        data |= {f"{prefix}-{index}-{name}": value for name, value in form.items()}
+    return data
+
+
+def test_a_chair_ending_next_year_and_a_new_chair_are_refused_beside_the_date(
+    client, superuser, centre_a
+):
+    next_year = timezone.localdate() + dt.timedelta(days=365)
+    CentreRoleFactory(centre=centre_a, ends_on=next_year)
+    volunteer = volunteer_at(centre_a, 9)
+    client.force_login(superuser)
+    response = client.post(
+        reverse("admin:volunteers_centrerole_add"),
+        {"volunteer": volunteer.pk, "centre": centre_a.pk, "role": "chair",
+         "starts_on": "01/01/2568"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "ศูนย์นี้มีประธานอยู่แล้ว" in errors["starts_on"][0]
+    assert CentreRole.objects.count() == 1
+
+
+def test_two_rows_of_one_save_that_clash_are_refused_in_words_not_a_500(
+    client, superuser, centre_a
+):
+    client.force_login(superuser)
+    add = reverse("admin:volunteers_volunteer_add")
+    registration = {"programme": "aps", "centre": centre_a.pk, "number": "77/2562",
+                    "registered_on": "11/03/2562", "status": "active"}  # fmt: skip
+    twice = volunteer_form(centre_a) | rows("registrations", registration, registration)
+    response = client.post(add, twice)
+    assert response.status_code == 200
+    first, second = inline_errors(response, "registrations")
+    assert not first and "เลขทะเบียน" in second["number"][0]
+    chair = {"centre": centre_a.pk, "role": "chair", "starts_on": "01/01/2563"}
+    later = chair | {"starts_on": "01/06/2563", "ends_on": "31/12/2563"}
+    response = client.post(add, volunteer_form(centre_a) | rows("centre_roles", chair, later))
+    assert response.status_code == 200
+    assert "ประธาน" in inline_errors(response, "centre_roles")[1]["starts_on"][0]
+    organisation = OrganisationFactory()
+    member = {"organisation": organisation.pk, "since": "01/01/2563"}
+    response = client.post(add, volunteer_form(centre_a) | rows("memberships", member, member))
+    assert response.status_code == 200
+    assert "organisation" in inline_errors(response, "memberships")[1]
+    assert not Volunteer.objects.exists() and not CentreRole.objects.exists()
+    # Consecutive terms, an ended membership and the same number in two programmes are fine.
+    fine = volunteer_form(centre_a) | rows(
+        "registrations", registration, registration | {"programme": "apm"}
+    )
+    fine |= rows("centre_roles", chair | {"ends_on": "31/05/2563"}, later)
+    fine |= rows("memberships", member | {"until": "31/12/2563"}, member)
+    response = client.post(add, fine)
+    assert response.status_code == 302, response.context["errors"]
+    assert CentreRole.objects.count() == 2 and Registration.objects.count() == 2
+
+
+def test_the_same_volunteer_twice_on_an_organisation_page_is_refused(
+    client, ministry_admin, centre_a
+):
+    volunteer = volunteer_at(centre_a, 3)
+    client.force_login(make_staff(ministry_admin))
+    member = {"volunteer": volunteer.pk, "since": "01/01/2563"}
+    data = {"name": "ชมรมอาสา", "kind": "network", "country": "TH"}
+    response = client.post(
+        reverse("admin:volunteers_organisation_add"), data | rows("memberships", member, member)
+    )
+    assert response.status_code == 200
+    assert "volunteer" in inline_errors(response, "memberships")[1]
+    assert not Organisation.objects.exists()
+
+
+def test_training_hours_are_on_the_list_and_the_change_page(client, superuser, centre_a):
+    volunteer = volunteer_at(centre_a, 1)
+    AttendanceFactory(volunteer=volunteer, event__organiser=centre_a, hours="6.5")
+    AttendanceFactory(volunteer=volunteer, event__organiser=centre_a, event__kind="meeting")
+    client.force_login(superuser)
+    page = client.get(reverse(CHANGELIST)).content.decode()
+    assert '<td class="field-training_hours">6.5</td>' in page
+    change = client.get(reverse("admin:volunteers_volunteer_change", args=[volunteer.pk]))
+    assert "ชั่วโมงการอบรม" in change.content.decode() and "6.5" in change.content.decode()
 
 
 # -- export and import through the admin -----------------------------------------------------------
@@ -378,21 +486,48 @@ def test_the_export_follows_the_filters(client, superuser, centre_a):
     assert format_national_id(dropped.national_id) not in ids
 
 
+VOLUNTEER_FIELDS = ["national_id", "passport_number", "nationality", "title", "first_name",
+                    "last_name", "name_latin", "birth_date", "sex", "phone", "email",
+                    "house_number", "moo", "soi", "road", "subdistrict", "postcode",
+                    "skills"]  # fmt: skip
+REGISTRATION_FIELDS = ["volunteer__first_name", "programme", "number", "registered_on", "status",
+                       "ended_on", "end_reason", "centre", "visa_type", "visa_expires_on",
+                       "host_organisation", "service_starts_on"]  # fmt: skip
+
+
+def registry():
+    return (
+        list(Volunteer.objects.order_by("first_name", "pk").values(*VOLUNTEER_FIELDS)),
+        list(Registration.objects.order_by("volunteer__first_name").values(*REGISTRATION_FIELDS)),
+    )
+
+
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
 def test_export_then_import_gives_the_same_registry(client, superuser, centre_a, file_format):
-    client.force_login(superuser)
-    rows = [good_row(n, email=f"v{n}@example.org") for n in range(1, 4)]
+    from centres.models import Subdistrict
     from volunteers.importing import volunteers_import
 
+    client.force_login(superuser)
+    rows = [good_row(n, email=f"v{n}@example.org") for n in range(1, 3)]
     volunteers_import(actor=None, content=csv_file(rows, [*HEADERS, "email"], [*HEADERS, "email"]),
                       file_name="seed.csv")  # fmt: skip
-    fields = ["national_id", "title", "first_name", "last_name", "birth_date", "sex", "phone",
-              "email"]  # fmt: skip
-    before = list(Volunteer.objects.order_by("national_id").values(*fields))
-    registrations_before = list(
-        Registration.objects.order_by("number").values("programme", "number", "registered_on",
-                                                       "status", "centre")
+    anusawari = Subdistrict.objects.get(code="100502")
+    housed = VolunteerFactory(first_name="มีบ้าน", house_number="12/3", moo="4", soi="รามอินทรา 8",
+                              road="รามอินทรา", subdistrict=anusawari, postcode="10220",
+                              skills="-ปฐมพยาบาล, =ทำอาหาร")  # fmt: skip
+    RegistrationFactory(volunteer=housed, centre=centre_a, number="0031/2562", status="ended",
+                        ended_on=dt.date(2020, 3, 31), end_reason="ย้ายภูมิลำเนา")  # fmt: skip
+    foreigner = Volunteer.objects.create(
+        national_id=None, passport_number="TZ1234567", nationality="JP", first_name="ทาคาชิ",
+        last_name="ยามาโมโตะ", name_latin="Takashi YAMAMOTO", birth_date=dt.date(1990, 4, 2),
     )  # fmt: skip
+    RegistrationFactory(volunteer=foreigner, centre=centre_a, programme=Programme.FOREIGN,
+                        number="0002/2560", registered_on=dt.date(2017, 5, 1),
+                        visa_type="Non-Immigrant O", visa_expires_on=dt.date(2027, 4, 30),
+                        host_organisation="JICA",
+                        service_starts_on=dt.date(2017, 5, 1))  # fmt: skip
+    before = registry()
+    assert len(before[0]) == 4 and len(before[1]) == 4
     content = export(client, file_format).content
     Volunteer.objects.all().delete()
     response = client.post(
@@ -401,13 +536,29 @@ def test_export_then_import_gives_the_same_registry(client, superuser, centre_a,
     )
     run = VolunteerImport.objects.get()
     assert response.status_code == 302, response.context["form"].errors
-    assert run.report["valid"] == 3, run.report["errors"]
+    assert run.report["valid"] == 4, run.report["errors"]
     client.post(reverse("admin:volunteers_volunteer_import_preview", args=[run.pk]), {"_all": "1"})
-    assert list(Volunteer.objects.order_by("national_id").values(*fields)) == before
-    assert (
-        list(Registration.objects.order_by("number").values("programme", "number",
-             "registered_on", "status", "centre")) == registrations_before
-    )  # fmt: skip
+    assert registry() == before
+
+
+def test_the_rejects_download_is_named_safely_whatever_the_upload_was_called(
+    client, staff_a, centre_a
+):
+    client.force_login(staff_a)
+    name = 'รายชื่อ "อาสา"\r\nX-Evil: 1.csv'
+    client.post(
+        reverse("admin:volunteers_volunteer_import"),
+        {"file": _upload(name, csv_file([good_row(1), good_row(2, centre_code="XYZ")]))},
+    )
+    run = VolunteerImport.objects.get()
+    client.post(reverse("admin:volunteers_volunteer_import_preview", args=[run.pk]),
+                {"_partial": "1"})  # fmt: skip
+    response = client.get(reverse("admin:volunteers_volunteer_import_rejects", args=[run.pk]))
+    assert response.status_code == 200
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment; filename*=utf-8''")
+    assert '"' not in disposition.removeprefix("attachment; ") and "\n" not in disposition
+    assert "X-Evil" not in response.headers or response.headers.get("X-Evil") is None
 
 
 def _upload(name, content):
@@ -492,8 +643,6 @@ def test_thai_is_the_admin_language_of_the_import_page(client, staff_a):
 def test_organisations_are_chosen_by_chairs_but_kept_by_the_ministry(
     client, staff_b, ministry_admin
 ):
-    from tests.factories import OrganisationFactory
-
     organisation = OrganisationFactory()
     url = reverse("admin:volunteers_organisation_change", args=[organisation.pk])
     client.force_login(staff_b)

@@ -97,3 +97,31 @@ def test_the_process_exit_status_is_0_then_1(tmp_path, centre_a):
     assert again.returncode == 1
     assert "already registered" in again.stderr
     assert Volunteer.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_rejects_file_that_cannot_be_written_exits_2_with_a_message(tmp_path, centre_a):
+    path = write(tmp_path, "mixed.csv", csv_file([good_row(1), good_row(2, centre_code="XYZ")]))
+    nowhere = tmp_path / "no-such-folder" / "rejected.csv"
+    with pytest.raises(CommandError) as error:
+        call_command("import_volunteers", path, partial=True, rejects=str(nowhere), language="en")
+    assert error.value.returncode == 2
+    message = str(error.value)
+    assert "Imported 1 of 2 rows; 1 rejected." in message  # the saved row is not hidden
+    assert f"could not be written to {nowhere}" in message and "No such file" in message
+
+
+@pytest.mark.django_db
+def test_an_over_long_year_is_a_row_error_not_a_traceback(tmp_path, centre_a, capsys):
+    rows = [good_row(1, birth_date="01/01/99999999999999999999"),
+            good_row(2, registered_on="1/1/10000")]  # fmt: skip
+    path = write(tmp_path, "years.csv", csv_file(rows))
+    with pytest.raises(CommandError) as error:
+        call_command("import_volunteers", path, language="en")
+    assert error.value.returncode == 1
+    err = capsys.readouterr().err
+    assert "Row 2, birth_date: Write the year with four digits" in err
+    assert (
+        "Row 3, registered_on: Write the year with four digits (2535 or 1992), not «10000»." in err
+    )
+    assert Volunteer.objects.count() == 0

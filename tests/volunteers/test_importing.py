@@ -114,6 +114,13 @@ BAD_ROWS = {
     "no such day": (lambda: bad(2, birth_date="31/02/2535"), "birth_date", "no such day"),
     "name with digits": (lambda: bad(2, first_name="สมศรี2"), "first_name", "«2»"),
     "bad phone": (lambda: bad(2, phone="12345"), "phone", "081 234 5678"),
+    "twenty-digit year": (lambda: bad(2, birth_date="01/01/99999999999999999999"), "birth_date",
+                          "four digits"),
+    "five-digit year": (lambda: bad(2, registered_on="1/1/10000"), "registered_on",
+                        "four digits"),
+    "BE year taken off twice": (lambda: bad(2, registered_on="11/03/1476"), "registered_on",
+                                "2002"),
+    "อพม. without a birth date": (lambda: bad(2, birth_date=""), "programme", "birth date"),
 }  # fmt: skip
 
 
@@ -294,3 +301,59 @@ def test_a_windows_thai_csv_is_read(centre_a):
 def test_semicolon_separated_csv_is_read(centre_a):
     content = csv_file([good_row(1)]).decode("utf-8-sig").replace(",", ";").encode()
     assert run(content).committed
+
+
+FOREIGN_KEYS = ["passport_number", "nationality", "first_name", "name_latin", "birth_date",
+                "programme", "centre_code", "registered_on"]  # fmt: skip
+
+
+def foreign_row(n, **values):
+    return {"passport_number": f"TZ{1234560 + n}", "nationality": "JP", "first_name": "ทาคาชิ",
+            "name_latin": "Takashi YAMAMOTO", "birth_date": "1990-04-02", "programme": "network",
+            "centre_code": "BKN", "registered_on": "01/05/2562", **values}  # fmt: skip
+
+
+def test_the_same_passport_twice_in_one_file_is_refused_with_the_first_row(centre_a):
+    rows = [foreign_row(1), foreign_row(2),
+            foreign_row(3, passport_number="tz 1234561", nationality="ญี่ปุ่น"),
+            foreign_row(4, passport_number="TZ1234561", nationality="KR")]  # fmt: skip
+    report = run(csv_file(rows, FOREIGN_KEYS, FOREIGN_KEYS))
+    [rejected] = report.rejected
+    assert rejected.number == 4
+    assert rejected.errors == [("passport_number", "The same as row 2 of this file.")]
+    assert Volunteer.objects.count() == 0  # all or nothing
+
+
+def test_a_passport_already_registered_for_that_country_is_refused(centre_a):
+    Volunteer.objects.create(national_id=None, passport_number="TZ1234561", nationality="JP",
+                             first_name="ทาคาชิ", name_latin="Takashi YAMAMOTO")  # fmt: skip
+    rows = [foreign_row(1), foreign_row(1, nationality="KR", passport_number="tz1234561")]
+    report = run(csv_file(rows, FOREIGN_KEYS, FOREIGN_KEYS), partial=True)
+    [rejected] = report.rejected
+    assert rejected.number == 2
+    assert rejected.errors == [("passport_number", "A volunteer with this passport is already "
+                                "registered.")]  # fmt: skip
+    assert Volunteer.objects.filter(nationality="KR").count() == 1  # another country's passport
+
+
+def test_a_subdistrict_code_in_thai_digits_is_read(centre_a):
+    keys = [*HEADERS, "subdistrict_code"]
+    report = run(csv_file([good_row(1, subdistrict_code="๑๐๐๕๐๒")], keys, keys))
+    assert report.committed, report.error_lines()
+    volunteer = Volunteer.objects.get()
+    assert volunteer.subdistrict_id == "100502" and volunteer.postcode == "10220"
+
+
+@pytest.mark.parametrize("kind", ["csv"])  # openpyxl would write the test's text as formulas
+def test_the_rejects_file_cannot_run_a_formula(centre_a, kind):
+    keys = [*HEADERS, "skills"]
+    formulas = ['=HYPERLINK("http://evil.example")', "+1+1", "-2+3", "@SUM(A1)"]
+    rows = [good_row(n, centre_code="XYZ", skills=f) for n, f in enumerate(formulas, start=1)]
+    rows.append(good_row(9, first_name="=1+1"))
+    report = run(FILES[kind](rows, keys, keys), name=f"formulas.{kind}", partial=True)
+    table = read_table(report.rejects_file(), report.rejects_file_name())
+    cells = [str(cell) for row in table.rows for cell in row if cell not in (None, "")]
+    assert not [c for c in cells if c[:1] in "=+-@\t\r"], cells
+    assert "'=HYPERLINK" in " ".join(cells)
+    # The apostrophe comes off again when the corrected file is imported.
+    assert importing.cell_text("'-2+3") == "-2+3" and importing.cell_text("'quoted") == "'quoted"

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from centres.models import Subdistrict
 from tests.factories import (
@@ -35,7 +35,13 @@ pytestmark = pytest.mark.django_db
 
 def thai_volunteer(**values):
     return Volunteer(
-        **{"national_id": national_id(77), "first_name": "สมศรี", "last_name": "มีสุข", **values}
+        **{
+            "national_id": national_id(77),
+            "first_name": "สมศรี",
+            "last_name": "มีสุข",
+            "birth_date": dt.date(1980, 1, 15),
+            **values,
+        }  # fmt: skip
     )
 
 
@@ -190,7 +196,67 @@ def test_a_second_current_chair_is_refused_by_the_database():
         role="chair",
         starts_on=dt.date(2021, 1, 1),
     )
-    assert "__all__" in errors_of(third)
+    assert "starts_on" in errors_of(third)  # beside the date, not at the top of the form
+
+
+def test_a_chair_ending_in_the_future_and_a_new_chair_cannot_overlap():
+    next_year = timezone.localdate() + dt.timedelta(days=365)
+    leaving = CentreRoleFactory(starts_on=dt.date(2019, 3, 11), ends_on=next_year)
+    today = timezone.localdate()
+    new = CentreRole(
+        volunteer=VolunteerFactory(), centre=leaving.centre, role="chair", starts_on=today
+    )
+    with translation.override("en"):
+        assert "already has a chair from" in errors_of(new)["starts_on"][0]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        new.save()
+    # The day after the old term ends, the new one may begin; a committee member may overlap.
+    new.starts_on = next_year + dt.timedelta(days=1)
+    new.full_clean()
+    new.save()
+    CentreRoleFactory(centre=leaving.centre, role="committee", starts_on=today)
+    assert list(CentreRole.objects.filter(role="chair").current()) == [leaving]
+    assert list(CentreRole.objects.filter(role="chair").current(new.starts_on)) == [new]
+
+
+def test_a_blank_national_id_is_refused_by_the_database():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Volunteer.objects.create(national_id="", first_name="สมศรี")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Volunteer.objects.create(national_id="123456789012x", first_name="สมศรี")
+
+
+def test_a_registration_date_before_the_ministry_is_refused_with_the_year_hint():
+    errors = errors_of(registration(thai_volunteer(), registered_on=dt.date(1476, 3, 11)),
+                       exclude=["volunteer"])  # fmt: skip
+    assert "2002" in errors["registered_on"][0] and "พ.ศ. เป็น ค.ศ." in errors["registered_on"][0]
+    registration(thai_volunteer(), registered_on=dt.date(2002, 1, 1)).full_clean(
+        exclude=["volunteer"]
+    )
+    foreign = registration(foreign_volunteer(birth_date=dt.date(1990, 1, 1)),
+                           programme=Programme.FOREIGN, service_starts_on=dt.date(1476, 5, 1),
+                           visa_expires_on=dt.date(1989, 5, 1))  # fmt: skip
+    errors = errors_of(foreign, exclude=["volunteer"])
+    assert "1900" in errors["service_starts_on"][0]
+    assert "visa_expires_on" in errors
+
+
+def test_centre_roles_and_memberships_are_not_older_than_the_volunteer():
+    volunteer = VolunteerFactory(birth_date=dt.date(1990, 1, 1))
+    role = CentreRole(volunteer=volunteer, centre=CentreRoleFactory().centre, role="secretary",
+                      starts_on=dt.date(1476, 3, 11))  # fmt: skip
+    assert "2002" in errors_of(role)["starts_on"][0]
+    membership = Membership(volunteer=volunteer, organisation=OrganisationFactory(),
+                            since=dt.date(1985, 1, 1))  # fmt: skip
+    assert "since" in errors_of(membership)
+
+
+def test_an_apm_registration_needs_the_birth_date():
+    errors = errors_of(registration(thai_volunteer(birth_date=None)), exclude=["volunteer"])
+    assert "วันเกิด" in errors["programme"][0]
+    registration(thai_volunteer(birth_date=None), programme=Programme.NETWORK).full_clean(
+        exclude=["volunteer"]
+    )
 
 
 def test_a_duplicate_national_id_or_passport_is_refused_by_the_database():

@@ -182,3 +182,80 @@ def test_thai_choices_are_in_dictionary_order():
         names = [name for _code, name in thai_countries]
     assert names == sorted(names, key=thai_sort_key)
     assert names.index("กัมพูชา") < names.index("ญี่ปุ่น") < names.index("ไทย") < names.index("ลาว")
+
+
+# -- properties of the date and number readers ----------------------------------------------------
+
+# Four-digit Gregorian years run to 2399; a BE year is 2400 or more, so BE forms are drawn from
+# Gregorian 1857 on.
+any_day = st.dates(min_value=dt.date(1000, 1, 1), max_value=dt.date(2399, 12, 31))
+be_day = st.dates(min_value=dt.date(1857, 1, 1), max_value=dt.date(2399, 12, 31))
+SEPARATORS = st.sampled_from(["/", ".", "-", " / "])
+THAI_MONTH_NAMES = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.",
+                    "ต.ค.", "พ.ย.", "ธ.ค."]  # fmt: skip
+
+
+@given(day=be_day, sep=SEPARATORS, thai_digits=st.booleans(), pad=st.booleans())
+def test_a_buddhist_era_date_reads_back_as_its_gregorian_day(day, sep, thai_digits, pad):
+    from volunteers.importing import parse_date_cell
+
+    text = (f"{day.day:02d}{sep}{day.month:02d}" if pad else f"{day.day}{sep}{day.month}") + (
+        f"{sep}{day.year + 543}"
+    )
+    assert parse_date_cell(text.translate(THAI) if thai_digits else text) == day
+
+
+@given(day=any_day.filter(lambda d: d.year < 2400), sep=SEPARATORS)
+def test_a_gregorian_date_reads_as_itself_in_both_orders(day, sep):
+    from volunteers.importing import parse_date_cell
+
+    assert parse_date_cell(f"{day.day}{sep}{day.month}{sep}{day.year:04d}") == day
+    assert parse_date_cell(day.isoformat()) == day
+
+
+@given(day=be_day)
+def test_thai_month_names_and_excel_date_cells_read_the_buddhist_era_too(day):
+    from volunteers.importing import parse_date_cell
+
+    named = f"{day.day} {THAI_MONTH_NAMES[day.month - 1]} {day.year + 543}"
+    assert parse_date_cell(named) == day
+    try:  # an Excel date cell typed with the BE year (no 29 February where BE is not leap)
+        cell = dt.date(day.year + 543, day.month, day.day)
+    except ValueError:
+        return
+    assert parse_date_cell(cell) == day
+
+
+@given(year=st.integers(min_value=10000, max_value=10**30) | st.integers(0, 999), sep=SEPARATORS)
+def test_a_year_of_other_than_four_digits_is_refused_never_overflows(year, sep):
+    from volunteers.importing import parse_date_cell
+
+    with pytest.raises(ValidationError) as error:
+        parse_date_cell(f"01{sep}01{sep}{year}")
+    assert error.value.code in ("date_short_year", "date_format")
+
+
+@given(
+    number=st.integers(min_value=1, max_value=999999),
+    year=st.integers(min_value=2400, max_value=2569),
+    zeros=st.integers(min_value=0, max_value=3),
+    spaces=st.sampled_from(["", " ", "  "]),
+    thai_digits=st.booleans(),
+)
+def test_any_registration_number_is_stored_as_nnnn_slash_be_year(
+    number, year, zeros, spaces, thai_digits
+):
+    typed = f"{spaces}{'0' * zeros}{number}{spaces}/{spaces}{year}{spaces}"
+    if len("0" * zeros + str(number)) > 6:
+        return  # more than six digits is not a registration number
+    stored = normalise_registration_number(typed.translate(THAI) if thai_digits else typed)
+    assert stored == f"{number:04d}/{year}"
+    assert normalise_registration_number(stored) == stored  # stored numbers read back unchanged
+
+
+@given(number=st.integers(min_value=1, max_value=9999), year=st.integers(1000, 2399))
+def test_a_registration_number_with_a_gregorian_year_is_refused_with_its_be_year(number, year):
+    with pytest.raises(ValidationError) as error:
+        normalise_registration_number(f"{number}/{year}")
+    assert error.value.code == "registration_number_gregorian"
+    assert error.value.params["be"] == year + 543

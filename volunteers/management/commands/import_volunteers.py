@@ -9,7 +9,7 @@ from tqdm import tqdm
 from volunteers.importing import ImportFileError, volunteers_import
 
 # Exit codes: 0 every row imported (or valid, with --dry-run); 1 some row rejected; 2 the file
-# itself could not be imported.
+# itself could not be imported, or the --rejects file could not be written.
 REJECTED, UNREADABLE = 1, 2
 
 
@@ -66,7 +66,16 @@ class Command(BaseCommand):
         for line in report.error_lines():
             self.stderr.write(line)
         if options["rejects"] and report.rejected:
-            Path(options["rejects"]).write_bytes(report.rejects_file())
+            out = Path(options["rejects"])
+            try:
+                out.write_bytes(report.rejects_file())
+            except OSError as error:
+                # The rows saved (with --partial) stay saved: say so beside the failure.
+                raise CommandError(
+                    f"{report.summary()} The rejected rows could not be written to {out}: "
+                    f"{error.strerror or error}",
+                    returncode=UNREADABLE,
+                ) from error
         if report.rejected:
             raise CommandError(report.summary(), returncode=REJECTED)
         self.stdout.write(self.style.SUCCESS(report.summary()))
