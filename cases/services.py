@@ -356,6 +356,35 @@ def case_open(
     return case
 
 
+def _check_closes_after_work(case: Case) -> None:
+    """A case does not close before the last thing done on it: its latest visit, assistance
+    or referral (sent, answered or finished). Such a date is a slip of the closing date."""
+    dates = [
+        d
+        for rows in (
+            Visit.objects.filter(case=case).values_list("visited_on"),
+            Assistance.objects.filter(case=case).values_list("given_on"),
+            Referral.objects.filter(case=case).values_list(
+                "referred_on", "answered_on", "finished_on"
+            ),
+        )
+        for row in rows
+        for d in row
+        if d is not None
+    ]
+    latest = max(dates, default=None)
+    if latest is not None and case.closed_on < latest:
+        raise _invalid(
+            "closed_on",
+            _(
+                "The case cannot close before the last visit, assistance or referral "
+                "recorded on it (%(day)s)."
+            )
+            % {"day": date_format(latest, "SHORT_DATE_FORMAT")},
+            "closes_before_work",
+        )
+
+
 @transaction.atomic
 def case_change_status(
     *,
@@ -392,6 +421,7 @@ def case_change_status(
             )
         locked.closure_reason = _choice(closure_reason, ClosureReason, "closure_reason")
         locked.closed_on = _day(on, "closed_on", case=locked)
+        _check_closes_after_work(locked)
         detail = {"closure_reason": locked.closure_reason, "closed_on": str(locked.closed_on)}
     elif from_status == S.CLOSED:
         detail = {"closure_reason": locked.closure_reason, "closed_on": str(locked.closed_on)}
@@ -443,7 +473,9 @@ def case_update(*, actor, case: Case, note: str = "", **changes: Any) -> Case:
     return case
 
 
-def _assign(actor, case: Case, volunteers, on: dt.date | None = None) -> list[CaseAssignment]:
+def _assign(
+    actor, case: Case, volunteers, on: dt.date | None = None, note: str = ""
+) -> list[CaseAssignment]:
     ids = _active_volunteers(case, volunteers)
     already = set(case.assignments.values_list("volunteer_id", flat=True))
     new = [pk for pk in ids if pk not in already]
@@ -460,7 +492,8 @@ def _assign(actor, case: Case, volunteers, on: dt.date | None = None) -> list[Ca
             for pk in new
         ]
     )
-    _event(case, actor, CaseEvent.Kind.ASSIGNED, detail={"volunteers": new})
+    _event(case, actor, CaseEvent.Kind.ASSIGNED, note=(note or "").strip(),
+           detail={"volunteers": new})  # fmt: skip
     return rows
 
 
@@ -472,7 +505,7 @@ def case_assign_volunteers(
     centre; if one does not, nobody is assigned. Returns the new assignments."""
     _require_writer(actor, case.centre)
     _require_open(case)
-    return _assign(actor, case, volunteers)
+    return _assign(actor, case, volunteers, note=note)
 
 
 @transaction.atomic
@@ -617,6 +650,8 @@ def assistance_record(
     given_on = _day(given_on, "given_on", case=case)
     lines = [i if isinstance(i, Item) else Item(**i) for i in items]
     _check_items(lines)
+    if provider_agency is not None and not provider_agency.active:
+        raise _invalid("provider_agency", _("This agency is marked inactive."), "agency_inactive")
     if kind == AssistanceKind.MONEY and amount == 0:
         raise _invalid("amount", _("Give the amount of money in baht."), "money_without_amount")
     if kind == AssistanceKind.GOODS and not lines and not description.strip():
@@ -797,6 +832,13 @@ def referral_update_status(
     day = _day(on, "on")
     if day < locked.referred_on:
         raise _invalid("on", _("This date is before the referral was sent."), "before_referral")
+    if to_status in (R.DONE, R.REVOKED) and locked.answered_on and day < locked.answered_on:
+        raise _invalid(
+            "on",
+            _("This date is before the referral was answered (%(day)s).")
+            % {"day": date_format(locked.answered_on, "SHORT_DATE_FORMAT")},
+            "before_answer",
+        )
     if to_status in (R.ACCEPTED, R.REJECTED):
         locked.answered_on = day
     else:

@@ -669,3 +669,101 @@ def test_timeline_orders_by_date_then_time_recorded_in_constant_queries(
         visit_record(actor=chair_a, case=case_a, visited_on=TODAY, findings="ซ้ำ")
     with django_assert_num_queries(6):
         assert len(case_timeline(case_a)) == 11
+
+
+# ---------------------------------------------------------------------------------------------
+# Audit fixes: notes, dates in order, inactive agencies, dates in BE in the admin's titles
+# ---------------------------------------------------------------------------------------------
+
+
+def test_the_note_of_an_assignment_is_kept_in_its_event(case_a, chair_a, centre_a):
+    volunteer = RegistrationFactory(centre=centre_a).volunteer
+    case_assign_volunteers(
+        actor=chair_a, case=case_a, volunteers=[volunteer], note="ใกล้บ้านผู้ประสบปัญหา"
+    )
+    event = case_a.events.get(kind="assigned")
+    assert event.note == "ใกล้บ้านผู้ประสบปัญหา"
+    assert event.detail == {"volunteers": [volunteer.pk]}
+
+
+@pytest.mark.parametrize("to_status", ["done", "revoked"])
+def test_a_referral_cannot_finish_before_it_was_answered(to_status, case_a, chair_a):
+    referral = referral_create(
+        actor=chair_a, case=case_a, agency=AgencyFactory(), reason="ที่พัก",
+        basis="legal_duty", basis_note="มาตรา", referred_on=TODAY - dt.timedelta(days=8),
+    )  # fmt: skip
+    answered = TODAY - dt.timedelta(days=3)
+    referral_update_status(actor=chair_a, referral=referral, to_status="accepted", on=answered)
+    before = snapshot(case_a)
+    with pytest.raises(ValidationError) as refused, translation.override("th"):
+        referral_update_status(
+            actor=chair_a, referral=referral, to_status=to_status, on=answered - dt.timedelta(1)
+        )
+    assert refused.value.error_dict["on"][0].code == "before_answer"
+    assert "ก่อน" in refused.value.messages[0]  # in Thai
+    assert snapshot(case_a) == before
+    referral.refresh_from_db()
+    assert (referral.status, referral.finished_on) == ("accepted", None)
+    # The day of the answer itself is fine.
+    referral_update_status(actor=chair_a, referral=referral, to_status=to_status, on=answered)
+    referral.refresh_from_db()
+    assert (referral.status, referral.finished_on) == (to_status, answered)
+
+
+@pytest.mark.parametrize("last", ["visit", "assistance", "referral", "referral answered"])
+def test_a_case_cannot_close_before_its_last_visit_assistance_or_referral(last, case_a, chair_a):
+    walk(chair_a, case_a, ["assessing", "assisting"])
+    day = TODAY - dt.timedelta(days=2)
+    if last == "visit":
+        visit_record(actor=chair_a, case=case_a, visited_on=day, findings="พบครอบครัว")
+    elif last == "assistance":
+        assistance_record(actor=chair_a, case=case_a, kind="money", amount=500, given_on=day)
+    else:
+        referral = referral_create(
+            actor=chair_a, case=case_a, agency=AgencyFactory(), reason="ที่พัก",
+            basis="legal_duty", basis_note="มาตรา",
+            referred_on=day if last == "referral" else case_a.opened_on,
+        )  # fmt: skip
+        if last == "referral answered":
+            referral_update_status(actor=chair_a, referral=referral, to_status="accepted", on=day)
+    walk(chair_a, case_a, ["monitoring"])
+    before = snapshot(case_a)
+    with pytest.raises(ValidationError) as refused:
+        case_change_status(actor=chair_a, case=case_a, to_status="closed",
+                           closure_reason="resolved", on=day - dt.timedelta(days=1))  # fmt: skip
+    assert refused.value.error_dict["closed_on"][0].code == "closes_before_work"
+    assert snapshot(case_a) == before
+    case_change_status(
+        actor=chair_a, case=case_a, to_status="closed", closure_reason="resolved", on=day
+    )
+    case_a.refresh_from_db()
+    assert (case_a.status, case_a.closed_on) == ("closed", day)
+
+
+def test_assistance_from_an_inactive_agency_is_refused(case_a, chair_a):
+    agency = AgencyFactory(active=False)
+    before = snapshot(case_a)
+    with pytest.raises(ValidationError) as refused:
+        assistance_record(actor=chair_a, case=case_a, kind="money", amount=500, given_on=TODAY,
+                          provider_agency=agency)  # fmt: skip
+    assert refused.value.error_dict["provider_agency"][0].code == "agency_inactive"
+    assert snapshot(case_a) == before
+    agency.active = True
+    agency.save()
+    assistance = assistance_record(actor=chair_a, case=case_a, kind="money", amount=500,
+                                   given_on=TODAY, provider_agency=agency)  # fmt: skip
+    assert assistance.provider == agency
+
+
+def test_titles_of_history_rows_show_dates_in_the_buddhist_era_in_thai(case_a, chair_a):
+    day = dt.date(2025, 11, 6)
+    visit = visit_record(actor=chair_a, case=case_a, visited_on=TODAY, findings="พบ")
+    consent = consent_record(actor=chair_a, case=case_a, given_by="self", purpose="ส่งต่อ")
+    event = case_a.events.get(kind="opened")
+    with translation.override("th"):
+        be_year = str(TODAY.year + 543)
+        for row in (event, visit, consent):
+            assert be_year in str(row), str(row)
+            assert TODAY.isoformat() not in str(row)
+        visit.visited_on = day
+        assert str(visit).endswith("6 พ.ย. 2568")
