@@ -11,6 +11,38 @@ from volunteer_centre.identity import normalise_national_id
 from volunteer_centre.thai import to_arabic_digits
 from volunteers.models import Volunteer
 
+# The fiscal years a case can have: the ministry was founded in FY2546; 2700 leaves room.
+FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR = 2500, 2700
+
+
+class FiscalYearField(forms.CharField):
+    """A Buddhist Era fiscal year typed in ASCII or Thai digits, from 2500 to 2700.
+
+    Not a number field: those read "1e999999999" as a Decimal that int() then expands into a
+    billion digits. Four digits are checked as text first, so nothing large is ever built.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.widget.attrs.update(inputmode="numeric", maxlength=4)
+
+    def to_python(self, value):
+        value = to_arabic_digits(super().to_python(value)).strip()
+        if not value:
+            return None
+        if not (len(value) == 4 and value.isascii() and value.isdigit()) or not (
+            FIRST_FISCAL_YEAR <= int(value) <= LAST_FISCAL_YEAR
+        ):
+            raise ValidationError(
+                _("Enter a fiscal year in the Buddhist Era, such as 2569."),
+                code="fiscal_year",
+            )
+        return int(value)
+
+
+class FiscalYearFilter(django_filters.Filter):
+    field_class = FiscalYearField
+
 
 class CaseFilter(django_filters.FilterSet):
     """The case list's filters. Always applied to ``Case.objects.visible_to(user)``."""
@@ -29,7 +61,7 @@ class CaseFilter(django_filters.FilterSet):
     volunteer = django_filters.ModelChoiceFilter(
         label=_("assigned volunteer"), field_name="volunteers", queryset=Volunteer.objects.none()
     )
-    fiscal_year = django_filters.NumberFilter(label=_("fiscal year (B.E.)"), method="by_year")
+    fiscal_year = FiscalYearFilter(label=_("fiscal year (B.E.)"), method="by_year")
 
     class Meta:
         model = Case
@@ -57,4 +89,4 @@ class CaseFilter(django_filters.FilterSet):
         return queryset.filter(problems__contains=[value]) if value else queryset
 
     def by_year(self, queryset, name, value):
-        return queryset.filter(fiscal_year=int(value)) if value else queryset
+        return queryset.filter(fiscal_year=value) if value else queryset

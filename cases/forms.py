@@ -3,6 +3,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import (
@@ -108,10 +110,52 @@ class PersonForm(
             "current_postcode",
         ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, confirmed_new=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
+        self.confirmed_new = confirmed_new
+        # The person visible to the user who already has the national ID typed, if any: the
+        # intake then shows the look-alike warning with a link instead of an error.
+        self.same_id_person = None
         self.add_address_fields()
         self.add_address_fields("current_")
+
+    def clean_national_id(self):
+        value = super().clean_national_id()
+        if not value:
+            return value
+        existing = Person.objects.filter(national_id=value).exclude(pk=self.instance.pk).first()
+        if existing is None:
+            return value
+        if self.user is None or not (
+            Person.objects.visible_to(self.user).filter(pk=existing.pk).exists()
+        ):
+            # Nothing more about a person the user may not see: not the name, not the centre.
+            raise ValidationError(
+                _("This national ID is already recorded at another centre."),
+                code="national_id_elsewhere",
+            )
+        if self.confirmed_new:
+            # "Someone else" cannot share a national ID: the one on record is this person.
+            raise ValidationError(
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _("A person with this national ID is already recorded; choose them:"),
+                    reverse("cases:person-detail", args=[existing.pk]),
+                    existing.display_name,
+                ),
+                code="duplicate_national_id",
+            )
+        self.same_id_person = existing
+        return value
+
+    def _get_validation_exclusions(self):
+        exclusions = super()._get_validation_exclusions()
+        if self.same_id_person is not None:
+            # The model's unique check would answer a bare error at the top of the form; the
+            # intake shows the warning with the link instead, and saves nothing meanwhile.
+            exclusions.add("national_id")
+        return exclusions
 
     def clean(self):
         cleaned = super().clean()

@@ -2,11 +2,12 @@
 
 import contextlib
 import datetime as dt
+import re
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -128,6 +129,15 @@ def _writable_case(request, pk) -> Case:
     return get_object_or_404(Case.objects.visible_to(request.user).select_related("centre"), pk=pk)
 
 
+PERSON_PK = re.compile(r"[0-9]{1,10}")
+
+
+def _constraint(error: IntegrityError) -> str | None:
+    """The name of the constraint the database reported, if any."""
+    diag = getattr(error.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None)
+
+
 def _person_search(user, text: str):
     text = to_arabic_digits((text or "").strip())[:100]
     if not text:
@@ -153,20 +163,25 @@ class IntakeView(WriterRequiredMixin, View):
         return self._render(PersonForm(), IntakeForm(user=request.user))
 
     def post(self, request):
-        person_form = PersonForm(request.POST)
+        confirmed_new = bool(request.POST.get("confirm_new_person"))
         intake_form = IntakeForm(request.POST, user=request.user)
         choice = request.POST.get("person_choice", "new")
         existing = None
         if choice != "new":
-            if not choice.isdigit():
+            # 1 to 10 ASCII digits: str.isdigit() also passes "²", which int() refuses, and
+            # thousands of digits, which int() will not convert.
+            if not PERSON_PK.fullmatch(choice):
                 raise Http404
-            existing = get_object_or_404(Person.objects.visible_to(request.user), pk=choice)
+            existing = get_object_or_404(Person.objects.visible_to(request.user), pk=int(choice))
+            # The person fields were not used: unbound, they show no "required" errors.
+            person_form = PersonForm(user=request.user)
             person_ok = True
         else:
+            person_form = PersonForm(request.POST, user=request.user, confirmed_new=confirmed_new)
             person_ok = person_form.is_valid()
         intake_ok = intake_form.is_valid()
         duplicates = []
-        if existing is None and person_ok and not request.POST.get("confirm_new_person"):
+        if existing is None and person_ok and not confirmed_new:
             data = person_form.cleaned_data
             sub = data.get("subdistrict") or data.get("current_subdistrict")
             duplicates = list(
@@ -180,7 +195,13 @@ class IntakeView(WriterRequiredMixin, View):
                 )
             )
         if not (person_ok and intake_ok) or duplicates:
-            return self._render(person_form, intake_form, duplicates=duplicates, status=400)
+            return self._render(
+                person_form,
+                intake_form,
+                duplicates=duplicates,
+                same_id=person_form.same_id_person if existing is None else None,
+                status=400,
+            )
         case_data = dict(intake_form.cleaned_data)
         centre = case_data.pop("centre")
         try:
@@ -195,15 +216,30 @@ class IntakeView(WriterRequiredMixin, View):
         except ValidationError as error:
             add_service_errors(intake_form, error)
             return self._render(person_form, intake_form, status=400)
+        except IntegrityError as error:
+            # Someone saved a person with the same national ID between our check and this
+            # save (two intakes at the same moment): the database's unique index refused it.
+            if _constraint(error) != "person_unique_national_id":
+                raise
+            person_form.add_error(
+                "national_id",
+                ValidationError(
+                    _("A person with this national ID was recorded a moment ago; find them "
+                      "above and choose them."),
+                    code="duplicate_national_id",
+                ),
+            )  # fmt: skip
+            return self._render(person_form, intake_form, status=400)
         messages.success(request, _("Case %(number)s opened.") % {"number": case.number})
         return redirect("cases:case-detail", pk=case.pk)
 
-    def _render(self, person_form, intake_form, duplicates=(), status=200):
+    def _render(self, person_form, intake_form, duplicates=(), same_id=None, status=200):
         query = self.request.GET.get("person_q", "")
         context = {
             "person_form": person_form,
             "form": intake_form,
             "duplicates": duplicates,
+            "same_id": same_id,
             "person_q": query,
             "found": _person_search(self.request.user, query),
             "person_choice": self.request.POST.get("person_choice", "new"),

@@ -58,3 +58,29 @@ def registration_post(centre, **overrides):
     }
     data.update(overrides)
     return data
+
+
+def field_errors(response, name: str) -> list[str]:
+    """The errors shown beside the field posted as ``name`` ("person-national_id"), read from
+    the form in the response's context that has that field. A check on the page's HTML for an
+    error list would also pass on the errors at the top of a form."""
+    from django import forms
+    from django.test.utils import ContextList
+
+    contexts = response.context if isinstance(response.context, ContextList) else [response.context]
+    for context in contexts:
+        for value in context.flatten().values():
+            if isinstance(value, forms.BaseForm):
+                for field in value.fields:
+                    if value.add_prefix(field) == name:
+                        return list(value.errors.get(field, []))
+    raise AssertionError(f"no form in the context has the field {name}")
+
+
+def block(page: str, element_id: str) -> str:
+    """The HTML of the element with ``id`` up to the end of its first closing tag's element:
+    enough for the desk's cards and lists, which hold no nested element of their own kind."""
+    start = page.index(f'id="{element_id}"')
+    tag = page.rfind("<", 0, start)
+    name = page[tag + 1 : start].split()[0]
+    return page[start : page.index(f"</{name}>", start)]

@@ -2,11 +2,13 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from cases.models import Case, Person, Referral, Visit
-from cases.services import case_change_status, case_open
-from tests.factories import RegistrationFactory
-from tests.staff.posts import TODAY, be, intake_post
+from cases.services import case_change_status, case_open, visit_record
+from tests.cases.factories import open_case
+from tests.factories import RegistrationFactory, national_id
+from tests.staff.posts import TODAY, be, block, field_errors, intake_post
 
 
 def test_chair_opens_a_case_for_a_new_person_with_a_be_birth_date(client, chair_a, centre_a):
@@ -78,7 +80,7 @@ def test_bad_intake_input_is_refused_beside_the_field_and_nothing_saved(
     client.force_login(chair_a)
     response = client.post(reverse("cases:case-create"), intake_post(centre_a, **{field: value}))
     assert response.status_code == 400
-    assert 'class="errorlist' in response.content.decode()
+    assert field_errors(response, field), response.context["form"].errors
     assert not Case.objects.exists() and not Person.objects.exists()
 
 
@@ -193,8 +195,17 @@ def test_case_list_query_count_does_not_grow(
 def test_desk_shows_open_cases_by_urgency_and_overdue_follow_ups(client, chair_a, case_a):
     client.force_login(chair_a)
     case_change_status(actor=chair_a, case=case_a, to_status="assessing")
+    # Visited today with a follow-up today: due this week, not overdue.
+    visited = open_case(chair_a, case_a.centre)
+    visit_record(actor=chair_a, case=visited, visited_on=TODAY, findings="พบ",
+                 next_follow_up_on=TODAY)  # fmt: skip
     page = client.get("/").content.decode()
-    assert case_a.number in page  # opened 10 days ago, never visited: overdue
+    overdue, due = block(page, "overdue"), block(page, "due")
+    # Both case numbers are also under recent activity: only the blocks themselves tell.
+    assert case_a.number in block(page, "recent") and visited.number in block(page, "recent")
+    assert case_a.number in overdue  # opened 10 days ago, never visited
+    assert visited.number not in overdue
+    assert visited.number in due and case_a.number not in due
 
 
 def test_every_staff_form_refuses_a_post_without_the_csrf_token(chair_a, case_a):
@@ -211,3 +222,165 @@ def test_every_staff_form_refuses_a_post_without_the_csrf_token(chair_a, case_a)
         assert client.post(url, {"to_status": "assessing"}).status_code == 403
     case_a.refresh_from_db()
     assert case_a.status == "new"
+
+
+@pytest.mark.parametrize("choice", ["²", "١٢", "9" * 5000, "12345678901", "-1", " 1"])
+def test_a_tampered_person_choice_answers_404_not_a_500(client, chair_a, centre_a, choice):
+    client.force_login(chair_a)
+    response = client.post(
+        reverse("cases:case-create"), intake_post(centre_a, person_choice=choice)
+    )
+    assert response.status_code == 404
+    assert not Case.objects.exists() and not Person.objects.exists()
+
+
+def test_the_same_national_id_at_the_users_centre_brings_the_warning_with_a_link(
+    client, chair_a, centre_a
+):
+    client.force_login(chair_a)
+    client.post(reverse("cases:case-create"), intake_post(centre_a))
+    first = Person.objects.get()
+    # Another name, the same ID typed with dashes: the look-alike warning, not a bare error.
+    typed = {"person-first_name": "มาลี", "person-national_id": first.national_id_display}
+    same_id = intake_post(centre_a, **typed)
+    response = client.post(reverse("cases:case-create"), same_id)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="duplicate-warning"' in page
+    assert reverse("cases:person-detail", args=[first.pk]) in page
+    assert not response.context["person_form"].non_field_errors()
+    assert (Person.objects.count(), Case.objects.count()) == (1, 1)
+    # "Someone else" cannot have the same ID: refused beside the ID, with the link again.
+    response = client.post(reverse("cases:case-create"), {**same_id, "confirm_new_person": "1"})
+    assert response.status_code == 400
+    errors = field_errors(response, "person-national_id")
+    assert reverse("cases:person-detail", args=[first.pk]) in errors[0]
+    assert (Person.objects.count(), Case.objects.count()) == (1, 1)
+    # Choosing the person on record opens the case for them.
+    response = client.post(reverse("cases:case-create"), {**same_id, "person_choice": first.pk})
+    assert response.status_code == 302
+    assert first.cases.count() == 2
+
+
+def test_the_same_national_id_at_another_centre_is_refused_beside_the_id_revealing_nothing(
+    client, chair_b, case_a, centre_b
+):
+    person = case_a.person
+    person.first_name, person.national_id, person.no_id_reason = "ลับเฉพาะ", national_id(777), ""
+    person.save()
+    client.force_login(chair_b)
+    post = intake_post(centre_b, **{"person-national_id": person.national_id})
+    for extra in ({}, {"confirm_new_person": "1"}):
+        response = client.post(reverse("cases:case-create"), {**post, **extra})
+        assert response.status_code == 400
+        with translation.override("en"):
+            errors = field_errors(response, "person-national_id")
+        assert errors == ["This national ID is already recorded at another centre."]
+        page = response.content.decode()
+        assert 'id="duplicate-warning"' not in page
+        assert person.first_name not in page and str(case_a.centre) not in page
+        assert reverse("cases:person-detail", args=[person.pk]) not in page
+    assert (Person.objects.count(), Case.objects.count()) == (1, 1)
+
+
+def test_choosing_a_recorded_person_with_a_bad_case_shows_no_errors_on_the_person_fields(
+    client, chair_a, case_a, centre_a
+):
+    client.force_login(chair_a)
+    post = {
+        "person_choice": case_a.person.pk,
+        "case-centre": centre_a.pk,
+        "case-intake_channel": "walk_in",
+        "case-reporter_type": "self",
+        "case-urgency": "normal",
+    }  # fmt: skip  (no problem chosen, no person fields)
+    response = client.post(reverse("cases:case-create"), post)
+    assert response.status_code == 400
+    assert field_errors(response, "case-problems")
+    person_form = response.context["person_form"]
+    assert not person_form.is_bound and not person_form.errors
+    assert Case.objects.count() == 1
+
+
+@pytest.mark.parametrize("value", ["1e999999999", "9" * 5000, "²๕๖๙", "12", "3000", "2569.5"])
+def test_a_bad_fiscal_year_in_the_case_list_is_a_message_not_a_500(client, chair_a, case_a, value):
+    client.force_login(chair_a)
+    response = client.get(reverse("cases:case-list"), {"fiscal_year": value})
+    assert response.status_code == 200
+    assert response.context["filter"].errors["fiscal_year"]
+    assert list(response.context["object_list"]) == []
+
+
+def test_the_case_list_filters_by_a_fiscal_year_in_thai_digits(client, chair_a, case_a):
+    client.force_login(chair_a)
+    fy = str(case_a.fiscal_year)
+    thai = fy.translate(str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙"))
+    for value in (fy, thai):
+        response = client.get(reverse("cases:case-list"), {"fiscal_year": value})
+        assert [c.pk for c in response.context["object_list"]] == [case_a.pk]
+    response = client.get(reverse("cases:case-list"), {"fiscal_year": case_a.fiscal_year - 1})
+    assert list(response.context["object_list"]) == []
+
+
+def test_two_intakes_of_the_same_national_id_at_once_end_in_a_message_beside_the_id(
+    transactional_db, client, chair_a, centre_a
+):
+    """The other intake's person is saved, uncommitted, on another connection after this one
+    checked the ID; this one's save then waits on the unique index until the other commits,
+    and the database refuses it. (transactional_db by name: conftest reloads the geography.)"""
+    import threading
+
+    from django.db import connection, connections, transaction
+
+    post = intake_post(centre_a)
+    other_saved, release = threading.Event(), threading.Event()
+    errors = []
+
+    def other_intake():
+        try:
+            with transaction.atomic():
+                Person.objects.create(first_name="อีกคน", centre=centre_a,
+                                      national_id=post["person-national_id"])  # fmt: skip
+                other_saved.set()
+                release.wait(timeout=30)
+        except Exception as error:  # reported to the test thread below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        our_pid = cursor.fetchone()[0]
+
+    def release_when_we_wait():
+        try:
+            for _ in range(3000):
+                with connections["default"].cursor() as cursor:
+                    cursor.execute(
+                        "SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = %s",
+                        [our_pid],
+                    )
+                    row = cursor.fetchone()
+                if row and row[0]:
+                    break
+                threading.Event().wait(0.01)
+            else:
+                errors.append(AssertionError("our save never waited for the other one"))
+        finally:
+            release.set()
+            connections.close_all()
+
+    other = threading.Thread(target=other_intake)
+    other.start()
+    assert other_saved.wait(timeout=30)
+    releaser = threading.Thread(target=release_when_we_wait)
+    releaser.start()
+    client.force_login(chair_a)
+    response = client.post(reverse("cases:case-create"), post)
+    other.join(timeout=60)
+    releaser.join(timeout=60)
+    assert not errors, errors
+    assert response.status_code == 400
+    assert field_errors(response, "person-national_id")
+    assert Person.objects.get().first_name == "อีกคน"
+    assert not Case.objects.exists()
