@@ -72,21 +72,17 @@ def agency_rows() -> list[dict]:
 
 @transaction.atomic
 def agencies_load() -> tuple[int, int]:
-    """Create the starter agencies that are missing and correct the name_en, type and
-    internal flag of those that drifted; phone, address and active, which centres edit in the
-    admin, are left alone. Returns (new, changed); a second run returns (0, 0)."""
-    existing = {(a.name_th, a.province_id): a for a in Agency.objects.all()}
-    new, changed = [], []
-    synced = ["name_en", "type", "internal"]
-    for row in agency_rows():
-        agency = existing.get((row["name_th"], row["province_id"]))
-        if agency is None:
-            new.append(Agency(**row))
-        elif any(getattr(agency, f) != row[f] for f in synced):
-            for f in synced:
-                setattr(agency, f, row[f])
-            changed.append(agency)
-    Agency.objects.bulk_create(new)
-    if changed:
-        Agency.objects.bulk_update(changed, synced)
-    return len(new), len(changed)
+    """Create the starter agencies that are missing, with all their fields (get_or_create on
+    the Thai name and province). An agency already recorded is left exactly as it is: its
+    English name, type, internal flag, phone, address and active flag may have been edited in
+    the admin, and reloading the reference data must not undo that. Returns (new, changed);
+    changed is always 0, kept for the reference-data summary."""
+    existing = set(Agency.objects.values_list("name_th", "province_id"))
+    new = [
+        Agency(**row)
+        for row in agency_rows()
+        if (row["name_th"], row["province_id"]) not in existing
+    ]
+    # ignore_conflicts: two loads at once create each agency once.
+    Agency.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new), 0
