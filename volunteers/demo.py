@@ -220,13 +220,14 @@ def volunteers_demo_load() -> list[str]:
                 _attend(workshop, volunteer)
     for code, volunteer in chairs.items():
         centre = centres[code]
-        chaired = CentreRole.objects.filter(centre=centre, role=CentreRole.Role.CHAIR, ends_on=None)
-        if chaired.exclude(volunteer=volunteer).exists():
-            continue  # someone chairs it already in this database: keep them
+        starts_on = centre.opened_on or dt.date(2019, 3, 11)
+        chaired = CentreRole.objects.filter(centre=centre, role=CentreRole.Role.CHAIR)
+        if chaired.exclude(volunteer=volunteer).overlapping(starts_on, None).exists():
+            continue  # someone chairs it in this database during the demo term: keep them
         _save(
             CentreRole,
             {"centre": centre, "volunteer": volunteer, "role": CentreRole.Role.CHAIR},
-            {"starts_on": centre.opened_on or dt.date(2019, 3, 11), "ends_on": None},
+            {"starts_on": starts_on, "ends_on": None},
         )
         _attend(workshop, volunteer)
     _foreign_volunteers(centres["NAT"], organisations, workshop, numbers)

@@ -342,6 +342,13 @@ def test_the_admin_refuses_a_wrong_check_digit_and_a_volunteer_without_registrat
     response = client.post(reverse("admin:volunteers_volunteer_add"), wrong)
     assert response.status_code == 200
     assert "national_id" in response.context["adminform"].form.errors
+    for year in ("99999999999999999999", "10000", "1476"):  # a form error, never a 500
+        dated = volunteer_form(centre_a, birth_date=f"01/01/{year}")
+        dated["registrations-0-registered_on"] = f"11/03/{year}"
+        response = client.post(reverse("admin:volunteers_volunteer_add"), dated)
+        assert response.status_code == 200
+        assert "birth_date" in response.context["adminform"].form.errors
+        assert "registered_on" in inline_errors(response, "registrations")[0]
     blank = ["programme", "centre", "number", "registered_on"]
     empty = volunteer_form(centre_a, **{f"registrations-0-{name}": "" for name in blank})
     response = client.post(reverse("admin:volunteers_volunteer_add"), empty)
