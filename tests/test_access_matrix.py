@@ -5,7 +5,12 @@ login page, or in a page that shows nothing of A; and no request changes the dat
 
 The outsiders are given every model permission and staff status, the worst a careless ministry
 administrator could do, so that it is the scope rule, not a missing permission, that stops them.
-A URL pattern added without a case here fails test_every_url_pattern_has_a_case.
+A URL pattern added without a case here fails test_every_url_pattern_has_a_case, named or not.
+A URL about one record (a pk or an object id) must answer 404, 403 or the login page: a form
+page, an empty page or any other redirect would confirm that the record exists.
+
+The POST bodies are ones the services accept from A's own chair (test_the_insider_can_post_
+every_body_of_the_matrix shows it), so an outsider's refusal can only come from the scope.
 """
 
 import datetime as dt
@@ -27,7 +32,12 @@ from cases.services import (
     referral_create,
     visit_record,
 )
-from tests.factories import CentreRoleFactory, RegistrationFactory, StaffAssignmentFactory
+from tests.factories import (
+    CentreRoleFactory,
+    RegistrationFactory,
+    StaffAssignmentFactory,
+    national_id,
+)
 from volunteers.models import Event, Organisation, VolunteerImport
 
 SECRET = "ลับเฉพาะเอ"  # in the names of centre A's records; no outsider page may show it
@@ -52,10 +62,8 @@ PUBLIC = {
     "set_language",
     "login",
     "logout",
-    "home",
     "admin:login",
     "admin:logout",
-    "admin:index",
     "admin:password_change",
     "admin:password_change_done",
     "admin:jsi18n",
@@ -64,7 +72,20 @@ PUBLIC = {
 }
 # Reference data every logged-in user may read; none of it belongs to a centre.
 REFERENCE_MODELS = {"centres.region", "centres.province", "centres.district", "centres.subdistrict"}
+# Kept by the ministry for every centre (see the records fixture): read by anyone with a scope.
+SHARED_MODELS = {"volunteers.organisation", "cases.agency"}
 ADMIN_ACTIONS = ("changelist", "add", "history", "delete", "change")
+# Unnamed URL patterns outside the admin, each with the reason it needs no case: none so far.
+UNNAMED = {}
+# URL keywords that name one record.
+RECORD_KWARGS = {"pk", "object_id", "id"}
+
+
+def today_be() -> str:
+    """Today as the staff forms take it (dd/mm/yyyy, BE): a date every service accepts for a
+    case opened three days ago, unlike a fixed date that would be refused before the scope."""
+    today = timezone.localdate()
+    return f"{today.day:02d}/{today.month:02d}/{today.year + 543}"
 
 
 @dataclass
@@ -78,11 +99,15 @@ class Staff:
 
 
 STAFF = {
+    # The desk: A's open cases by number (test_the_insider_does_see_the_records checks them).
+    "home": Staff(insider=False),
+    "admin:index": Staff(insider=False),  # the chair has no admin; outsiders are staff here
     "volunteers:volunteer-list": Staff(),
     "volunteers:volunteer-create": Staff(
         post=lambda r: {
-            "national_id": "1101700230705",
+            "national_id": national_id(90_001),
             "first_name": "แทรก",
+            "birth_date": "15/01/2523",
             "reg-programme": "apm",
             "reg-centre": r["centres.centre"].pk,
             "reg-registered_on": "01/01/2562",
@@ -104,7 +129,7 @@ STAFF = {
     "cases:visit-create": Staff(
         insider=False,  # a form page: it shows the case number, not the records' text
         kwargs=lambda r: {"pk": r["cases.case"].pk},
-        post=lambda r: {"visited_on": "01/01/2563", "findings": "แทรก"},
+        post=lambda r: {"visited_on": today_be(), "findings": "แทรก"},
     ),
     "cases:assistance-create": Staff(
         insider=False,  # a form page: it shows the case number, not the records' text
@@ -113,7 +138,7 @@ STAFF = {
             "kind": "money",
             "programme": "other",
             "amount": "100",
-            "given_on": "01/01/2563",
+            "given_on": today_be(),
         },
     ),  # fmt: skip
     "cases:referral-create": Staff(
@@ -121,7 +146,7 @@ STAFF = {
         kwargs=lambda r: {"pk": r["cases.case"].pk},
         post=lambda r: {
             "agency": r["cases.agency"].pk,
-            "referred_on": "01/01/2563",
+            "referred_on": today_be(),
             "reason": "แทรก",
             "basis": "consent",
             "consent": r["cases.consent"].pk,
@@ -310,6 +335,12 @@ def test_every_url_pattern_has_a_case(db):
     admin_names |= {f"admin:{name}" for extra in ADMIN_EXTRA.values() for name in extra}
     admin_names.add("admin:app_list")
     unnamed_admin = [route for name, route in walk() if name is None and route.startswith("admin/")]
+    unnamed_site = [
+        route
+        for name, route in walk()
+        if name is None and not route.startswith("admin/") and route not in UNNAMED
+    ]
+    assert not unnamed_site, f"unnamed URL patterns without a case in the matrix: {unnamed_site}"
     missing = [
         (name, route)
         for name, route in walk()
@@ -320,18 +351,44 @@ def test_every_url_pattern_has_a_case(db):
     assert all(r.endswith("<path:object_id>/") or r.endswith("(?P<url>.*)$") for r in unnamed_admin)
 
 
-def assert_nothing_of_a(client, response, who, url, hops=0):
-    """The response, and any redirect it leads to, shows nothing of centre A."""
-    if response.status_code in (403, 404, 405):
+def assert_nothing_of_a(client, response, who, url, hops=0, *, record=False, secrets=(SECRET,)):
+    """The response, and any redirect it leads to, shows nothing of centre A. A URL about one
+    of A's records (``record``) must refuse outright: 404, 403 or the login page."""
+    status = response.status_code
+    if status == 302 and "/login/" in response["Location"]:
         return
-    if response.status_code == 302:
+    if record:
+        # A page that takes no POST at all answers 405 whatever the record: that says nothing.
+        no_post = status == 405 and "POST" not in response.get("Allow", "")
+        assert status in (403, 404) or no_post, (
+            f"{who} got {status} at {url}, about one of A's records"
+        )
+        return
+    if status in (403, 404, 405):
+        return
+    if status == 302:
         location = response["Location"]
-        if "/login/" in location or hops >= 3:
-            return
-        assert_nothing_of_a(client, client.get(location), who, location, hops + 1)
+        assert hops < 3, f"{who}: redirect loop at {url}"
+        assert_nothing_of_a(client, client.get(location), who, location, hops + 1,
+                            secrets=secrets)  # fmt: skip
         return
-    assert response.status_code in (200, 400), (who, url, response.status_code)
-    assert SECRET not in response.content.decode(), f"{who} read centre A's record at {url}"
+    assert status in (200, 400), (who, url, status)
+    content = response.content.decode()
+    for secret in secrets:
+        assert secret not in content, f"{who} read centre A's {secret!r} at {url}"
+
+
+def secrets_of(records):
+    """What no outsider may read: the SECRET in A's names and the number of A's case."""
+    return (SECRET, records["cases.case"].number)
+
+
+def names_a_record(name, kwargs) -> bool:
+    """Whether the URL is about one of A's records (reference data belongs to no centre)."""
+    if not RECORD_KWARGS & set(kwargs):
+        return False
+    reference = {f"admin:{label.replace('.', '_')}_" for label in REFERENCE_MODELS | SHARED_MODELS}
+    return not any(name.startswith(prefix) for prefix in reference)
 
 
 @pytest.mark.parametrize("who", ["chair of centre B", "supervisor of the North", "anonymous"])
@@ -339,11 +396,13 @@ def test_outsiders_read_and_change_nothing_of_centre_a(client, records, outsider
     if who != "anonymous":
         client.force_login(outsiders[who])
     cases = list(admin_url_cases(records)) + list(staff_url_cases(records))
+    secrets = secrets_of(records)
     before = fingerprint()
     for name, kwargs, post in cases:
         url = reverse(name, kwargs=kwargs)
-        assert_nothing_of_a(client, client.get(url), who, url)
-        assert_nothing_of_a(client, client.post(url, post), who, url)
+        record = names_a_record(name, kwargs)
+        for response in (client.get(url), client.post(url, post)):
+            assert_nothing_of_a(client, response, who, url, record=record, secrets=secrets)
         assert fingerprint() == before, f"{who} changed data with POST {url}"
     # Autocomplete for every field that chooses a centre-owned record: no result of A.
     for model, model_admin in admin.site._registry.items():
@@ -356,14 +415,16 @@ def test_outsiders_read_and_change_nothing_of_centre_a(client, records, outsider
                 "term": "",
             }
             response = client.get(url, params)
-            assert_nothing_of_a(client, response, who, f"{url}?{params}")
-    # The admin's shortcut to an object's public page.
+            assert_nothing_of_a(client, response, who, f"{url}?{params}", secrets=secrets)
+    # The admin's shortcut to an object's public page: a redirect there would confirm that
+    # the record exists, so it too must refuse.
     from django.contrib.contenttypes.models import ContentType
 
-    for record in records.values():
+    for label, record in records.items():
         ct = ContentType.objects.get_for_model(record)
         url = reverse("admin:view_on_site", args=[ct.pk, record.pk])
-        assert_nothing_of_a(client, client.get(url), who, url)
+        owned = label not in SHARED_MODELS
+        assert_nothing_of_a(client, client.get(url), who, url, record=owned, secrets=secrets)
 
 
 def test_the_insider_does_see_the_records(client, records, chair_a):
@@ -375,6 +436,24 @@ def test_the_insider_does_see_the_records(client, records, chair_a):
             assert response.status_code == case.insider_status, name
             if case.insider:
                 assert SECRET in response.content.decode(), name
+    for name in ("volunteers:volunteer-list", "cases:case-list"):
+        assert SECRET in client.get(reverse(name)).content.decode(), name
+    desk = client.get(reverse("home")).content.decode()
+    assert records["cases.case"].number in desk
+
+
+@pytest.mark.parametrize("name", [name for name, case in STAFF.items() if case.post])
+def test_the_insider_can_post_every_body_of_the_matrix(client, records, chair_a, name):
+    """The outsiders' POSTs are refused by the scope, not by the body: from A's own chair the
+    same body is accepted and changes the database."""
+    client.force_login(chair_a)
+    case = STAFF[name]
+    url = reverse(name, kwargs=case.kwargs(records) if case.kwargs else {})
+    before = fingerprint()
+    response = client.post(url, case.post(records))
+    assert response.status_code == 302, (name, response.content.decode()[:3000])
+    assert "/login/" not in response["Location"]
+    assert fingerprint() != before, f"{name}: the body was accepted but nothing was saved"
 
 
 def test_staff_of_another_centre_given_an_assignment_at_a_sees_a(client, records, chair_b):
