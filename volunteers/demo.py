@@ -312,13 +312,14 @@ def _opening_events(centres: dict[str, Centre]) -> None:
         _save(
             Event,
             {"title": f"พิธีเปิด{centre.name_th}", "organiser": centre},
-            {"kind": Event.Kind.CEREMONY, "starts_on": centre.opened_on, "venue": centre.address},
-        )
+            {"kind": Event.Kind.CEREMONY, "starts_on": centre.opened_on,
+             "venue": centre.opening_venue},
+        )  # fmt: skip
         training = _save(
             Event,
             {"title": "การจัดทำฐานข้อมูลผู้ประสบปัญหาทางสังคม", "organiser": centre},
-            {"kind": Event.Kind.TRAINING, "starts_on": centre.opened_on, "venue": centre.address,
-             "capacity": 60},
+            {"kind": Event.Kind.TRAINING, "starts_on": centre.opened_on,
+             "venue": centre.opening_venue, "capacity": 60},
         )  # fmt: skip
         for registration in centre.registrations.filter(programme=Programme.APM)[:10]:
             _attend(training, registration.volunteer, "3.0")

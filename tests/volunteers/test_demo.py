@@ -65,3 +65,10 @@ def test_demo_people_are_valid_and_live_in_their_centres_district(demo):
         "volunteer__subdistrict"
     ):
         assert registration.volunteer.subdistrict.district_id == "1005"
+
+
+def test_the_2019_opening_ceremonies_take_place_where_the_article_says(demo):
+    ceremonies = Event.objects.filter(kind=Event.Kind.CEREMONY, organiser__code__in=["BKN", "TWT"])
+    venues = {e.organiser.code: e.venue for e in ceremonies.select_related("organiser")}
+    assert "หมู่บ้านพร้อมสุข" in venues["BKN"]
+    assert "ทวีวัฒนา" in venues["TWT"]
