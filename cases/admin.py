@@ -236,12 +236,12 @@ class PersonAdminForm(PostcodeFormMixin, PersonIdentityFormMixin, forms.ModelFor
         value = super().clean_national_id()
         if not value:
             return value
-        existing = Person.objects.filter(national_id=value).exclude(pk=self.instance.pk).first()
+        existing, visible = Person.objects.national_id_holder(
+            value, user=self.actor, exclude_pk=self.instance.pk
+        )
         if existing is None:
             return value
-        if self.actor is not None and (
-            Person.objects.visible_to(self.actor).filter(pk=existing.pk).exists()
-        ):
+        if visible:
             raise ValidationError(
                 format_html(
                     '{} <a href="{}">{}</a>',

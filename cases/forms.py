@@ -124,12 +124,12 @@ class PersonForm(
         value = super().clean_national_id()
         if not value:
             return value
-        existing = Person.objects.filter(national_id=value).exclude(pk=self.instance.pk).first()
+        existing, visible = Person.objects.national_id_holder(
+            value, user=self.user, exclude_pk=self.instance.pk
+        )
         if existing is None:
             return value
-        if self.user is None or not (
-            Person.objects.visible_to(self.user).filter(pk=existing.pk).exists()
-        ):
+        if not visible:
             # Nothing more about a person the user may not see: not the name, not the centre.
             raise ValidationError(
                 _("This national ID is already recorded at another centre."),

@@ -89,6 +89,15 @@ class PersonQuerySet(models.QuerySet):
             | Exists(Case.objects.filter(person=OuterRef("pk")).filter(scope.centre_q("centre__")))
         )
 
+    def national_id_holder(self, national_id: str, *, user, exclude_pk: int | None = None):
+        """The person already recorded with ``national_id`` (other than ``exclude_pk``), and
+        whether ``user`` may see them: ``(None, False)`` when nobody holds it. Forms name an
+        unseen holder's centre as "another centre" and nothing more."""
+        existing = self.filter(national_id=national_id).exclude(pk=exclude_pk).first()
+        if existing is None or user is None:
+            return existing, False
+        return existing, self.visible_to(user).filter(pk=existing.pk).exists()
+
     def possible_duplicates(
         self,
         *,
