@@ -7,16 +7,19 @@ as "already loaded"), and everything goes through cases.services as a ministry a
 would. The people are fictional; the first
 story follows the 2019 opening of the Bang Khen centre (shared/seeds/003): volunteers visited
 a family in hardship, who were given a bicycle and consumer goods and referred, with their
-consent, to the partners of the One Home team.
+consent, to the partners of the One Home team; the partners helped, a follow-up visit found the
+family better off and the case closed in June 2019. The story's events are dated on its days.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from stdnum.th import pin
 
@@ -150,51 +153,97 @@ def _bang_khen_story(actor) -> None:
         ),
         volunteers=volunteers,
     )
-    services.case_change_status(actor=actor, case=case, to_status=S.ASSESSING)
-    services.visit_record(
-        actor=actor,
-        case=case,
-        visited_on=day,
-        volunteers=volunteers,
-        findings=(
-            "ลงพื้นที่ร่วมกับรองอธิบดีกรมพัฒนาสังคมและสวัสดิการในวันเปิดศูนย์ประสานงาน อพม. เขตบางเขน "
-            "บ้านเช่าสภาพทรุดโทรม ผู้สูงอายุติดเตียงต้องการอุปกรณ์ บุตรต้องเดินทางไปโรงเรียนไกล"
-        ),
-        next_follow_up_on=D(2019, 4, 11),
-    )
-    services.case_change_status(actor=actor, case=case, to_status=S.ASSISTING)
-    services.assistance_record(
-        actor=actor,
-        case=case,
-        kind=AssistanceKind.GOODS,
-        given_on=day,
-        items=[
-            services.Item("รถจักรยาน", 1, "คัน"),
-            services.Item("ชุดเครื่องอุปโภคบริโภค", 1, "ชุด"),
-        ],
-        description="มอบผ่านประธาน อพม. ในวันเปิดศูนย์",
-        provider_agency=_agency("กรมพัฒนาสังคมและสวัสดิการ (ส่วนกลาง)", "10"),
-    )
-    consent = services.consent_record(
-        actor=actor,
-        case=case,
-        given_by=ConsentGiver.SELF,
-        purpose="ส่งต่อข้อมูลครอบครัวให้หน่วยงานภาคีเครือข่ายเพื่อพิจารณาให้ความช่วยเหลือ",
-        given_on=day,
-    )
-    referral = services.referral_create(
-        actor=actor,
-        case=case,
-        agency=_agency("ทีม พม. จังหวัด (One Home)"),
-        referred_on=day,
-        reason="ประสานส่งต่อเพื่อพิจารณาความช่วยเหลือผู้สูงอายุติดเตียงและทุนการศึกษาของบุตร",
-        basis=LawfulBasis.CONSENT,
-        consent=consent,
-    )
-    services.case_change_status(actor=actor, case=case, to_status=S.REFERRED)
-    services.referral_update_status(
-        actor=actor, referral=referral, to_status="accepted", on=D(2019, 3, 15)
-    )
+    case.events.update(at=_at(day, 10))
+    with _dated(case, day, 10):
+        services.case_change_status(actor=actor, case=case, to_status=S.ASSESSING)
+    with _dated(case, day, 11):
+        services.visit_record(
+            actor=actor,
+            case=case,
+            visited_on=day,
+            volunteers=volunteers,
+            findings=(
+                "ลงพื้นที่ร่วมกับรองอธิบดีกรมพัฒนาสังคมและสวัสดิการในวันเปิดศูนย์ประสานงาน อพม. เขตบางเขน "
+                "บ้านเช่าสภาพทรุดโทรม ผู้สูงอายุติดเตียงต้องการอุปกรณ์ บุตรต้องเดินทางไปโรงเรียนไกล"
+            ),
+            next_follow_up_on=D(2019, 4, 11),
+        )
+        services.case_change_status(actor=actor, case=case, to_status=S.ASSISTING)
+        services.assistance_record(
+            actor=actor,
+            case=case,
+            kind=AssistanceKind.GOODS,
+            given_on=day,
+            items=[
+                services.Item("รถจักรยาน", 1, "คัน"),
+                services.Item("ชุดเครื่องอุปโภคบริโภค", 1, "ชุด"),
+            ],
+            description="มอบผ่านประธาน อพม. ในวันเปิดศูนย์",
+            provider_agency=_agency("กรมพัฒนาสังคมและสวัสดิการ (ส่วนกลาง)", "10"),
+        )
+    with _dated(case, day, 12):
+        consent = services.consent_record(
+            actor=actor,
+            case=case,
+            given_by=ConsentGiver.SELF,
+            purpose="ส่งต่อข้อมูลครอบครัวให้หน่วยงานภาคีเครือข่ายเพื่อพิจารณาให้ความช่วยเหลือ",
+            given_on=day,
+        )
+        referral = services.referral_create(
+            actor=actor,
+            case=case,
+            agency=_agency("ทีม พม. จังหวัด (One Home)"),
+            referred_on=day,
+            reason="ประสานส่งต่อเพื่อพิจารณาความช่วยเหลือผู้สูงอายุติดเตียงและทุนการศึกษาของบุตร",
+            basis=LawfulBasis.CONSENT,
+            consent=consent,
+        )
+        services.case_change_status(actor=actor, case=case, to_status=S.REFERRED)
+    with _dated(case, D(2019, 3, 15), 14):
+        services.referral_update_status(
+            actor=actor, referral=referral, to_status="accepted", on=D(2019, 3, 15)
+        )
+    # The partners' help and the follow-up visit the first visit set; then the case closes, so
+    # the story is history on the centre's desk, not a follow-up seven years overdue.
+    with _dated(case, D(2019, 4, 5), 15):
+        services.referral_update_status(
+            actor=actor,
+            referral=referral,
+            to_status="done",
+            on=D(2019, 4, 5),
+            outcome="ได้รับเตียงผู้ป่วยสำหรับผู้สูงอายุ และบุตรได้รับทุนการศึกษา",
+        )
+    with _dated(case, D(2019, 4, 11), 11):
+        services.visit_record(
+            actor=actor,
+            case=case,
+            visited_on=D(2019, 4, 11),
+            volunteers=volunteers,
+            findings="ติดตามเยี่ยม ผู้สูงอายุได้รับเตียงแล้ว บุตรใช้รถจักรยานไปโรงเรียน",
+        )
+        services.case_change_status(actor=actor, case=case, to_status=S.MONITORING)
+    with _dated(case, D(2019, 6, 28), 16):
+        services.case_change_status(
+            actor=actor,
+            case=case,
+            to_status=S.CLOSED,
+            closure_reason=ClosureReason.RESOLVED,
+            on=D(2019, 6, 28),
+        )
+
+
+@contextmanager
+def _dated(case, day: dt.date, hour: int):
+    """Dates the events that one step of a story records on the day it happened (at ``hour``
+    in Bangkok), not the moment the demo is loaded. Only the demo does this: services always
+    stamp their events with the time of recording."""
+    after = case.events.aggregate(last=Max("pk"))["last"] or 0
+    yield
+    case.events.filter(pk__gt=after).update(at=_at(day, hour))
+
+
+def _at(day: dt.date, hour: int) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
 
 def _fy_start(today: dt.date) -> dt.date:

@@ -78,15 +78,20 @@ def test_demo_tells_the_2019_bang_khen_story_and_loads_once(demo_world):
     cases_demo_load()
     story = Case.objects.get(centre__code="BKN", opened_on=dt.date(2019, 3, 11))
     assert story.number == "BKN-2562-0001"
-    assert story.status == "referred"
+    assert story.status == "closed" and story.closed_on == dt.date(2019, 6, 28)
     assert set(story.volunteers.all()) == set(demo_world[:2])
-    visit = story.visits.get()
+    visit, follow_up = story.visits.order_by("visited_on")
     assert visit.visited_on == dt.date(2019, 3, 11)
+    assert visit.next_follow_up_on == follow_up.visited_on == dt.date(2019, 4, 11)
     assert set(visit.volunteers.all()) == set(demo_world[:2])
+    # Told today, the story still happened in 2019: every event is dated on its day.
+    days = [timezone.localdate(at) for at in story.events.values_list("at", flat=True)]
+    assert min(days) == dt.date(2019, 3, 11) and max(days) == dt.date(2019, 6, 28)
+    assert story not in Case.objects.overdue()
     items = set(story.assistance.get().items.values_list("name", flat=True))
     assert items == {"รถจักรยาน", "ชุดเครื่องอุปโภคบริโภค"}
     referral = story.referrals.get()
-    assert referral.consent is not None and referral.status == "accepted"
+    assert referral.consent is not None and referral.status == "done" and referral.outcome
     assert story.person.household_memberships.get().household.members.count() == 3
     assert Case.objects.filter(centre__district__province_id="10").count() == Case.objects.count()
     assert Case.objects.values("centre").distinct().count() >= 6
@@ -121,7 +126,7 @@ def test_demo_cases_fill_todays_desk_and_dashboards(demo_world):
     assert due.count() >= 2
     overdue = open_cases.overdue(today)
     assert 1 <= overdue.count() < open_cases.count()
-    assert overdue.filter(opened_on=dt.date(2019, 3, 11)).exists()  # the story is old news
+    assert not overdue.filter(opened_on=dt.date(2019, 3, 11)).exists()  # closed in 2019
     assert Case.objects.filter(status="closed").exists()
     assert not Case.objects.filter(opened_on__gt=today).exists()
     assert not Visit.objects.filter(visited_on__gt=today).exists()
@@ -153,7 +158,7 @@ def test_demo_runs_from_the_command_after_the_volunteers_demo(reference_centres)
     call_command("load_demo_data", stdout=io.StringIO())
     call_command("load_demo_data", stdout=io.StringIO())
     story = Case.objects.get(number="BKN-2562-0001")
-    assert story.visits.get().visited_on == dt.date(2019, 3, 11)
+    assert story.visits.earliest("visited_on").visited_on == dt.date(2019, 3, 11)
     # Whoever the registry's demo put at Bang Khen, only its active volunteers are assigned.
     volunteers = list(story.volunteers.all())
     assert volunteers  # the loop below checks something
