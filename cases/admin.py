@@ -447,7 +447,7 @@ class AgencyAdmin(ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin):
     search_fields = ["name_th", "name_en"]
     autocomplete_fields = ["province", "district"]
 
-    def _writable(self, request) -> bool:
+    def _writable(self, request, obj=None) -> bool:
         return scope_for(request.user).sees_all
 
     def get_search_results(self, request, queryset, search_term):

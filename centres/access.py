@@ -47,7 +47,14 @@ class Scope:
         the subtrees of their chair and staff centres."""
         if self.sees_all and self.can_write:
             return self
-        return Scope(sees_all=False, centre_ids=self.write_centre_ids, can_write=self.can_write)
+        return Scope(sees_all=False, centre_ids=self.write_centre_ids, can_write=self.can_write,
+                     write_centre_ids=self.write_centre_ids)  # fmt: skip
+
+    @property
+    def writes_all_it_reads(self) -> bool:
+        """True unless some of what the user reads is read-only for them (a supervisor's area
+        beside a chair's centre)."""
+        return self.writable == self
 
     @property
     def is_empty(self) -> bool:
@@ -113,3 +120,19 @@ def scope_for(user) -> Scope:
         )
     user._vc_scope = scope
     return scope
+
+
+class _Writer:
+    """A stand-in for a user that carries only their writable scope (see ``as_writer``)."""
+
+    __slots__ = ("_vc_scope",)
+
+    def __init__(self, scope: Scope):
+        self._vc_scope = scope
+
+
+def as_writer(user) -> _Writer:
+    """``user`` narrowed to what they may change. Every ``visible_to(user)`` reads the scope
+    through ``scope_for``, so ``Model.objects.visible_to(as_writer(user))`` is the rows of any
+    centre-owned model the user may change: one rule for reading and writing alike."""
+    return _Writer(scope_for(user).writable)

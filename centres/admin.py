@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group, User
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from centres.access import scope_for
+from centres.access import as_writer, scope_for
 from centres.models import Centre, District, Province, Region, StaffAssignment, Subdistrict
 from volunteer_centre.admin import ThaiDatesAdminMixin
 
@@ -21,29 +21,43 @@ class ScopedAdminMixin:
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
 
+    # Choices are what a saved form may point at, so they come from what the user may change.
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         manager = db_field.related_model._default_manager
         if hasattr(manager, "visible_to") and "queryset" not in kwargs:
-            kwargs["queryset"] = manager.visible_to(request.user)
+            kwargs["queryset"] = manager.visible_to(as_writer(request.user))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         manager = db_field.related_model._default_manager
         if hasattr(manager, "visible_to") and "queryset" not in kwargs:
-            kwargs["queryset"] = manager.visible_to(request.user)
+            kwargs["queryset"] = manager.visible_to(as_writer(request.user))
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-    def _writable(self, request) -> bool:
-        return scope_for(request.user).can_write
+    def _writable(self, request, obj=None) -> bool:
+        """The user writes here: never a read-only scope, and for one object, only one inside
+        the writable part of the scope (a chair who also supervises a region views the
+        region's records but changes their own centre's only)."""
+        scope = scope_for(request.user)
+        if not scope.can_write:
+            return False
+        if obj is None or obj.pk is None or scope.writes_all_it_reads:
+            return True
+        cache = request.__dict__.setdefault("_vc_writable", {})
+        key = (type(obj), obj.pk)
+        if key not in cache:
+            writable = type(obj)._default_manager.visible_to(as_writer(request.user))
+            cache[key] = writable.filter(pk=obj.pk).exists()
+        return cache[key]
 
     def has_add_permission(self, request, *args):
         return self._writable(request) and super().has_add_permission(request, *args)
 
     def has_change_permission(self, request, obj=None):
-        return self._writable(request) and super().has_change_permission(request, obj)
+        return self._writable(request, obj) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return self._writable(request) and super().has_delete_permission(request, obj)
+        return self._writable(request, obj) and super().has_delete_permission(request, obj)
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         raise Http404(_("No such record, or it is outside your centres."))

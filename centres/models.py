@@ -97,9 +97,9 @@ class CentreQuerySet(models.QuerySet):
 
     def writable_by(self, user):
         """Centres whose records ``user`` may change (see ``Scope.writable``)."""
-        from centres.access import scope_for
+        from centres.access import as_writer
 
-        return scope_for(user).writable.filter(self, "")
+        return self.visible_to(as_writer(user))
 
 
 class Centre(models.Model):

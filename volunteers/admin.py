@@ -458,7 +458,7 @@ class OrganisationAdmin(ScopedAdmin):
     inlines = [OrganisationMembershipInline]
 
     # Organisations are shared by every centre: a chair chooses them, the ministry keeps them.
-    def _writable(self, request) -> bool:
+    def _writable(self, request, obj=None) -> bool:
         return scope_for(request.user).sees_all
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):

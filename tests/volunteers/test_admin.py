@@ -660,3 +660,30 @@ def test_organisations_are_chosen_by_chairs_but_kept_by_the_ministry(
     assert organisation.name != "เปลี่ยนชื่อ"
     client.force_login(make_staff(ministry_admin))
     assert 'name="_save"' in client.get(url).content.decode()
+
+
+def test_a_chair_who_supervises_a_region_views_its_volunteers_but_changes_only_their_own(
+    client, staff_a, a_and_b, centre_a, centre_b
+):
+    from centres.models import Region
+    from tests.factories import StaffAssignmentFactory
+
+    in_a, in_b = a_and_b
+    StaffAssignmentFactory(user=staff_a, role="supervisor", centre=None,
+                           region=Region.objects.get(code="N"))  # fmt: skip
+    client.force_login(staff_a)
+    assert set(listed(client.get(reverse(CHANGELIST)))) == {in_a, in_b}
+
+    page_b = client.get(reverse("admin:volunteers_volunteer_change", args=[in_b.pk]))
+    assert page_b.status_code == 200 and not page_b.context["has_change_permission"]
+    before = Volunteer.objects.values().get(pk=in_b.pk)
+    posted = client.post(reverse("admin:volunteers_volunteer_change", args=[in_b.pk]),
+                         {"first_name": "เปลี่ยน"})  # fmt: skip
+    assert posted.status_code == 403
+    assert Volunteer.objects.values().get(pk=in_b.pk) == before
+
+    page_a = client.get(reverse("admin:volunteers_volunteer_change", args=[in_a.pk]))
+    assert page_a.context["has_change_permission"]
+    # A new registration may be made at their own centre only.
+    add = client.get(reverse("admin:volunteers_registration_add"))
+    assert list(add.context["adminform"].form.fields["centre"].queryset) == [centre_a]
