@@ -2,7 +2,12 @@ import platform
 
 from django.core.management.base import BaseCommand
 
-from cases.dashboards.bench import bench_data_build, bench_database_use, bench_run
+from cases.dashboards.bench import (
+    bench_data_build,
+    bench_data_settle,
+    bench_database_use,
+    bench_run,
+)
 
 
 class Command(BaseCommand):
@@ -39,6 +44,7 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 progress=say,
             )
+            bench_data_settle()
         timings = bench_run(runs=options["runs"], progress=say)
         say("")
         say(f"{platform.processor() or platform.machine()}, Python {platform.python_version()}")
