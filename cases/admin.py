@@ -836,9 +836,35 @@ class CaseChangeForm(forms.ModelForm):
             return case or self.instance
         return services.case_update(actor=self.actor, case=case or self.instance, **changes)
 
+    # The inlines whose new rows are dated work on the case (see _adds_dated_work).
+    DATED_INLINES = (("visits", "visited_on"), ("assistance", "given_on"),
+                     ("referrals", "referred_on"))  # fmt: skip
+
+    def _adds_dated_work(self) -> bool:
+        """This submit also records a new visit, assistance or referral (an inline row with
+        its date filled in)."""
+        for prefix, date_field in self.DATED_INLINES:
+            try:
+                first_new = int(self.data.get(f"{prefix}-INITIAL_FORMS") or 0)
+                total = min(int(self.data.get(f"{prefix}-TOTAL_FORMS") or 0), first_new + 1000)
+            except ValueError:
+                continue  # the formset itself reports a tampered management form
+            if any(self.data.get(f"{prefix}-{n}-{date_field}", "").strip()
+                   for n in range(first_new, total)):  # fmt: skip
+                return True
+        return False
+
     def clean(self):
         cleaned = super().clean()
         if self.errors:
+            return cleaned
+        if cleaned.get("new_status") == CaseStatus.CLOSED and self._adds_dated_work():
+            # Checked here, with the form, because the close runs after the new rows are saved
+            # and could then only fail as a server error.
+            self.add_error(
+                "new_status",
+                _("Save the new visits, assistance and referrals first, then close the case."),
+            )
             return cleaned
         # Copies: the services update the case object they are given, and these runs are undone.
         check_with_service(self, lambda: self.update(copy.copy(self.instance)))

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.models import (
     MAX_ITEM_QUANTITY,
@@ -232,7 +233,9 @@ class AssistanceForm(ThaiFormMixin, forms.Form):
     ITEM_ROWS = 3
 
     kind = forms.ChoiceField(label=_("kind"), choices=AssistanceKind.choices)
-    programme = forms.ChoiceField(label=_("programme"), choices=AssistanceProgramme.choices)
+    programme = forms.ChoiceField(
+        label=pgettext_lazy("assistance", "programme"), choices=AssistanceProgramme.choices
+    )
     amount = forms.DecimalField(
         label=_("amount (baht)"), required=False, min_value=0, max_digits=12, decimal_places=2
     )
@@ -327,6 +330,7 @@ class StatusForm(forms.Form):
 
 class AssignForm(forms.Form):
     volunteers = VolunteerChoiceField(Volunteer.objects.none(), label=_("assigned volunteers"))
+    note = forms.CharField(label=_("note"), max_length=1000, required=False)
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)

@@ -952,8 +952,8 @@ class Assistance(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=AssistanceKind.choices)
     programme = models.CharField(
-        _("programme"), max_length=20, choices=AssistanceProgramme.choices,
-        default=AssistanceProgramme.OTHER,
+        pgettext_lazy("assistance", "programme"), max_length=20,
+        choices=AssistanceProgramme.choices, default=AssistanceProgramme.OTHER,
     )  # fmt: skip
     description = models.TextField(_("description"), blank=True)
     amount = models.DecimalField(

@@ -820,7 +820,10 @@ def referral_update_status(
     revoked. Rejected, done and revoked are final. The outcome given is kept on the referral
     (when it has none yet) and always in the event."""
     _require_writer(actor, referral.case.centre)
-    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    locked = Referral.objects.select_for_update().select_related("case").get(pk=referral.pk)
+    # A closed case is history: an answer arriving later is recorded after reopening it, so
+    # that nothing dated after the closing day hangs on a closed case.
+    _require_open(locked.case)
     from_status = locked.status
     _check_step(
         REFERRAL_TRANSITIONS,

@@ -346,7 +346,8 @@ class AssignView(CaseActionView):
     def act(self, form):
         assigned = set(self.case.volunteers.values_list("pk", flat=True))
         new = [v for v in form.cleaned_data["volunteers"] if v.pk not in assigned]
-        case_assign_volunteers(actor=self.request.user, case=self.case, volunteers=new)
+        case_assign_volunteers(actor=self.request.user, case=self.case, volunteers=new,
+                               note=form.cleaned_data["note"])  # fmt: skip
         return _("Volunteers assigned.")
 
 

@@ -301,6 +301,24 @@ def test_closing_in_the_admin_without_a_reason_is_refused_next_to_the_field(
     assert (case.status, case.closure_reason, case.closed_on) == ("closed", "resolved", TODAY)
 
 
+def test_closing_while_adding_a_visit_in_the_same_save_is_refused_beside_the_status(
+    chair_a_client, centre_a, chair_a
+):
+    case = open_case(chair_a, centre_a)
+    for status in ["assessing", "assisting", "monitoring"]:
+        case_change_status(actor=chair_a, case=case, to_status=status)
+    response = change_post(
+        chair_a_client, case, new_status="closed", close_reason="resolved",
+        status_on=be(TODAY - dt.timedelta(days=1)),
+        **{"visits-TOTAL_FORMS": 1, "visits-0-visited_on": be(TODAY),
+           "visits-0-findings": "เยี่ยมครั้งสุดท้าย"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "new_status" in response.context["adminform"].form.errors
+    case.refresh_from_db()
+    assert case.status == "monitoring" and not case.visits.exists()
+
+
 def test_a_visit_added_inline_goes_through_the_service(chair_a_client, centre_a, chair_a):
     case = open_case(chair_a, centre_a)
     volunteer = RegistrationFactory(centre=centre_a).volunteer

@@ -156,6 +156,20 @@ def test_a_closed_case_takes_no_visit_until_reopened(case_a, chair_a):
     assert refused.value.code == "case_closed"
 
 
+def test_a_referral_of_a_closed_case_is_not_answered_until_the_case_is_reopened(case_a, chair_a):
+    consent_record(actor=chair_a, case=case_a, given_by="self", purpose="ส่งต่อ",
+                   given_on=case_a.opened_on)  # fmt: skip
+    walk(chair_a, case_a, ["assessing", "assisting"])
+    referral = referral_create(actor=chair_a, case=case_a, agency=AgencyFactory(), reason="ที่พัก")
+    walk(chair_a, case_a, ["referred", "monitoring"])
+    case_change_status(actor=chair_a, case=case_a, to_status="closed", closure_reason="resolved")
+    with pytest.raises(ValidationError) as refused:
+        referral_update_status(actor=chair_a, referral=referral, to_status="accepted")
+    assert refused.value.code == "case_closed"
+    referral.refresh_from_db()
+    assert (referral.status, referral.answered_on) == ("sent", None)
+
+
 def test_chair_cannot_change_a_case_of_another_centre(case_a, chair_b):
     with pytest.raises(PermissionDenied):
         case_change_status(actor=chair_b, case=case_a, to_status="assessing")

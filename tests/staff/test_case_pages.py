@@ -149,6 +149,24 @@ def test_volunteer_of_another_centre_cannot_be_assigned(client, chair_a, case_a,
     assert not case_a.volunteers.exists()
 
 
+def test_assigning_volunteers_keeps_the_note_on_the_timeline(client, chair_a, case_a, centre_a):
+    volunteer = RegistrationFactory(centre=centre_a).volunteer
+    client.force_login(chair_a)
+    url = reverse("cases:case-assign", args=[case_a.pk])
+    response = client.post(url, {"volunteers": [volunteer.pk], "note": "ใกล้บ้านผู้ประสบปัญหา"})
+    assert response.status_code == 302
+    event = case_a.events.get(kind="assigned")
+    assert event.note == "ใกล้บ้านผู้ประสบปัญหา"
+    assert "ใกล้บ้านผู้ประสบปัญหา" in client.get(response.url).content.decode()
+
+
+def test_the_assistance_programme_is_labelled_as_a_programme_in_thai(client, chair_a, case_a):
+    client.force_login(chair_a)
+    form = client.get(reverse("cases:assistance-create", args=[case_a.pk])).context["form"]
+    assert str(form.fields["programme"].label) != "ประเภทอาสาสมัคร"
+    assert "โครงการ" in str(form["programme"].label_tag())
+
+
 CASE_URLS = ["case-detail", "visit-create", "assistance-create", "referral-create",
              "case-status", "case-assign"]  # fmt: skip
 
