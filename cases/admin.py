@@ -42,7 +42,7 @@ from cases.models import (
     ReferralStatus,
     Visit,
 )
-from centres.access import scope_for
+from centres.access import as_writer, scope_for
 from centres.admin import ScopedAdminMixin
 from centres.models import Centre, District, Province
 from volunteer_centre.admin import AdminThaiDateWidget, ThaiDatesAdminMixin
@@ -1071,10 +1071,17 @@ class ConsentAdmin(UndeletableAdminMixin, ScopedAdminMixin, ThaiDatesAdminMixin,
 
     @admin.action(description=_("Withdraw the selected consents (today)"), permissions=["change"])
     def withdraw(self, request, queryset):
+        # Only consents the user may change (the list also shows those of centres they only
+        # read), all in one transaction: every selected consent is withdrawn, or none.
+        writable = queryset.filter(
+            pk__in=Consent.objects.visible_to(as_writer(request.user)).values("pk"),
+            withdrawn_on__isnull=True,
+        ).select_related("case")
         done = 0
-        for consent in queryset.filter(withdrawn_on__isnull=True).select_related("case"):
-            services.consent_withdraw(actor=request.user, consent=consent)
-            done += 1
+        with transaction.atomic():
+            for consent in writable:
+                services.consent_withdraw(actor=request.user, consent=consent)
+                done += 1
         self.message_user(
             request,
             ngettext("%(count)d consent withdrawn.", "%(count)d consents withdrawn.", done)

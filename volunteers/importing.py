@@ -585,7 +585,7 @@ class _Importer:
 
         codes = {c.upper() for c in column_values("centre_code")}
         self.centres = {c.code.upper(): c for c in Centre.objects.filter(code__in=codes)}
-        allowed = Centre.objects.all() if actor is None else Centre.objects.visible_to(actor)
+        allowed = Centre.objects.all() if actor is None else Centre.objects.writable_by(actor)
         self.allowed_centres = set(
             allowed.filter(pk__in=[c.pk for c in self.centres.values()]).values_list(
                 "pk", flat=True

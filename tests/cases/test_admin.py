@@ -860,6 +860,28 @@ def test_the_case_list_filters_by_fiscal_year_and_centre_in_thai_digits(
     assert listed(changelist(admin_client, centre=thai_pk)) == sorted(c.number for c in ours)
 
 
+def test_withdrawing_consents_leaves_those_of_a_centre_the_chair_only_supervises(
+    chair_a_client, centre_a, centre_b, chair_a, chair_b
+):
+    from centres.models import Region
+    from tests.factories import StaffAssignmentFactory
+
+    StaffAssignmentFactory(user=chair_a, role="supervisor", centre=None,
+                           region=Region.objects.get(code="N"))  # fmt: skip
+    ours = consent_record(actor=chair_a, case=open_case(chair_a, centre_a), given_by="self",
+                          purpose="ส่งต่อ")  # fmt: skip
+    theirs = consent_record(actor=chair_b, case=open_case(chair_b, centre_b), given_by="self",
+                            purpose="ส่งต่อ")  # fmt: skip
+    response = chair_a_client.post(
+        reverse("admin:cases_consent_changelist"),
+        {"action": "withdraw", "_selected_action": [ours.pk, theirs.pk]},
+    )
+    assert response.status_code == 302
+    ours.refresh_from_db()
+    theirs.refresh_from_db()
+    assert ours.withdrawn_on == TODAY and theirs.withdrawn_on is None
+
+
 def test_a_supervisor_is_not_offered_the_withdraw_action_and_cannot_post_it(
     client, centre_b, chair_b, supervisor_north
 ):

@@ -687,3 +687,45 @@ def test_a_chair_who_supervises_a_region_views_its_volunteers_but_changes_only_t
     # A new registration may be made at their own centre only.
     add = client.get(reverse("admin:volunteers_registration_add"))
     assert list(add.context["adminform"].form.fields["centre"].queryset) == [centre_a]
+
+
+def test_a_chair_who_supervises_a_region_edits_a_shared_volunteer_but_not_its_rows_there(
+    client, staff_a, centre_a, centre_b
+):
+    from centres.models import Region
+    from tests.factories import StaffAssignmentFactory
+
+    shared = volunteer_at(centre_a, 7, "สมหมาย")
+    theirs = RegistrationFactory(volunteer=shared, centre=centre_b)
+    StaffAssignmentFactory(user=staff_a, role="supervisor", centre=None,
+                           region=Region.objects.get(code="N"))  # fmt: skip
+    client.force_login(staff_a)
+    url = reverse("admin:volunteers_volunteer_change", args=[shared.pk])
+    page = client.get(url)
+    formsets = {f.formset.prefix: f.formset for f in page.context["inline_admin_formsets"]}
+    # Only the registration at their own centre is in the form: nothing of B's can be deleted.
+    assert [f.instance for f in formsets["registrations"].initial_forms] == [
+        shared.registrations.get(centre=centre_a)
+    ]
+    data = {}
+    for formset in formsets.values():
+        data.update(
+            {f"{formset.prefix}-{k}": v for k, v in formset.management_form.initial.items()}
+        )
+        for n, form in enumerate(formset.initial_forms):
+            for name, field in form.fields.items():
+                value = form.initial.get(name, field.initial)
+                if value not in (None, ""):
+                    data[f"{formset.prefix}-{n}-{name}"] = getattr(value, "pk", value)
+    form = page.context["adminform"].form
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if value not in (None, "", []):
+            data[name] = getattr(value, "pk", value)
+    data["first_name"] = "สมหมายใหม่"
+    data["registrations-0-DELETE"] = "on"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    shared.refresh_from_db()
+    assert shared.first_name == "สมหมายใหม่"
+    assert list(shared.registrations.all()) == [theirs]

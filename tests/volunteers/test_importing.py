@@ -357,3 +357,17 @@ def test_the_rejects_file_cannot_run_a_formula(centre_a, kind):
     assert "'=HYPERLINK" in " ".join(cells)
     # The apostrophe comes off again when the corrected file is imported.
     assert importing.cell_text("'-2+3") == "-2+3" and importing.cell_text("'quoted") == "'quoted"
+
+
+def test_a_chair_who_supervises_a_region_imports_only_into_their_own_centre(
+    centre_a, centre_b, chair_a
+):
+    from centres.models import Region
+    from tests.factories import StaffAssignmentFactory
+
+    StaffAssignmentFactory(user=chair_a, role="supervisor", centre=None,
+                           region=Region.objects.get(code="N"))  # fmt: skip
+    report = run(csv_file([good_row(1), good_row(2, centre_code="CMI")]), actor=chair_a)
+    [rejected] = report.rejected
+    assert (rejected.number, rejected.errors[0][0]) == (3, "centre_code")
+    assert not report.committed and Volunteer.objects.count() == 0
