@@ -121,10 +121,17 @@ pg_stop() {
 }
 
 ensure_database() {
-    if [ -z "${DATABASE_URL:-}" ]; then
-        pg_start
-        export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/$PG_DB"
+    # The environment first, then .env (as Django reads them); the project-local cluster when
+    # neither names a database or when they name that cluster itself.
+    local url="${DATABASE_URL:-}" local_url="postgres://postgres@127.0.0.1:$PG_PORT/$PG_DB"
+    if [ -z "$url" ] && [ -f .env ]; then
+        url="$(sed -n 's/^DATABASE_URL=//p' .env | tail -n 1)"
     fi
+    if [ -z "$url" ] || [ "$url" = "$local_url" ]; then
+        pg_start
+        url="$local_url"
+    fi
+    export DATABASE_URL="$url"
 }
 
 ensure_env_file() {

@@ -174,6 +174,24 @@ def test_a_database_url_from_the_environment_is_not_written_to_env(tmp_path):
     assert not any(line.startswith("DATABASE_URL=") for line in lines)
 
 
+def test_a_database_url_written_in_env_is_used_and_no_local_cluster_is_started(tmp_path):
+    project = _shell_project(tmp_path)
+    (project / ".env").write_text("SECRET_KEY=kept\nDATABASE_URL=postgres://u@db.example:5432/vc\n")
+    # pg_start would die here: the scratch project has no PostgreSQL of its own.
+    done = _source_and_run(project, "pg_start() { exit 9; }; ensure_database; echo $DATABASE_URL")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "postgres://u@db.example:5432/vc"
+
+
+def test_the_local_clusters_url_in_env_starts_the_local_cluster(tmp_path):
+    project = _shell_project(tmp_path)
+    (project / ".env").write_text(f"SECRET_KEY=kept\n{LOCAL_URL}\n")
+    done = _source_and_run(
+        project, "pg_start() { echo started; }; ensure_database; echo $DATABASE_URL"
+    )
+    assert done.stdout.split() == ["started", LOCAL_URL.removeprefix("DATABASE_URL=")]
+
+
 def test_as_root_a_failing_venv_installs_python3_venv_and_tries_again(tmp_path):
     """Fakes on PATH stand for root's id, apt-get and a python whose venv works only once
     python3-venv is installed; nothing is installed for real."""
