@@ -48,7 +48,7 @@ from centres.models import Centre, District, Province
 from volunteer_centre.admin import AdminThaiDateWidget, ThaiDatesAdminMixin
 from volunteer_centre.forms import PersonIdentityFormMixin, ThaiDateField
 from volunteer_centre.identity import normalise_phone
-from volunteer_centre.thai import to_arabic_digits
+from volunteer_centre.thai import to_arabic_digits, whole_number
 
 # ---------------------------------------------------------------------------------------------
 # Writing through the services
@@ -171,19 +171,6 @@ def national_id_in(term: str) -> str | None:
     """The 13 digits of a national ID typed with dashes, spaces or Thai digits, else None."""
     digits = _ID_SEPARATORS.sub("", to_arabic_digits(term))
     return digits if len(digits) == 13 and digits.isdigit() else None
-
-
-_SMALL_NUMBER = re.compile(r"[0-9]{1,10}")
-
-
-def small_number(value: str, max_digits: int = 10) -> int | None:
-    """A URL parameter as a whole number: ASCII or Thai digits only, at most ``max_digits``
-    of them, else None. str.isdigit() is no test: it accepts "²" and "١", which int() refuses
-    or reads, and a string of thousands of digits that int() refuses to convert."""
-    value = to_arabic_digits((value or "").strip())
-    if len(value) > max_digits or not _SMALL_NUMBER.fullmatch(value):
-        return None
-    return int(value)
 
 
 def person_name_q(words: list[str], prefix: str = "") -> Q:
@@ -475,7 +462,7 @@ class CentreListFilter(admin.SimpleListFilter):
         if not value:
             return queryset
         # A tampered id lists nothing rather than failing.
-        pk = small_number(value)
+        pk = whole_number(value, 10)
         return queryset.filter(centre_id=pk) if pk is not None else queryset.none()
 
 
@@ -536,7 +523,7 @@ class FiscalYearListFilter(admin.SimpleListFilter):
         value = self.value()
         if not value:
             return queryset
-        year = small_number(value, max_digits=4)
+        year = whole_number(value, 4)
         return queryset.filter(fiscal_year=year) if year is not None else queryset.none()
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, CaseStatus, Problem, Urgency
 from volunteer_centre.identity import normalise_national_id
-from volunteer_centre.thai import to_arabic_digits
+from volunteer_centre.thai import to_arabic_digits, whole_number
 from volunteers.models import Volunteer
 
 # The fiscal years a case can have: the ministry was founded in FY2546; 2700 leaves room.
@@ -27,17 +27,16 @@ class FiscalYearField(forms.CharField):
         self.widget.attrs.update(inputmode="numeric", maxlength=4)
 
     def to_python(self, value):
-        value = to_arabic_digits(super().to_python(value)).strip()
+        value = super().to_python(value).strip()
         if not value:
             return None
-        if not (len(value) == 4 and value.isascii() and value.isdigit()) or not (
-            FIRST_FISCAL_YEAR <= int(value) <= LAST_FISCAL_YEAR
-        ):
+        year = whole_number(value, 4)
+        if year is None or not FIRST_FISCAL_YEAR <= year <= LAST_FISCAL_YEAR:
             raise ValidationError(
                 _("Enter a fiscal year in the Buddhist Era, such as 2569."),
                 code="fiscal_year",
             )
-        return int(value)
+        return year
 
 
 class FiscalYearFilter(django_filters.Filter):

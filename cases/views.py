@@ -2,7 +2,6 @@
 
 import contextlib
 import datetime as dt
-import re
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -46,7 +45,7 @@ from cases.services import (
 )
 from centres.views import ScopedQuerysetMixin, WriterRequiredMixin, user_can_write
 from volunteer_centre.identity import normalise_national_id
-from volunteer_centre.thai import to_arabic_digits
+from volunteer_centre.thai import to_arabic_digits, whole_number
 
 
 class CaseListView(ScopedQuerysetMixin, FilterView):
@@ -129,9 +128,6 @@ def _writable_case(request, pk) -> Case:
     return get_object_or_404(Case.objects.visible_to(request.user).select_related("centre"), pk=pk)
 
 
-PERSON_PK = re.compile(r"[0-9]{1,10}")
-
-
 def _constraint(error: IntegrityError) -> str | None:
     """The name of the constraint the database reported, if any."""
     diag = getattr(error.__cause__, "diag", None)
@@ -168,11 +164,10 @@ class IntakeView(WriterRequiredMixin, View):
         choice = request.POST.get("person_choice", "new")
         existing = None
         if choice != "new":
-            # 1 to 10 ASCII digits: str.isdigit() also passes "²", which int() refuses, and
-            # thousands of digits, which int() will not convert.
-            if not PERSON_PK.fullmatch(choice):
+            pk = whole_number(choice, 10)
+            if pk is None:
                 raise Http404
-            existing = get_object_or_404(Person.objects.visible_to(request.user), pk=int(choice))
+            existing = get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
             # The person fields were not used: unbound, they show no "required" errors.
             person_form = PersonForm(user=request.user)
             person_ok = True

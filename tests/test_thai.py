@@ -101,3 +101,12 @@ def test_thai_date_field_explains_the_expected_form_in_thai():
 
 def test_thai_digits_become_arabic():
     assert to_arabic_digits("๑๒๓๔๕๖๗๘๙๐") == "1234567890"
+
+
+def test_whole_numbers_take_ascii_and_thai_digits_and_nothing_else():
+    from volunteer_centre.thai import whole_number
+
+    assert whole_number("2562", 4) == whole_number("๒๕๖๒", 4) == 2562
+    assert whole_number(" 42 ", 10) == 42
+    for bad in ["²", "١٢", "1e9", "-1", "", "12345", "9" * 5000, None, "１２"]:
+        assert whole_number(bad, 4) is None, bad

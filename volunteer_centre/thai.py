@@ -23,6 +23,20 @@ def to_arabic_digits(text: str) -> str:
     return text.translate(_THAI_DIGITS)
 
 
+_WHOLE_NUMBER = re.compile(r"[0-9]+")
+
+
+def whole_number(text, max_digits: int) -> int | None:
+    """``text`` (typed, or from a URL) as a whole number of at most ``max_digits`` ASCII or
+    Thai digits, else None. str.isdigit() is no test: it passes "²" and "١", which int()
+    refuses or reads as another script's digit, and thousands of digits, which int() refuses
+    to convert; a number field reads "1e999999999" as a Decimal a billion digits long."""
+    value = to_arabic_digits(str(text or "")).strip()
+    if len(value) > max_digits or not _WHOLE_NUMBER.fullmatch(value):
+        return None
+    return int(value)
+
+
 def be_year(year: int) -> int:
     """Buddhist Era year of a Gregorian year."""
     return year + BE_OFFSET

@@ -1,22 +1,16 @@
 """The dashboards' filter form: fiscal year (BE), programme, problem."""
 
-import re
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.dashboards.queries import Filters
 from cases.models import Problem
-from volunteer_centre.thai import BE_THRESHOLD, be_year, fiscal_year, to_arabic_digits
+from volunteer_centre.thai import BE_THRESHOLD, be_year, fiscal_year, whole_number
 from volunteers.models import Programme
 
 # The national centre opened in FY2560; registries imported from before go back a few years.
 FIRST_FISCAL_YEAR = 2550
-
-# After Thai digits become ASCII: one to four ASCII digits and nothing else. str.isdigit() and
-# int() would also take superscripts ("²", which int() refuses) and other scripts' digits.
-_YEAR = re.compile(r"[0-9]{1,4}")
 
 
 class FiscalYearField(forms.TypedChoiceField):
@@ -24,15 +18,15 @@ class FiscalYearField(forms.TypedChoiceField):
     are read as the same fiscal year."""
 
     def to_python(self, value):
-        value = to_arabic_digits(str(value or "")).strip()
-        if value and not _YEAR.fullmatch(value):
+        if str(value or "").strip() == "":
+            return super().to_python("")
+        year = whole_number(value, 4)
+        if year is None:
             # Shown beside the field like any year out of range; the default year is used.
             raise forms.ValidationError(
                 self.error_messages["invalid_choice"], code="invalid_choice"
             )
-        if value and int(value) < BE_THRESHOLD:
-            value = str(be_year(int(value)))
-        return super().to_python(value)
+        return super().to_python(str(year if year >= BE_THRESHOLD else be_year(year)))
 
 
 class DashboardFilterForm(forms.Form):
