@@ -52,6 +52,13 @@ class StaffAssignmentFactory(factory.django.DjangoModelFactory):
     centre = factory.SubFactory(CentreFactory)
 
 
+def also_supervising_the_north(user):
+    """``user`` given a supervisor assignment over the North region besides what they hold
+    (centre B of the access tests is in Chiang Mai): reads more, writes no more."""
+    StaffAssignmentFactory(user=user, role="supervisor", centre=None, region_id="N")
+    return user
+
+
 class VolunteerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Volunteer

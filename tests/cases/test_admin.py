@@ -863,11 +863,9 @@ def test_the_case_list_filters_by_fiscal_year_and_centre_in_thai_digits(
 def test_withdrawing_consents_leaves_those_of_a_centre_the_chair_only_supervises(
     chair_a_client, centre_a, centre_b, chair_a, chair_b
 ):
-    from centres.models import Region
-    from tests.factories import StaffAssignmentFactory
+    from tests.factories import also_supervising_the_north
 
-    StaffAssignmentFactory(user=chair_a, role="supervisor", centre=None,
-                           region=Region.objects.get(code="N"))  # fmt: skip
+    also_supervising_the_north(chair_a)
     ours = consent_record(actor=chair_a, case=open_case(chair_a, centre_a), given_by="self",
                           purpose="ส่งต่อ")  # fmt: skip
     theirs = consent_record(actor=chair_b, case=open_case(chair_b, centre_b), given_by="self",

@@ -2,7 +2,12 @@ import datetime as dt
 
 from centres.access import scope_for
 from centres.models import Centre
-from tests.factories import CentreFactory, StaffAssignmentFactory, UserFactory
+from tests.factories import (
+    CentreFactory,
+    StaffAssignmentFactory,
+    UserFactory,
+    also_supervising_the_north,
+)
 
 
 def test_chair_sees_own_centre_and_the_centres_under_it(centre_a, centre_b, chair_a):
@@ -60,11 +65,9 @@ def test_chair_who_also_supervises_a_region_writes_only_at_their_own_centre(
     from django.core.exceptions import PermissionDenied
 
     from cases.services import case_open
-    from centres.models import Region
     from tests.cases.factories import PersonFactory
 
-    StaffAssignmentFactory(user=chair_a, role="supervisor", centre=None,
-                           region=Region.objects.get(code="N"))  # fmt: skip
+    also_supervising_the_north(chair_a)
     assert set(Centre.objects.visible_to(chair_a)) == {centre_a, centre_b}
     assert list(Centre.objects.writable_by(chair_a)) == [centre_a]
     opening = {"intake_channel": "walk_in", "reporter_type": "self", "problems": ["poverty"]}
@@ -77,10 +80,8 @@ def test_chair_who_also_supervises_a_region_writes_only_at_their_own_centre(
 
 def test_staff_forms_offer_only_the_centres_the_user_writes_at(centre_a, centre_b, chair_a):
     from cases.forms import IntakeForm
-    from centres.models import Region
     from volunteers.forms import RegistrationForm
 
-    StaffAssignmentFactory(user=chair_a, role="supervisor", centre=None,
-                           region=Region.objects.get(code="N"))  # fmt: skip
+    also_supervising_the_north(chair_a)
     for form_class in (IntakeForm, RegistrationForm):
         assert list(form_class(user=chair_a).fields["centre"].queryset) == [centre_a]

@@ -665,12 +665,10 @@ def test_organisations_are_chosen_by_chairs_but_kept_by_the_ministry(
 def test_a_chair_who_supervises_a_region_views_its_volunteers_but_changes_only_their_own(
     client, staff_a, a_and_b, centre_a, centre_b
 ):
-    from centres.models import Region
-    from tests.factories import StaffAssignmentFactory
+    from tests.factories import also_supervising_the_north
 
     in_a, in_b = a_and_b
-    StaffAssignmentFactory(user=staff_a, role="supervisor", centre=None,
-                           region=Region.objects.get(code="N"))  # fmt: skip
+    also_supervising_the_north(staff_a)
     client.force_login(staff_a)
     assert set(listed(client.get(reverse(CHANGELIST)))) == {in_a, in_b}
 
@@ -692,13 +690,11 @@ def test_a_chair_who_supervises_a_region_views_its_volunteers_but_changes_only_t
 def test_a_chair_who_supervises_a_region_edits_a_shared_volunteer_but_not_its_rows_there(
     client, staff_a, centre_a, centre_b
 ):
-    from centres.models import Region
-    from tests.factories import StaffAssignmentFactory
+    from tests.factories import also_supervising_the_north
 
     shared = volunteer_at(centre_a, 7, "สมหมาย")
     theirs = RegistrationFactory(volunteer=shared, centre=centre_b)
-    StaffAssignmentFactory(user=staff_a, role="supervisor", centre=None,
-                           region=Region.objects.get(code="N"))  # fmt: skip
+    also_supervising_the_north(staff_a)
     client.force_login(staff_a)
     url = reverse("admin:volunteers_volunteer_change", args=[shared.pk])
     page = client.get(url)

@@ -362,11 +362,9 @@ def test_the_rejects_file_cannot_run_a_formula(centre_a, kind):
 def test_a_chair_who_supervises_a_region_imports_only_into_their_own_centre(
     centre_a, centre_b, chair_a
 ):
-    from centres.models import Region
-    from tests.factories import StaffAssignmentFactory
+    from tests.factories import also_supervising_the_north
 
-    StaffAssignmentFactory(user=chair_a, role="supervisor", centre=None,
-                           region=Region.objects.get(code="N"))  # fmt: skip
+    also_supervising_the_north(chair_a)
     report = run(csv_file([good_row(1), good_row(2, centre_code="CMI")]), actor=chair_a)
     [rejected] = report.rejected
     assert (rejected.number, rejected.errors[0][0]) == (3, "centre_code")
