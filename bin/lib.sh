@@ -152,11 +152,29 @@ ensure_env_file() {
     fi
 }
 
+thai_fonts_installed() {
+    # grep reads all of fc-list's output (no -q): under pipefail, a grep that stops at the first
+    # match would let fc-list die of SIGPIPE and the check fail on a machine that has the fonts.
+    fc-list 2>/dev/null | grep -i -e garuda -e loma -e tlwg >/dev/null
+}
+
 ensure_chromium() {
-    if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi -e garuda -e loma -e tlwg; then return 0; fi
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        say "Installing Chromium and Thai fonts for the browser tests"
-        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-thai-tlwg >/dev/null
+    # Debian's package installs /usr/bin/chromium; Ubuntu's is chromium-browser. CHROMIUM, if
+    # set, names the binary the browser tests drive.
+    local found="${CHROMIUM:-}"
+    if [ -z "$found" ]; then
+        found="$(command -v chromium || command -v chromium-browser || true)"
     fi
-    [ -x /usr/bin/chromium ] || die "Chromium is needed for the browser tests: sudo apt-get install chromium fonts-thai-tlwg"
+    if [ -z "$found" ] || ! thai_fonts_installed; then
+        if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+            say "Installing Chromium and Thai fonts for the browser tests"
+            apt-get update -qq
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-thai-tlwg >/dev/null \
+                || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-browser fonts-thai-tlwg >/dev/null \
+                || true
+        fi
+        found="${CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}"
+    fi
+    [ -n "$found" ] && [ -x "$found" ] || die "Chromium is needed for the browser tests: sudo apt-get install chromium fonts-thai-tlwg (Ubuntu: chromium-browser)"
+    export CHROMIUM="$found"
 }

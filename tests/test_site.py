@@ -322,3 +322,31 @@ def test_no_admin_add_form_offers_the_gregorian_calendar_in_thai(client, superus
         if response.status_code == 200 and "vDateField" in response.content.decode():
             offered.append(url)
     assert not offered, f"date inputs with the Gregorian calendar shortcut: {offered}"
+
+
+def test_ubuntus_chromium_browser_is_found_and_named_for_the_browser_tests(tmp_path):
+    """Ubuntu calls the package and the binary chromium-browser; with the Thai fonts present
+    nothing is installed and the tests are told which binary to drive."""
+    project = _shell_project(tmp_path)
+    fakes = tmp_path / "fakes"
+    fakes.mkdir()
+    for name, body in {"chromium-browser": "exit 0", "apt-get": "exit 7",
+                       "fc-list": "seq 1 20000; echo 'Garuda:style=Regular'"}.items():  # fmt: skip
+        (fakes / name).write_text(f"#!/bin/sh\n{body}\n")
+        (fakes / name).chmod(0o755)
+    # Only the fakes and the shell's own tools: no real chromium on this PATH.
+    path = f"{fakes}:{_tools_without_chromium(tmp_path)}"
+    done = _source_and_run(project, "ensure_chromium; echo $CHROMIUM", {"PATH": path})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(fakes / "chromium-browser")
+
+
+def _tools_without_chromium(tmp_path) -> str:
+    """A folder of links to the commands lib.sh uses, without /usr/bin/chromium."""
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    for name in ["bash", "sh", "grep", "sed", "id", "cat", "seq", "dirname", "sha256sum", "cut"]:
+        target = shutil.which(name)
+        if target:
+            (tools / name).symlink_to(target)
+    return str(tools)
