@@ -1,9 +1,11 @@
 """Demo volunteers for bin/run: the registry as the source articles describe it.
 
 Bang Khen has 50 active อพม. and Thawi Watthana 19 (the 2019 article); every reference centre has
-a chair; the national centre hosts a few foreign volunteers; the 25 May 2017 national workshop
-(500 places) is an event. Names are plausible, national IDs valid, addresses in the centre's own
-เขต and แขวง. Deterministic: the same people come out on every run, updated in place.
+a chair, two newcomers in other programmes this fiscal year and an อพม. who left this year; the
+national centre hosts a few foreign volunteers; the 25 May 2017 national workshop (500 places)
+is an event. Names are plausible, national IDs valid, addresses in the centre's own เขต and
+แขวง. Deterministic: the same people come out on every run, updated in place (this year's
+dates follow the day of loading).
 """
 
 import datetime as dt
@@ -12,10 +14,11 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from centres.models import Centre, District
 from volunteer_centre.identity import normalise_phone
-from volunteer_centre.thai import be_year
+from volunteer_centre.thai import be_year, fiscal_year, fiscal_year_bounds
 from volunteers.models import (
     Attendance,
     CentreRole,
@@ -193,6 +196,9 @@ def volunteers_demo_load() -> list[str]:
         Event, {"title": WORKSHOP_2017["title"]}, {**WORKSHOP_2017, "organiser": centres["NAT"]}
     )
     chairs = {}
+    today = timezone.localdate()
+    this_year_start = fiscal_year_bounds(fiscal_year(today))[0]
+    this_year_days = (today - this_year_start).days + 1  # so that nothing is dated after today
     for centre_index, (code, active) in enumerate(ACTIVE_APM.items()):
         centre = centres[code]
         district = centre.district or District.objects.get(code=NATIONAL_DISTRICT)
@@ -202,15 +208,25 @@ def volunteers_demo_load() -> list[str]:
         plan = [(Programme.APM, Registration.Status.ACTIVE)] * active
         plan += [(Programme.APM, Registration.Status.ENDED)] * 2
         plan += [(rng.choice(OTHER_PROGRAMMES), Registration.Status.ACTIVE) for _ in range(3)]
+        # This fiscal year's flow, so that a supervisor's dashboard is not all history: two
+        # newcomers in other programmes and one of the ended อพม. leaving this year.
+        plan += [(OTHER_PROGRAMMES[n % 3], Registration.Status.ACTIVE) for n in range(2)]
+        newcomers = range(len(plan) - 2, len(plan))
+        leaver = active + 1
         for index, (programme, status) in enumerate(plan):
             person = _person(rng, district, centre_index * 1000 + index)
             volunteer = _save(Volunteer, {"national_id": person.pop("national_id")}, person)
             registered = min(opened, dt.date(2019, 3, 11)) - dt.timedelta(days=rng.randint(0, 900))
+            ended_on = registered + dt.timedelta(days=400)
+            if index in newcomers:
+                registered = this_year_start + dt.timedelta(days=(index * 7) % this_year_days)
+            elif index == leaver:
+                ended_on = this_year_start + dt.timedelta(days=(centre_index * 5) % this_year_days)
             ended = status == Registration.Status.ENDED
             values = {
                 "registered_on": registered,
                 "status": status,
-                "ended_on": registered + dt.timedelta(days=400) if ended else None,
+                "ended_on": ended_on if ended else None,
                 "end_reason": "ลาออก" if ended else "",
             }
             _registration(volunteer, programme, centre, numbers, values)

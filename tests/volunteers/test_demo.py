@@ -72,3 +72,18 @@ def test_the_2019_opening_ceremonies_take_place_where_the_article_says(demo):
     venues = {e.organiser.code: e.venue for e in ceremonies.select_related("organiser")}
     assert "หมู่บ้านพร้อมสุข" in venues["BKN"]
     assert "ทวีวัฒนา" in venues["TWT"]
+
+
+def test_this_fiscal_year_has_newcomers_and_a_leaver_at_every_centre(demo):
+    from django.utils import timezone
+
+    from volunteer_centre.thai import fiscal_year, fiscal_year_bounds
+
+    today = timezone.localdate()
+    start, _end = fiscal_year_bounds(fiscal_year(today))
+    for code in ["BKN", "TWT", "KTY", "NAT"]:
+        registrations = Registration.objects.filter(centre__code=code)
+        assert registrations.filter(registered_on__range=(start, today)).count() == 2
+        assert registrations.filter(ended_on__range=(start, today)).count() == 1
+    assert not Registration.objects.filter(registered_on__gt=today).exists()
+    assert not Registration.objects.filter(ended_on__gt=today).exists()
