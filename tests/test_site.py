@@ -128,7 +128,9 @@ def _shell_project(tmp_path):
 
 
 def _source_and_run(project, call, env_extra=None):
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "VC_PG_PORT"}}
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "VC_PG_PORT", "CHROMIUM"}
+    }
     env |= env_extra or {}
     return subprocess.run(  # noqa: S603 - a fixed command on a scratch copy
         ["bash", "-c", f"source bin/lib.sh && {call}"],  # noqa: S607
