@@ -42,7 +42,7 @@ from cases.models import (
     ReferralStatus,
     Visit,
 )
-from centres.access import as_writer, scope_for
+from centres.access import scope_for
 from centres.admin import ScopedAdminMixin
 from centres.models import Centre, District, Province
 from volunteer_centre.admin import AdminThaiDateWidget, ThaiDatesAdminMixin
@@ -1061,7 +1061,7 @@ class ConsentAdmin(UndeletableAdminMixin, ScopedAdminMixin, ThaiDatesAdminMixin,
         # Only consents the user may change (the list also shows those of centres they only
         # read), all in one transaction: every selected consent is withdrawn, or none.
         writable = queryset.filter(
-            pk__in=Consent.objects.visible_to(as_writer(request.user)).values("pk"),
+            pk__in=Consent.objects.writable_by(request.user).values("pk"),
             withdrawn_on__isnull=True,
         ).select_related("case")
         done = 0

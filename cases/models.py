@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cases.fields import ChoiceArrayField
+from centres.access import Scope, ScopedQuerySet
 from centres.models import THAI_COLLATION, Centre, District, Province, Subdistrict, ThaiAddress
 from volunteer_centre.identity import PersonDisplayMixin, validate_national_id
 from volunteers.models import Sex, Volunteer  # Sex: one list for volunteers and persons
@@ -48,12 +49,6 @@ def _day(value: dt.date | None) -> str:
     return date_format(value, "SHORT_DATE_FORMAT") if value else ""
 
 
-def _scope(user):
-    from centres.access import scope_for
-
-    return scope_for(user)
-
-
 # ---------------------------------------------------------------------------------------------
 # Persons and households
 # ---------------------------------------------------------------------------------------------
@@ -76,10 +71,9 @@ class NoIdReason(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class PersonQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class PersonQuerySet(ScopedQuerySet):
+    def in_scope(self, scope: Scope, user) -> models.QuerySet:
         """Persons recorded by a centre in scope, or with a case at a centre in scope."""
-        scope = _scope(user)
         if scope.sees_all:
             return self
         if scope.is_empty:
@@ -254,10 +248,8 @@ class Person(PersonDisplayMixin, ThaiAddress):
         return current.address_text()
 
 
-class HouseholdQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Households recorded by a centre in scope."""
-        return _scope(user).filter(self, "centre")
+class HouseholdQuerySet(ScopedQuerySet):
+    """Households recorded by a centre in scope."""
 
 
 class Household(models.Model):
@@ -313,9 +305,8 @@ class Relation(models.TextChoices):
     OTHER = "other", pgettext_lazy("household relation", "not related")
 
 
-class HouseholdMemberQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return _scope(user).filter(self, "household__centre")
+class HouseholdMemberQuerySet(ScopedQuerySet):
+    centre_path = "household__centre"
 
 
 class HouseholdMember(models.Model):
@@ -384,10 +375,9 @@ class HouseholdMember(models.Model):
 # ---------------------------------------------------------------------------------------------
 
 
-class AgencyQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The partner list is shared reference data: every user with a scope sees all of it."""
-        return self.none() if _scope(user).is_empty else self
+class AgencyQuerySet(ScopedQuerySet):
+    # The partner list is shared reference data: every user with a scope sees all of it.
+    centre_path = None
 
     def active(self):
         return self.filter(active=True)
@@ -541,10 +531,8 @@ def first_visit_days() -> dict[str, int]:
     return {**DEFAULT_FIRST_VISIT_DAYS, **getattr(settings, "CASE_FIRST_VISIT_DAYS", {})}
 
 
-class CaseQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Cases of centres in ``user``'s scope."""
-        return _scope(user).filter(self, "centre")
+class CaseQuerySet(ScopedQuerySet):
+    """Cases of centres in the user's scope."""
 
     def open(self):
         return self.exclude(status=CaseStatus.CLOSED)
@@ -746,11 +734,10 @@ class CaseCounter(models.Model):
         return f"{self.centre_id}/{self.fiscal_year}: {self.last_sequence}"
 
 
-class CaseChildQuerySet(models.QuerySet):
+class CaseChildQuerySet(ScopedQuerySet):
     """Rows that belong to a case are visible when the case is."""
 
-    def visible_to(self, user):
-        return _scope(user).filter(self, "case__centre")
+    centre_path = "case__centre"
 
 
 class CaseAssignment(models.Model):
@@ -1017,9 +1004,8 @@ class Assistance(models.Model):
         return self.provider_agency or self.provider_centre
 
 
-class AssistanceItemQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return _scope(user).filter(self, "assistance__case__centre")
+class AssistanceItemQuerySet(ScopedQuerySet):
+    centre_path = "assistance__case__centre"
 
 
 class AssistanceItem(models.Model):

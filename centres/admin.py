@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group, User
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from centres.access import as_writer, scope_for
+from centres.access import scope_for
 from centres.models import Centre, District, Province, Region, StaffAssignment, Subdistrict
 from volunteer_centre.admin import ThaiDatesAdminMixin
 
@@ -24,14 +24,14 @@ class ScopedAdminMixin:
     # Choices are what a saved form may point at, so they come from what the user may change.
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         manager = db_field.related_model._default_manager
-        if hasattr(manager, "visible_to") and "queryset" not in kwargs:
-            kwargs["queryset"] = manager.visible_to(as_writer(request.user))
+        if hasattr(manager, "writable_by") and "queryset" not in kwargs:
+            kwargs["queryset"] = manager.writable_by(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         manager = db_field.related_model._default_manager
-        if hasattr(manager, "visible_to") and "queryset" not in kwargs:
-            kwargs["queryset"] = manager.visible_to(as_writer(request.user))
+        if hasattr(manager, "writable_by") and "queryset" not in kwargs:
+            kwargs["queryset"] = manager.writable_by(request.user)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def _writable(self, request, obj=None) -> bool:
@@ -46,7 +46,7 @@ class ScopedAdminMixin:
         cache = request.__dict__.setdefault("_vc_writable", {})
         key = (type(obj), obj.pk)
         if key not in cache:
-            writable = type(obj)._default_manager.visible_to(as_writer(request.user))
+            writable = type(obj)._default_manager.writable_by(request.user)
             cache[key] = writable.filter(pk=obj.pk).exists()
         return cache[key]
 

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from centres.access import ScopedQuerySet
+
 # Thai dictionary order (กา เกาะ แก้ว โกง ไก่ ขวด) comes from ICU, not from the libc locale.
 THAI_COLLATION = "th-x-icu"
 
@@ -84,22 +86,12 @@ class Subdistrict(models.Model):
         return self.name_th
 
 
-class CentreQuerySet(models.QuerySet):
+class CentreQuerySet(ScopedQuerySet):
+    centre_path = ""
+
     def active(self):
         """Centres that are open."""
         return self.filter(status=Centre.Status.ACTIVE)
-
-    def visible_to(self, user):
-        """Centres in ``user``'s scope (see centres.access)."""
-        from centres.access import scope_for
-
-        return scope_for(user).filter(self, "")
-
-    def writable_by(self, user):
-        """Centres whose records ``user`` may change (see ``Scope.writable``)."""
-        from centres.access import as_writer
-
-        return self.visible_to(as_writer(user))
 
 
 class Centre(models.Model):

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
-from centres.access import as_writer, scope_for
+from centres.access import scope_for
 from centres.admin import ScopedAdminMixin
 from volunteer_centre.admin import ThaiDatesAdminMixin
 from volunteers.admin_filters import (
@@ -63,11 +63,7 @@ class _ScopedInline(ScopedAdminMixin, ThaiDatesAdminMixin):
         # so nothing of the others can be deleted or must be re-chosen to save. Read-only users
         # see every row they may read.
         if scope_for(request.user).can_write:
-            return (
-                super(ScopedAdminMixin, self)
-                .get_queryset(request)
-                .visible_to(as_writer(request.user))
-            )
+            return super(ScopedAdminMixin, self).get_queryset(request).writable_by(request.user)
         return super().get_queryset(request)
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
+from centres.access import Scope, ScopedQuerySet
 from centres.models import THAI_COLLATION, Centre, ThaiAddress
 from volunteer_centre.identity import (
     PersonDisplayMixin,
@@ -66,12 +67,9 @@ def _try(normalise, text: str) -> str:
         return ""
 
 
-class VolunteerQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Volunteers with a registration at a centre in ``user``'s scope."""
-        from centres.access import scope_for
-
-        scope = scope_for(user)
+class VolunteerQuerySet(ScopedQuerySet):
+    def in_scope(self, scope: Scope, user) -> models.QuerySet:
+        """Volunteers with a registration at a centre in ``scope``."""
         if scope.sees_all:
             return self
         if scope.is_empty:
@@ -305,16 +303,8 @@ PROGRAMME_ABBREVIATIONS = {
 }
 
 
-class CentreOwnedQuerySet(models.QuerySet):
+class CentreOwnedQuerySet(ScopedQuerySet):
     """Rows owned by the centre at ``centre_path``: Registration, CentreRole, Event, Attendance."""
-
-    centre_path = "centre"
-
-    def visible_to(self, user):
-        """Rows whose centre is in ``user``'s scope (see centres.access)."""
-        from centres.access import scope_for
-
-        return scope_for(user).filter(self, self.centre_path)
 
 
 def _check_order(start, end, field: str, message) -> None:
@@ -581,12 +571,9 @@ def chair_overlap_message(other: CentreRole) -> str:
 # -- organisations --------------------------------------------------------------------------------
 
 
-class OrganisationQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Organisations are shared by every centre: anyone with a scope sees them all."""
-        from centres.access import scope_for
-
-        return self.none() if scope_for(user).is_empty else self
+class OrganisationQuerySet(ScopedQuerySet):
+    # Organisations are shared by every centre: anyone with a scope sees them all.
+    centre_path = None
 
 
 class Organisation(models.Model):
@@ -626,12 +613,9 @@ class Organisation(models.Model):
         return self.name
 
 
-class MembershipQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Memberships of the volunteers ``user`` may see."""
-        from centres.access import scope_for
-
-        scope = scope_for(user)
+class MembershipQuerySet(ScopedQuerySet):
+    def in_scope(self, scope: Scope, user) -> models.QuerySet:
+        """Memberships of the volunteers of ``scope``."""
         if scope.sees_all:
             return self
         if scope.is_empty:
@@ -816,14 +800,14 @@ class Attendance(models.Model):
 # -- imports --------------------------------------------------------------------------------------
 
 
-class VolunteerImportQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """A user sees the imports they made; a ministry administrator sees all."""
-        from centres.access import scope_for
-
-        if scope_for(user).sees_all:
+class VolunteerImportQuerySet(ScopedQuerySet):
+    def in_scope(self, scope: Scope, user) -> models.QuerySet:
+        """A user has the imports they made; a ministry administrator has all."""
+        if scope.sees_all:
             return self
-        return self.filter(created_by=user) if user.is_authenticated else self.none()
+        if scope.is_empty or not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(created_by=user)
 
 
 class VolunteerImport(models.Model):

@@ -1,5 +1,7 @@
 import datetime as dt
 
+from django.contrib.auth.models import Permission
+
 from centres.access import scope_for
 from centres.models import Centre
 from tests.factories import (
@@ -85,3 +87,75 @@ def test_staff_forms_offer_only_the_centres_the_user_writes_at(centre_a, centre_
     also_supervising_the_north(chair_a)
     for form_class in (IntakeForm, RegistrationForm):
         assert list(form_class(user=chair_a).fields["centre"].queryset) == [centre_a]
+
+
+def test_the_write_roles_are_the_roles_of_the_model_that_are_not_supervisors():
+    from centres.access import WRITE_ROLES
+    from centres.models import StaffAssignment
+
+    assert set(StaffAssignment.Role.values) - {"supervisor"} == WRITE_ROLES
+
+
+def _scoped_models():
+    from django.apps import apps
+
+    from centres.access import ScopedQuerySet
+
+    return [
+        model
+        for model in apps.get_models()
+        if isinstance(model._default_manager.all(), ScopedQuerySet)
+    ]
+
+
+def test_every_centre_owned_model_has_one_scoped_queryset_base():
+    names = {model.__name__ for model in _scoped_models()}
+    expected = {"Centre", "Volunteer", "Registration", "Person", "Case", "Visit", "Consent",
+                "Household", "HouseholdMember", "AssistanceItem", "VolunteerImport"}  # fmt: skip
+    assert expected <= names
+
+
+def test_a_supervisor_writes_no_row_of_any_scoped_model(centre_a, centre_b, supervisor_north):
+    for model in _scoped_models():
+        assert not model._default_manager.writable_by(supervisor_north).exists(), model
+
+
+def test_a_mixed_user_reads_the_region_and_writes_only_their_own_centres_cases(
+    centre_a, centre_b, chair_a
+):
+    from cases.models import Case
+    from tests.cases.factories import cases_bulk
+
+    (mine,), (theirs,) = cases_bulk(centre_a, 1), cases_bulk(centre_b, 1)
+    also_supervising_the_north(chair_a)
+    assert set(Case.objects.visible_to(chair_a)) == {mine, theirs}
+    assert list(Case.objects.writable_by(chair_a)) == [mine]
+
+
+def test_shared_reference_data_is_pointed_at_by_writers_only(centre_a, chair_a, supervisor_north):
+    from cases.models import Agency
+    from tests.cases.factories import AgencyFactory
+
+    agency = AgencyFactory()
+    assert list(Agency.objects.writable_by(chair_a)) == [agency]
+    assert list(Agency.objects.visible_to(supervisor_north)) == [agency]
+    assert not Agency.objects.writable_by(supervisor_north).exists()
+
+
+def test_a_chair_who_also_supervises_opens_their_own_import_record_in_the_admin(
+    client, centre_a, chair_a
+):
+    from django.urls import reverse
+
+    from volunteers.models import VolunteerImport
+
+    chair_a.is_staff = True
+    chair_a.save()
+    also_supervising_the_north(chair_a)
+    chair_a.user_permissions.add(*Permission.objects.filter(content_type__app_label="volunteers"))
+    run = VolunteerImport.objects.create(created_by=chair_a, file_name="registry.csv")
+    VolunteerImport.objects.create(created_by=UserFactory(), file_name="other.csv")
+    assert list(VolunteerImport.objects.writable_by(chair_a)) == [run]
+    client.force_login(chair_a)
+    response = client.get(reverse("admin:volunteers_volunteerimport_change", args=[run.pk]))
+    assert response.status_code == 200
