@@ -68,9 +68,18 @@ class WriterRequiredMixin(LoginRequiredMixin):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not user_can_write(request.user):
-            raise PermissionDenied(READ_ONLY)
+            raise PermissionDenied(READ_ONLY) if reads_only(request.user) else PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
 
 def user_can_write(user) -> bool:
     return scope_for(user).can_write
+
+
+def reads_only(user) -> bool:
+    """A logged-in user who reads records but may change none (a supervisor); not someone
+    without a current assignment, who reads nothing either."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    scope = scope_for(user)
+    return not scope.can_write and not scope.is_empty

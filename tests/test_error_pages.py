@@ -74,6 +74,35 @@ def test_an_unknown_address_gets_a_404_page_in_thai_with_the_menu(client, chair_
     assert_layout(page, menu=True)
 
 
+@pytest.fixture
+def staff_a(centre_a):
+    from tests.factories import StaffAssignmentFactory, UserFactory
+
+    user = UserFactory(username="staff-a")
+    StaffAssignmentFactory(user=user, role="staff", centre=centre_a)
+    return user
+
+
+@pytest.fixture
+def chair_supervising_the_north(chair_a):
+    from tests.factories import also_supervising_the_north
+
+    return also_supervising_the_north(chair_a)
+
+
+@pytest.mark.parametrize(
+    "role",
+    ["ministry_admin", "supervisor_north", "chair_a", "staff_a", "chair_supervising_the_north"],
+)
+def test_every_role_gets_the_404_page_with_its_menu(client, request, role):
+    client.force_login(request.getfixturevalue(role))
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    page = page_of(response)
+    assert "ไม่พบหน้านี้" in page
+    assert_layout(page, menu=True)
+
+
 def test_the_404_page_is_in_english_when_the_user_chose_english(client, chair_a):
     client.force_login(chair_a)
     page = page_of(english(client).get("/no-such-page/"))
@@ -171,6 +200,16 @@ def test_a_supervisor_on_a_case_action_is_told_they_may_only_read(client, superv
     response = client.get(reverse("cases:visit-create", args=[case.pk]))
     assert response.status_code == 403
     assert "ดูข้อมูลเหล่านี้ได้อย่างเดียว" in page_of(response)
+
+
+def test_a_user_without_an_assignment_is_refused_without_being_told_they_may_read(client, db):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(username="nobody"))
+    response = client.get(reverse("cases:case-create"))
+    assert response.status_code == 403
+    page = page_of(response)
+    assert "ท่านไม่มีสิทธิ์เปิดหน้านี้" in page and 'id="error-reason"' not in page
 
 
 def test_a_supervisor_adding_a_case_in_the_admin_gets_the_friendly_403_page(

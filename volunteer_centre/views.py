@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from centres.views import READ_ONLY, user_can_write
+from centres.views import READ_ONLY, reads_only
 from volunteer_centre.middleware import chosen_language
 
 logger = logging.getLogger(__name__)
@@ -180,8 +180,7 @@ def _csrf_reason(reason: str):
 def _reads_only(request) -> bool:
     """A logged-in user whose every assignment is read-only (a supervisor): a bare 403 is then
     that, and the page says so."""
-    user = getattr(request, "user", None)
     try:
-        return bool(user and user.is_authenticated and not user_can_write(user))
+        return reads_only(getattr(request, "user", None))
     except DatabaseError:  # the generic explanation will do
         return False
