@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 from cases.models import (
     MAX_ITEM_QUANTITY,
     Agency,
+    Assistance,
     AssistanceKind,
     AssistanceProgramme,
     CaseStatus,
@@ -233,8 +234,13 @@ class AssistanceForm(ThaiFormMixin, forms.Form):
     ITEM_ROWS = 3
 
     kind = forms.ChoiceField(label=_("kind"), choices=AssistanceKind.choices)
+    # Empty first, so that goods are not recorded under the first grant because nobody changed
+    # the select.
     programme = forms.ChoiceField(
-        label=pgettext_lazy("assistance", "programme"), choices=AssistanceProgramme.choices
+        label=pgettext_lazy("assistance", "programme"),
+        choices=[("", "---------"), *AssistanceProgramme.choices],
+        required=False,
+        help_text=Assistance._meta.get_field("programme").help_text,
     )
     amount = forms.DecimalField(
         label=_("amount (baht)"), required=False, min_value=0, max_digits=12, decimal_places=2

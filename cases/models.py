@@ -929,7 +929,8 @@ class AssistanceProgramme(models.TextChoices):
 
 
 class Assistance(models.Model):
-    """Help given: money, goods or other, under a programme, from an agency or the centre."""
+    """Help given: money, goods or other, from an agency or the centre, and the programme it was
+    paid under when it was (empty otherwise: goods are not a grant)."""
 
     Kind = AssistanceKind
     Programme = AssistanceProgramme
@@ -940,7 +941,8 @@ class Assistance(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=AssistanceKind.choices)
     programme = models.CharField(
         pgettext_lazy("assistance", "programme"), max_length=20,
-        choices=AssistanceProgramme.choices, default=AssistanceProgramme.OTHER,
+        choices=AssistanceProgramme.choices, blank=True, default="",
+        help_text=_("Only for help given under one of these programmes; otherwise leave it empty."),
     )  # fmt: skip
     description = models.TextField(_("description"), blank=True)
     amount = models.DecimalField(

@@ -633,7 +633,7 @@ def assistance_record(
     case: Case,
     kind: str,
     given_on: dt.date,
-    programme: str = AssistanceProgramme.OTHER,
+    programme: str = "",
     amount: Decimal | int | str = 0,
     description: str = "",
     items: Iterable[Item | dict] = (),
@@ -645,7 +645,9 @@ def assistance_record(
     _require_writer(actor, case.centre)
     _require_open(case)
     kind = _choice(kind, AssistanceKind, "kind")
-    programme = _choice(programme, AssistanceProgramme, "programme")
+    # Empty: not given under a programme (goods, help in kind, a grant whose programme nobody
+    # knows); it is never counted under one.
+    programme = _choice(programme, AssistanceProgramme, "programme") if programme else ""
     amount = _amount(amount)
     given_on = _day(given_on, "given_on", case=case)
     lines = [i if isinstance(i, Item) else Item(**i) for i in items]

@@ -5,6 +5,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -55,14 +56,30 @@ class ScopedQuerysetMixin(LoginRequiredMixin):
         return self.model._default_manager.visible_to(self.request.user)
 
 
+# Lazy, so the error page shows it (it shows only messages raised as lazy translations).
+READ_ONLY = _(
+    "Your role lets you read these records but not change them. To record something, ask a "
+    "chair or the staff of the centre."
+)
+
+
 class WriterRequiredMixin(LoginRequiredMixin):
     """Refuses (403) users whose scope is read-only, such as supervisors."""
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not user_can_write(request.user):
-            raise PermissionDenied
+            raise PermissionDenied(READ_ONLY) if reads_only(request.user) else PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
 
 def user_can_write(user) -> bool:
     return scope_for(user).can_write
+
+
+def reads_only(user) -> bool:
+    """A logged-in user who reads records but may change none (a supervisor); not someone
+    without a current assignment, who reads nothing either."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    scope = scope_for(user)
+    return not scope.can_write and not scope.is_empty

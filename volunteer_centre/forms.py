@@ -79,15 +79,21 @@ def validate_not_in_future(value: dt.date | None) -> None:
 class PersonIdentityFormMixin:
     """For a ModelForm of a person (a volunteer, a person facing a problem): the national ID
     typed any way (dashes, spaces, Thai digits), a birth date not in the future and a Thai phone
-    number, each normalised before the model sees it, with phone-friendly keyboards."""
+    number, each normalised before the model sees it, with phone-friendly keyboards.
+
+    Either field may be absent: the admin leaves read-only fields off the form (all of them for
+    a user with the view permission only), and a form without them has nothing to tune."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        national_id = self.fields["national_id"]
-        national_id.max_length = 20
-        national_id.validators = []
-        national_id.widget.attrs.update(inputmode="numeric", maxlength=20)
-        self.fields["phone"].widget.attrs.update(inputmode="tel")
+        national_id = self.fields.get("national_id")
+        if national_id is not None:
+            national_id.max_length = 20
+            national_id.validators = []
+            national_id.widget.attrs.update(inputmode="numeric", maxlength=20)
+        phone = self.fields.get("phone")
+        if phone is not None:
+            phone.widget.attrs.update(inputmode="tel")
 
     def clean_national_id(self):
         value = self.cleaned_data.get("national_id")

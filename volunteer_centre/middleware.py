@@ -11,8 +11,11 @@ class ThaiFirstLocaleMiddleware(LocaleMiddleware):
     """
 
     def process_request(self, request):
-        code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if code not in dict(settings.LANGUAGES):
-            code = settings.LANGUAGE_CODE
-        translation.activate(code)
+        translation.activate(chosen_language(request))
         request.LANGUAGE_CODE = translation.get_language()
+
+
+def chosen_language(request) -> str:
+    """The language of the switch's cookie, Thai without one (the error pages use it too)."""
+    code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE

@@ -17,6 +17,8 @@ if not SECRET_KEY:  # .env.example leaves it empty so that nobody copies a known
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# A refused form gets a page in the site's layout that says what to do, not Django's own.
+CSRF_FAILURE_VIEW = "volunteer_centre.views.csrf_failure"
 
 INSTALLED_APPS = [
     "volunteer_centre",

@@ -18,3 +18,9 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("", DeskView.as_view(), name="home"),
 ]
+
+# Error pages in the site's layout and the user's language (volunteer_centre/views.py).
+handler400 = "volunteer_centre.views.bad_request"
+handler403 = "volunteer_centre.views.permission_denied"
+handler404 = "volunteer_centre.views.page_not_found"
+handler500 = "volunteer_centre.views.server_error"

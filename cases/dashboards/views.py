@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 
 from cases.dashboards.exports import export_table
@@ -24,6 +24,7 @@ class DashboardMixin(LoginRequiredMixin):
         reach = reach_for(self.request.user)
         unit = load_unit(self.kwargs.get("level", NATION), self.kwargs.get("code", ""))
         if not reach.covers_unit(unit):
+            # A lazy translation: the 404 page shows such a message (and no other).
             raise Http404(_("This place is outside your scope."))
         form = DashboardFilterForm(self.request.GET)
         return Dashboard(self.request.user, unit, reach, form.filters()), form
