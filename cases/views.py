@@ -441,8 +441,9 @@ def desk_transfers(user) -> dict:
 def _centre_search(text: str, case: Case):
     """Open centres other than the case's whose code is ``text`` or whose name contains it.
 
-    Every open centre can be found: the names and codes of the centres are public, and the
-    receiving centre is, by definition, one the user does not work at."""
+    Every open centre can be found, not only those of the user's scope: the names and codes
+    of the centres are public, and the receiving centre is usually one the user does not
+    work at."""
     text = to_arabic_digits((text or "").strip())[:100]
     if not text:
         return Centre.objects.none()

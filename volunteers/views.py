@@ -76,7 +76,6 @@ class VolunteerDetailView(ScopedQuerysetMixin, DetailView):
             .filter(registration__volunteer=self.object)
             .select_related("registration__centre", "actor")
             .order_by("-on", "-at", "-pk"),
-            can_write=user_can_write(user),
             **kwargs,
         )
 
