@@ -17,3 +17,16 @@ urlpatterns = [
     path("referrals/<int:pk>/status/", views.ReferralStatusView.as_view(), name="referral-status"),
     path("persons/<int:pk>/", views.PersonDetailView.as_view(), name="person-detail"),
 ]
+
+# Transfers to another centre.
+urlpatterns += [
+    path("<int:pk>/transfer/", views.TransferRequestView.as_view(), name="transfer-create"),
+    path("transfers/<int:pk>/", views.TransferDetailView.as_view(), name="transfer-detail"),
+    path("transfers/<int:pk>/accept/", views.TransferAcceptView.as_view(), name="transfer-accept"),
+    path(
+        "transfers/<int:pk>/decline/",
+        views.TransferDeclineView.as_view(),
+        name="transfer-decline",
+    ),
+    path("transfers/<int:pk>/cancel/", views.TransferCancelView.as_view(), name="transfer-cancel"),
+]

@@ -28,17 +28,21 @@ from cases.models import Agency, Household, Person
 from cases.services import (
     assistance_record,
     case_open,
+    case_transfer_request,
     consent_record,
     referral_create,
     visit_record,
 )
 from tests.factories import (
+    CentreFactory,
     CentreRoleFactory,
     RegistrationFactory,
     StaffAssignmentFactory,
+    UserFactory,
     national_id,
 )
 from volunteers.models import Event, Organisation, VolunteerImport
+from volunteers.services import registration_suspend
 
 SECRET = "ลับเฉพาะเอ"  # in the names of centre A's records; no outsider page may show it
 
@@ -168,6 +172,43 @@ STAFF = {
         post=lambda r: {"to_status": "accepted"},
     ),
     "cases:person-detail": Staff(kwargs=lambda r: {"pk": r["cases.person"].pk}),
+    # Transfers: A's case to centre C; C's case to A (A's to answer); A's other case to C.
+    "cases:transfer-create": Staff(
+        insider=False,  # a form page: it shows the case number, not the records' text
+        kwargs=lambda r: {"pk": r["cases.case"].pk},
+        post=lambda r: {"to_centre": r["cases.casetransfer"].from_centre.code, "reason": "แทรก"},
+    ),
+    "cases:transfer-detail": Staff(kwargs=lambda r: {"pk": r["cases.casetransfer"].pk}),
+    "cases:transfer-accept": Staff(
+        insider=False,  # a GET leads to the transfer page
+        insider_status=302,
+        kwargs=lambda r: {"pk": r["cases.casetransfer"].pk},
+        post=lambda r: {"accept-note": "แทรก"},
+    ),
+    "cases:transfer-decline": Staff(
+        insider=False,
+        insider_status=302,
+        kwargs=lambda r: {"pk": r["cases.casetransfer"].pk},
+        post=lambda r: {"decline-reason": "แทรก"},
+    ),
+    "cases:transfer-cancel": Staff(
+        insider=False,
+        insider_status=302,
+        kwargs=lambda r: {"pk": r["transfer sent by A"].pk},
+        post=lambda r: {"cancel-note": "แทรก"},
+    ),
+    "volunteers:registration-suspend": Staff(
+        kwargs=lambda r: {"pk": r["volunteers.registration"].pk},
+        post=lambda r: {"on": today_be(), "reason": "แทรก"},
+    ),
+    "volunteers:registration-reinstate": Staff(
+        kwargs=lambda r: {"pk": r["suspended registration"].pk},
+        post=lambda r: {"on": today_be(), "reason": ""},
+    ),
+    "volunteers:registration-end": Staff(
+        kwargs=lambda r: {"pk": r["volunteers.registration"].pk},
+        post=lambda r: {"on": today_be(), "reason": "แทรก"},
+    ),
     "dashboards:index": Staff(),
     "dashboards:nation": Staff(),
     "dashboards:nation-export": Staff(
@@ -204,6 +245,12 @@ def records(centre_a, chair_a):
         "volunteers.centrerole": role,
     }
     found.update(case_records(centre_a, chair_a))
+    found.update(transfer_records(centre_a, chair_a))
+    suspended = RegistrationFactory(centre=centre_a, volunteer=registration.volunteer,
+                                    programme="network")  # fmt: skip
+    registration_suspend(actor=chair_a, registration=suspended, on=timezone.localdate(),
+                         reason=SECRET)  # fmt: skip
+    found["suspended registration"] = suspended
     found["volunteers.event"] = Event.objects.create(
         kind="training", title=SECRET, organiser=centre_a, starts_on=dt.date(2019, 3, 11)
     )
@@ -240,6 +287,28 @@ def case_records(centre, chair):
         "cases.caseevent": case.events.first(),
         "cases.household": Household.objects.create(name=SECRET, centre=centre),
     }
+
+
+def transfer_records(centre_a, chair_a):
+    """Centre C, another Bangkok centre (outside B and the North): a case of C waiting for A to
+    take it over, and another case of A waiting for C, both asked for with SECRET."""
+    centre_c = CentreFactory(code="TRF", parent=centre_a.parent)
+    chair_c = UserFactory(username="chair-c")
+    StaffAssignmentFactory(user=chair_c, role="chair", centre=centre_c)
+    opened = timezone.localdate() - dt.timedelta(days=3)
+    cases = [
+        case_open(actor=chair, centre=centre, intake_channel="walk_in", reporter_type="self",
+                  problems=["poverty"], opened_on=opened,
+                  person=Person.objects.create(first_name="โอนย้าย", centre=centre,
+                                               no_id_reason="unknown"))
+        for chair, centre in ((chair_c, centre_c), (chair_a, centre_a))
+    ]  # fmt: skip
+    return {
+        "cases.casetransfer": case_transfer_request(actor=chair_c, case=cases[0],
+                                                    to_centre=centre_a, reason=SECRET),
+        "transfer sent by A": case_transfer_request(actor=chair_a, case=cases[1],
+                                                    to_centre=centre_c, reason=SECRET),
+    }  # fmt: skip
 
 
 @pytest.fixture

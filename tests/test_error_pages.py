@@ -94,7 +94,7 @@ def chair_supervising_the_north(chair_a):
     "role",
     ["ministry_admin", "supervisor_north", "chair_a", "staff_a", "chair_supervising_the_north"],
 )
-def test_every_role_gets_the_404_page_with_its_menu(client, request, role):
+def test_every_role_gets_the_404_page_with_its_menu(db, client, request, role):
     client.force_login(request.getfixturevalue(role))
     response = client.get("/no-such-page/")
     assert response.status_code == 404

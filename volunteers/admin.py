@@ -165,6 +165,7 @@ class RegistrationInline(_ScopedInline, admin.StackedInline):
                     ("programme", "centre"),
                     ("number", "registered_on"),
                     ("status", "ended_on", "end_reason"),
+                    ("suspended_on", "suspension_reason"),
                     "other_ministry",
                 ]
             },

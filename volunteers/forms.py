@@ -1,11 +1,12 @@
-"""Staff forms for registering a volunteer at the user's centre."""
+"""Staff forms for registering a volunteer at the user's centre and changing a registration's
+status."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from centres.forms import AddressFieldsMixin
 from centres.models import Centre
-from volunteer_centre.forms import PersonIdentityFormMixin, ThaiFormMixin
+from volunteer_centre.forms import PersonIdentityFormMixin, ThaiDateField, ThaiFormMixin
 from volunteers.models import Registration, Volunteer
 
 
@@ -73,3 +74,17 @@ class RegistrationForm(ThaiFormMixin, forms.ModelForm):
         if centres.count() == 1:
             self.fields["centre"].initial = centres.first()
         self.fields["centre"].help_text = _("Only the centres you work for are listed.")
+
+
+class RegistrationStatusForm(ThaiFormMixin, forms.Form):
+    """The date and reason of a suspension, a reinstatement or an end; the service checks
+    them against the registration."""
+
+    on = ThaiDateField(label=_("date"))
+    reason = forms.CharField(label=_("reason"), max_length=200)
+
+    def __init__(self, *args, reason_required: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = reason_required
+        if not reason_required:
+            self.fields["reason"].label = _("reason (optional)")

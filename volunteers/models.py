@@ -354,6 +354,12 @@ class Registration(models.Model):
         _("ended on"), null=True, blank=True, validators=[validate_registration_date]
     )
     end_reason = models.CharField(_("reason for ending"), max_length=200, blank=True)
+    # While suspended: since when and why (volunteers.services keeps every change of status,
+    # with these, in RegistrationStatusChange; reinstating clears them here).
+    suspended_on = models.DateField(
+        _("suspended on"), null=True, blank=True, validators=[validate_registration_date]
+    )
+    suspension_reason = models.CharField(_("reason for suspension"), max_length=200, blank=True)
     other_ministry = models.CharField(_("ministry"), max_length=200, blank=True)
     # Foreign volunteers
     visa_type = models.CharField(_("visa type"), max_length=50, blank=True)
@@ -386,6 +392,18 @@ class Registration(models.Model):
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("registered_on")),
                 name="registration_ends_after_start",
             ),
+            # A suspension's date and reason belong to a suspended registration only. A
+            # suspended one may lack them (imported as suspended, with no date given).
+            models.CheckConstraint(
+                condition=Q(status="suspended")
+                | (Q(suspended_on__isnull=True) & Q(suspension_reason="")),
+                name="registration_suspension_only_when_suspended",
+            ),
+            models.CheckConstraint(
+                condition=Q(suspended_on__isnull=True)
+                | Q(suspended_on__gte=models.F("registered_on")),
+                name="registration_suspended_after_start",
+            ),
         ]
         indexes = [
             models.Index(fields=["centre", "programme", "status"]),
@@ -408,6 +426,13 @@ class Registration(models.Model):
             errors["ended_on"] = _("Give the date the registration ended.")
         elif self.ended_on and self.status != self.Status.ENDED:
             errors["status"] = _("The registration has an end date: set its status to ended.")
+        if self.registered_on and self.suspended_on and self.suspended_on < self.registered_on:
+            errors["suspended_on"] = _("The suspension date is before the registration date.")
+        elif self.status != self.Status.SUSPENDED and (self.suspended_on or self.suspension_reason):
+            errors["suspended_on"] = _(
+                "Only a suspended registration has a suspension date and reason: clear them, "
+                "or set its status to suspended."
+            )
         if (
             self.service_starts_on
             and self.service_ends_on
@@ -847,3 +872,54 @@ class VolunteerImport(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+
+class RegistrationStatusChangeQuerySet(CentreOwnedQuerySet):
+    centre_path = "registration__centre"
+
+
+class RegistrationStatusChange(models.Model):
+    """One change of a registration's status made on the staff pages (volunteers.services):
+    from which status to which, on what date, why, by whom and when it was recorded. Never
+    updated, never deleted: the registration keeps only its present state."""
+
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.PROTECT,
+        related_name="status_changes",
+        verbose_name=_("registration"),
+    )
+    from_status = models.CharField(
+        pgettext_lazy("status change", "from"), max_length=10, choices=Registration.Status.choices
+    )
+    to_status = models.CharField(
+        pgettext_lazy("status change", "to"), max_length=10, choices=Registration.Status.choices
+    )
+    on = models.DateField(_("date"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=pgettext_lazy("status change", "by"),
+    )
+    at = models.DateTimeField(pgettext_lazy("status change", "recorded at"), default=timezone.now)
+
+    objects = RegistrationStatusChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("registration status change")
+        verbose_name_plural = _("registration status changes")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_status=models.F("to_status")),
+                name="registration_status_change_changes",
+            ),
+        ]
+        indexes = [models.Index(fields=["registration", "at"], name="registration_change_at")]
+
+    def __str__(self) -> str:
+        return f"{self.registration} {self.from_status} → {self.to_status}"

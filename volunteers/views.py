@@ -1,18 +1,23 @@
 """Staff pages: the volunteers of the user's centres."""
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from centres.views import ScopedQuerysetMixin, WriterRequiredMixin, user_can_write
+from volunteers import services
 from volunteers.filters import VolunteerFilter
-from volunteers.forms import RegistrationForm, VolunteerForm
-from volunteers.models import CentreRole, Registration, Volunteer
+from volunteers.forms import RegistrationForm, RegistrationStatusForm, VolunteerForm
+from volunteers.models import CentreRole, Registration, RegistrationStatusChange, Volunteer
 
 
 def _visible_registrations(user):
@@ -58,6 +63,22 @@ class VolunteerDetailView(ScopedQuerysetMixin, DetailView):
             )
         )
 
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        registrations = Registration.objects.filter(volunteer=self.object)
+        return super().get_context_data(
+            # The status buttons only where the user may change the registration: not for a
+            # supervisor, nor at a centre a chair only reads as a supervisor.
+            writable_registrations=set(
+                registrations.writable_by(user).values_list("pk", flat=True)
+            ),
+            status_changes=RegistrationStatusChange.objects.visible_to(user)
+            .filter(registration__volunteer=self.object)
+            .select_related("registration__centre", "actor")
+            .order_by("-on", "-at", "-pk"),
+            **kwargs,
+        )
+
 
 class VolunteerCreateView(WriterRequiredMixin, View):
     """Register a new volunteer and their first registration at one of the user's centres."""
@@ -87,3 +108,81 @@ class VolunteerCreateView(WriterRequiredMixin, View):
     def _render(self, volunteer_form, registration_form, status=200):
         context = {"form": volunteer_form, "registration_form": registration_form}
         return render(self.request, self.template_name, context, status=status)
+
+
+class RegistrationStatusView(View):
+    """Suspend, reinstate or end one registration, with the date and the reason.
+
+    A registration outside the user's scope answers 404; a user who may not change it (a
+    supervisor, or a chair at a centre they only read as a supervisor) gets 403."""
+
+    change = ""
+    title = ""
+    template_name = "volunteers/registration_status_form.html"
+    messages_done = {
+        "suspend": gettext_lazy("Registration suspended."),
+        "reinstate": gettext_lazy("Registration reinstated."),
+        "end": gettext_lazy("Registration ended."),
+    }
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not user_can_write(request.user):
+            raise PermissionDenied
+        registrations = Registration.objects.select_related("volunteer", "centre")
+        self.registration = get_object_or_404(
+            registrations.visible_to(request.user), pk=kwargs["pk"]
+        )
+        if not registrations.writable_by(request.user).filter(pk=self.registration.pk).exists():
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def form(self, data=None):
+        return RegistrationStatusForm(data, reason_required=self.change != "reinstate",
+                                      initial={"on": timezone.localdate()})  # fmt: skip
+
+    def get(self, request, pk):
+        return self._render(self.form())
+
+    def post(self, request, pk):
+        form = self.form(request.POST)
+        if form.is_valid():
+            service = getattr(services, f"registration_{self.change}")
+            try:
+                service(actor=request.user, registration=self.registration, **form.cleaned_data)
+            except ValidationError as error:
+                _add_service_errors(form, error)
+            else:
+                messages.success(request, self.messages_done[self.change])
+                return redirect("volunteers:volunteer-detail", pk=self.registration.volunteer_id)
+        return self._render(form, status=400)
+
+    def _render(self, form, status=200):
+        context = {"form": form, "registration": self.registration, "title": self.title,
+                   "volunteer": self.registration.volunteer}  # fmt: skip
+        return render(self.request, self.template_name, context, status=status)
+
+
+def _add_service_errors(form, error: ValidationError) -> None:
+    """A service's errors beside the fields they name, the others above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class RegistrationSuspendView(RegistrationStatusView):
+    change = "suspend"
+    title = gettext_lazy("Suspend the registration")
+
+
+class RegistrationReinstateView(RegistrationStatusView):
+    change = "reinstate"
+    title = gettext_lazy("Reinstate the registration")
+
+
+class RegistrationEndView(RegistrationStatusView):
+    change = "end"
+    title = gettext_lazy("End the registration")
