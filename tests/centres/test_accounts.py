@@ -249,9 +249,16 @@ def test_only_ministry_administrators_reach_the_account_pages(client, request, w
 # -- one's own password ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("who", ["chair_a", "supervisor_north", "ministry_admin"])
+@pytest.mark.parametrize(
+    "who", ["chair_a", "supervisor_north", "ministry_admin", "chair_also_supervising"]
+)
 def test_any_user_changes_their_own_password_from_the_menu(client, request, who):
-    user = request.getfixturevalue(who)
+    if who == "chair_also_supervising":
+        from tests.factories import also_supervising_the_north
+
+        user = also_supervising_the_north(request.getfixturevalue("chair_a"))
+    else:
+        user = request.getfixturevalue(who)
     client.force_login(user)
     home = client.get(reverse("volunteers:volunteer-list")).content.decode()
     assert f'href="{reverse("centres:password-change")}"' in home

@@ -289,3 +289,23 @@ def test_a_chair_keeps_their_centres_records_in_the_admin_and_reads_reference_da
     # And no deleting, even of their own centre's volunteer.
     assert client.post(reverse("admin:volunteers_volunteer_delete", args=[mine.pk]),
                        {"post": "yes"}).status_code == 403  # fmt: skip
+
+
+def test_a_chair_who_also_supervises_a_region_holds_both_groups_and_writes_at_home_only(
+    client, chair_a, centre_a, centre_b
+):
+    from tests.factories import also_supervising_the_north
+
+    also_supervising_the_north(chair_a)
+    assert set(chair_a.groups.values_list("name", flat=True)) == {"role:chair", "role:supervisor"}
+    home = RegistrationFactory(centre=centre_a).volunteer
+    north = RegistrationFactory(centre=centre_b).volunteer
+    client.force_login(chair_a)
+    listing = client.get(reverse("admin:volunteers_volunteer_changelist"))
+    assert set(listing.context["cl"].result_list) == {home, north}
+    assert client.get(reverse("admin:volunteers_volunteer_change", args=[home.pk])).context[
+        "has_change_permission"
+    ]
+    north_page = reverse("admin:volunteers_volunteer_change", args=[north.pk])
+    assert not client.get(north_page).context["has_change_permission"]
+    assert client.post(north_page, {"first_name": "แก้"}).status_code == 403
