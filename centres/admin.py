@@ -1,11 +1,29 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
+from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from centres.access import scope_for
-from centres.models import Centre, District, Province, Region, StaffAssignment, Subdistrict
+from centres.models import (
+    Account,
+    Centre,
+    District,
+    Province,
+    Region,
+    StaffAssignment,
+    Subdistrict,
+)
+from centres.roles import (
+    GROUP_NAMES,
+    Role,
+    role_of_group,
+    roles_sync,
+    staff_assignment_delete,
+    staff_assignment_save,
+)
 from volunteer_centre.admin import ThaiDatesAdminMixin
 
 
@@ -92,14 +110,105 @@ admin.site.unregister(Group)
 
 @admin.register(User)
 class MinistryUserAdmin(MinistryOnlyAdminMixin, UserAdmin):
-    # Set by the system on sign-up and log-in. Read-only, they are shown through the Thai date
-    # format (BE); the stock split date/time inputs took 01/12/2568 as the year 2568.
-    readonly_fields = ["last_login", "date_joined"]
+    """Accounts. Roles come from staff assignments (their groups and staff status follow, see
+    centres.roles), so staff status is shown, not edited, and the role groups are not offered
+    among the groups; a superuser's account and superuser status are a superuser's to change.
+    No account is deleted: it is deactivated (the account pages), and what it recorded stays
+    attributed to it."""
+
+    list_display = ["username", "first_name", "last_name", "email", "is_active", "is_staff"]
+    list_filter = ["is_active", "is_staff", "groups"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Set by the system on sign-up and log-in. Read-only, they are shown through the Thai
+        # date format (BE); the stock split date/time inputs took 01/12/2568 as the year 2568.
+        fields = ["last_login", "date_joined", "is_staff", "role_groups"]
+        if not request.user.is_superuser:
+            fields.append("is_superuser")
+        return fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        # The role groups are shown beside the groups an administrator may choose.
+        return [
+            (name, {**options, "fields": _after(options["fields"], "groups", "role_groups")})
+            for name, options in fieldsets
+        ]
+
+    @admin.display(description=_("role groups (from staff assignments)"))
+    def role_groups(self, obj):
+        names = [str(Role(role_of_group(g)).label) for g in obj.groups.all() if role_of_group(g)]
+        return ", ".join(names) or "-"
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            # A tampered role group's id is then "not one of the available choices", a form error.
+            kwargs["queryset"] = Group.objects.exclude(name__in=GROUP_NAMES.values())
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @transaction.atomic
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            # The password was typed by the administrator: the new user chooses their own.
+            Account.objects.create(user=obj, must_change_password=True, created_by=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        # The form set the groups it offers (no role group): put the role groups back, and
+        # follow an activation or a deactivation.
+        super().save_related(request, form, formsets, change)
+        roles_sync(form.instance)
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        target = self.get_object(request, id)
+        if request.method == "POST" and response.status_code == 302 and target != request.user:
+            Account.objects.update_or_create(user=target, defaults={"must_change_password": True})
+        return response
+
+
+def _after(fields, anchor: str, extra: str) -> tuple:
+    fields = [f for f in fields if f != extra]
+    if anchor not in fields:
+        return tuple(fields)
+    at = fields.index(anchor) + 1
+    return tuple(fields[:at] + [extra] + fields[at:])
 
 
 @admin.register(Group)
 class MinistryGroupAdmin(MinistryOnlyAdminMixin, GroupAdmin):
-    pass
+    """Groups. The four role groups are defined in centres.roles and reset by every
+    load_reference_data: shown here, never edited or deleted. Other groups are the ministry's."""
+
+    list_display = ["name", "role"]
+
+    @admin.display(description=_("role"))
+    def role(self, obj):
+        role = role_of_group(obj)
+        return Role(role).label if role else "-"
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and role_of_group(obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and role_of_group(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset.exclude(name__in=GROUP_NAMES.values()))
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -163,10 +272,35 @@ class CentreAdmin(ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin):
     ]
 
 
+class StaffAssignmentForm(forms.ModelForm):
+    def clean_user(self):
+        user = self.cleaned_data["user"]
+        if user is not None and not user.is_active:
+            raise forms.ValidationError(
+                _("This account is deactivated: it cannot be given a role."), code="inactive"
+            )
+        return user
+
+
 @admin.register(StaffAssignment)
 class StaffAssignmentAdmin(MinistryOnlyAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin):
+    """Who works where. Every save and delete goes through centres.roles, so that the user's
+    role groups and staff status follow at once."""
+
+    form = StaffAssignmentForm
     list_display = ["user", "role", "centre", "province", "region", "starts_on", "ends_on"]
     list_filter = ["role", "region"]
     list_select_related = ["user", "centre", "province", "region"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "centre__name_th"]
     autocomplete_fields = ["user", "centre", "province"]
+
+    def save_model(self, request, obj, form, change):
+        staff_assignment_save(actor=request.user, assignment=obj)
+
+    def delete_model(self, request, obj):
+        staff_assignment_delete(actor=request.user, assignment=obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        for assignment in queryset.select_related("user"):
+            staff_assignment_delete(actor=request.user, assignment=assignment)

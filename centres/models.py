@@ -297,6 +297,41 @@ class StaffAssignment(models.Model):
             raise ValidationError(_("A supervisor needs a centre, a province or a region."))
 
 
+class Account(models.Model):
+    """What the site keeps about a login beyond Django's user: whether the password was set by
+    someone else (a new account, a reset) and must be changed at the next log-in."""
+
+    user = models.OneToOneField(
+        "auth.User",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="account",
+        verbose_name=_("user"),
+    )
+    must_change_password = models.BooleanField(
+        _("must change the password"),
+        default=False,
+        help_text=_("Set when an administrator gives the password; cleared when the user "
+                    "chooses their own."),
+    )  # fmt: skip
+    created_by = models.ForeignKey(
+        "auth.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
 class ThaiAddress(models.Model):
     """A structured Thai address. District and province follow from the subdistrict."""
 

@@ -1,12 +1,35 @@
-"""Loading reference data: geography from geothai and the coordination centres of the sources."""
+"""Loading reference data (geography from geothai, the coordination centres of the sources), and
+the accounts of the people who work in them."""
 
 import datetime as dt
 
 import geothai
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django.utils.translation import gettext_lazy as _
 
-from centres.models import Centre, District, Province, Region, Subdistrict
+from centres.models import (
+    Account,
+    Centre,
+    District,
+    Province,
+    Region,
+    StaffAssignment,
+    Subdistrict,
+)
 from centres.regions import PROVINCE_REGION, REGIONS
+from centres.roles import (
+    SYSTEM,
+    Role,
+    require_ministry,
+    roles_sync,
+    staff_assignment_create,
+    staff_assignment_end,
+)
 
 
 def _sync(model, rows: list[dict], fields: list[str]) -> tuple[int, int]:
@@ -176,3 +199,130 @@ def centres_load() -> int:
         if centre.level == Centre.Level.NATIONAL:
             national = centre
     return created
+
+
+# ---------------------------------------------------------------------------------------------
+# Accounts: made, reset and deactivated by ministry administrators on the account pages
+# ---------------------------------------------------------------------------------------------
+
+# No 0/O, 1/l/I: the password is read off a screen and typed on a phone.
+_ONE_TIME_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"
+# Roles the account pages give; a ministry administrator is made in the admin, deliberately.
+ACCOUNT_ROLES = (Role.SUPERVISOR, Role.CHAIR, Role.STAFF)
+
+
+def one_time_password() -> str:
+    """A random password of 12 characters (about 69 bits) in three groups of four."""
+    raw = get_random_string(12, _ONE_TIME_ALPHABET)
+    return "-".join(raw[i : i + 4] for i in range(0, 12, 4))
+
+
+def _invalid(field: str, message, code: str) -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
+def _require_manageable(actor, user) -> None:
+    """A superuser's account is the operator's: only a superuser changes it."""
+    if user.is_superuser and not getattr(actor, "is_superuser", False):
+        raise PermissionDenied(_("Only a superuser may change a superuser's account."))
+
+
+@transaction.atomic
+def account_create(
+    *,
+    actor,
+    username: str,
+    first_name: str,
+    last_name: str = "",
+    email: str = "",
+    role: str,
+    centre: Centre | None = None,
+    province: Province | None = None,
+    region: Region | None = None,
+    starts_on: dt.date | None = None,
+    volunteer=None,
+) -> tuple[User, str]:
+    """Create a login with its staff assignment (and, if given, its link to the person's
+    volunteer record), all or nothing. The password is random and must be changed at the
+    first log-in. Returns the user and the password, which is shown once and stored nowhere."""
+    require_ministry(actor)
+    if role not in ACCOUNT_ROLES:
+        raise _invalid("role", _("Choose a supervisor, centre chair or centre staff role."),
+                       "role")  # fmt: skip
+    username = (username or "").strip()
+    if User.objects.filter(username__iexact=username).exists():
+        raise _invalid("username", _("This username is taken."), "username_taken")
+    password = one_time_password()
+    user = User(
+        username=username, first_name=first_name.strip(), last_name=last_name.strip(),
+        email=(email or "").strip(), is_active=True,
+    )  # fmt: skip
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    Account.objects.create(user=user, must_change_password=True,
+                           created_by=None if actor is SYSTEM else actor)  # fmt: skip
+    staff_assignment_create(
+        actor=actor, user=user, role=role, centre=centre, province=province, region=region,
+        starts_on=starts_on or timezone.localdate(),
+    )  # fmt: skip
+    if volunteer is not None:
+        volunteer_link(actor=actor, volunteer=volunteer, user=user)
+    return user, password
+
+
+@transaction.atomic
+def volunteer_link(*, actor, volunteer, user) -> None:
+    """Link a login to the person's volunteer record (a chair is a volunteer of the centre)."""
+    require_ministry(actor)
+    volunteer = type(volunteer).objects.select_for_update().get(pk=volunteer.pk)
+    if volunteer.user_id and volunteer.user_id != user.pk:
+        raise _invalid("volunteer", _("This volunteer is already linked to another account."),
+                       "volunteer_linked")  # fmt: skip
+    type(volunteer).objects.filter(user=user).exclude(pk=volunteer.pk).update(user=None)
+    volunteer.user = user
+    volunteer.save(update_fields=["user"])
+
+
+@transaction.atomic
+def account_password_reset(*, actor, user) -> str:
+    """Give ``user`` a new random password, to be changed at their next log-in (their open
+    sessions end, since the password changed). Returns the password, shown once."""
+    require_ministry(actor)
+    _require_manageable(actor, user)
+    if not user.is_active:
+        raise ValidationError(_("This account is deactivated."), code="inactive")
+    password = one_time_password()
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    Account.objects.update_or_create(user=user, defaults={"must_change_password": True})
+    return password
+
+
+@transaction.atomic
+def account_password_changed(*, actor) -> None:
+    """The user chose their own password: they are no longer sent to the change page."""
+    Account.objects.filter(user=actor, must_change_password=True).update(must_change_password=False)
+    account = getattr(actor, "account", None)
+    if account is not None:
+        account.must_change_password = False
+
+
+@transaction.atomic
+def account_deactivate(*, actor, user) -> None:
+    """Close a login for good: no more log-ins, its current and future assignments ended,
+    its role groups and staff status taken away. Nothing it recorded is touched: an account
+    is never deleted."""
+    require_ministry(actor)
+    _require_manageable(actor, user)
+    if actor is not SYSTEM and user.pk == actor.pk:
+        raise ValidationError(_("You cannot deactivate your own account."), code="self")
+    today = timezone.localdate()
+    open_assignments = StaffAssignment.objects.filter(user=user).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
+    )
+    for assignment in open_assignments.select_for_update():
+        staff_assignment_end(actor=actor, assignment=assignment)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    roles_sync(user)

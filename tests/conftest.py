@@ -62,11 +62,16 @@ def centre_b(national_centre):
     )
 
 
-def _assigned(role, **where):
+def _assigned(role, username=None, **where):
+    """A user with one assignment, given its role's group and staff status as the services
+    give them (centres.roles)."""
+    from centres.roles import roles_sync
     from tests.factories import StaffAssignmentFactory, UserFactory
 
-    user = UserFactory(username=f"{role}-{'-'.join(str(v) for v in where.values())}")
+    username = username or f"{role}-{'-'.join(str(v) for v in where.values())}"
+    user = UserFactory(username=username)
     StaffAssignmentFactory(user=user, role=role, **where)
+    roles_sync(user)
     return user
 
 
@@ -89,8 +94,5 @@ def supervisor_north(db):
 
 @pytest.fixture
 def ministry_admin(db):
-    from tests.factories import StaffAssignmentFactory, UserFactory
-
-    user = UserFactory(username="ministry-admin", is_staff=True)
-    StaffAssignmentFactory(user=user, role="ministry_admin", centre=None)
-    return user
+    """A ministry administrator who is not a superuser: the role's group gives the rights."""
+    return _assigned("ministry_admin", username="ministry-admin", centre=None)

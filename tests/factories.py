@@ -55,7 +55,10 @@ class StaffAssignmentFactory(factory.django.DjangoModelFactory):
 def also_supervising_the_north(user):
     """``user`` given a supervisor assignment over the North region besides what they hold
     (centre B of the access tests is in Chiang Mai): reads more, writes no more."""
+    from centres.roles import roles_sync
+
     StaffAssignmentFactory(user=user, role="supervisor", centre=None, region_id="N")
+    roles_sync(user)
     return user
 
 

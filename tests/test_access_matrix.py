@@ -100,12 +100,13 @@ class Staff:
     post: object = None  # callable(records) -> dict
     insider: bool = True  # whether A's chair reads A's records there (not the nation's figures)
     insider_status: int = 200  # what A's chair gets there (a chair has no nation-level view)
+    by: str = "chair"  # the insider: A's chair, or "ministry" for the ministry's own pages
 
 
 STAFF = {
     # The desk: A's open cases by number (test_the_insider_does_see_the_records checks them).
     "home": Staff(insider=False),
-    "admin:index": Staff(insider=False),  # the chair has no admin; outsiders are staff here
+    "admin:index": Staff(insider=False),  # outsiders are staff here, with every permission
     "volunteers:volunteer-list": Staff(),
     "volunteers:volunteer-create": Staff(
         post=lambda r: {
@@ -225,7 +226,45 @@ STAFF = {
             "fmt": "csv",
         }
     ),
+    # Accounts: a ministry administrator's pages, about A's chair's account. A's chair is the
+    # record here; an outsider (with every model permission) must not reach it.
+    "centres:account-list": Staff(by="ministry", insider=False),
+    "centres:account-create": Staff(
+        by="ministry",
+        post=lambda r: {
+            "username": "new-chair-a",
+            "first_name": "แทรก",
+            "role": "staff",
+            "centre": r["centres.centre"].code,
+            "starts_on": today_be(),
+        },
+    ),
+    "centres:account-detail": Staff(by="ministry", kwargs=lambda r: {"pk": r["auth.user"].pk}),
+    "centres:account-credentials": Staff(
+        by="ministry", insider=False, kwargs=lambda r: {"pk": r["auth.user"].pk}
+    ),
+    "centres:account-password-reset": Staff(
+        by="ministry",
+        insider=False,
+        kwargs=lambda r: {"pk": r["auth.user"].pk},
+        post=lambda r: {},
+    ),  # fmt: skip
+    "centres:account-deactivate": Staff(
+        by="ministry",
+        insider=False,
+        kwargs=lambda r: {"pk": r["auth.user"].pk},
+        post=lambda r: {},
+    ),  # fmt: skip
+    # The user's own password: an outsider's POST (not knowing even their own) changes nothing.
+    "centres:password-change": Staff(insider=False),
+    "centres:password-change-done": Staff(insider=False),
 }
+
+
+@pytest.fixture
+def insiders(chair_a, ministry_admin):
+    """Who reads A's records on each page of the matrix (see Staff.by)."""
+    return {"chair": chair_a, "ministry": ministry_admin}
 
 
 @pytest.fixture
@@ -496,15 +535,16 @@ def test_outsiders_read_and_change_nothing_of_centre_a(client, records, outsider
         assert_nothing_of_a(client, client.get(url), who, url, record=owned, secrets=secrets)
 
 
-def test_the_insider_does_see_the_records(client, records, chair_a):
+def test_the_insider_does_see_the_records(client, records, chair_a, insiders):
     """The matrix would pass vacuously if A's own chair could not see A's records either."""
-    client.force_login(chair_a)
     for name, case in STAFF.items():
         if case.kwargs:
+            client.force_login(insiders[case.by])
             response = client.get(reverse(name, kwargs=case.kwargs(records)))
             assert response.status_code == case.insider_status, name
             if case.insider:
                 assert SECRET in response.content.decode(), name
+    client.force_login(chair_a)
     for name in ("volunteers:volunteer-list", "cases:case-list"):
         assert SECRET in client.get(reverse(name)).content.decode(), name
     desk = client.get(reverse("home")).content.decode()
@@ -512,11 +552,12 @@ def test_the_insider_does_see_the_records(client, records, chair_a):
 
 
 @pytest.mark.parametrize("name", [name for name, case in STAFF.items() if case.post])
-def test_the_insider_can_post_every_body_of_the_matrix(client, records, chair_a, name):
-    """The outsiders' POSTs are refused by the scope, not by the body: from A's own chair the
-    same body is accepted and changes the database."""
-    client.force_login(chair_a)
+def test_the_insider_can_post_every_body_of_the_matrix(client, records, insiders, name):
+    """The outsiders' POSTs are refused by the scope, not by the body: from A's own chair (or,
+    on the account pages, a ministry administrator) the same body is accepted and changes the
+    database."""
     case = STAFF[name]
+    client.force_login(insiders[case.by])
     url = reverse(name, kwargs=case.kwargs(records) if case.kwargs else {})
     before = fingerprint()
     response = client.post(url, case.post(records))

@@ -16,9 +16,22 @@ def navigation(request):
                 items.append({"url": reverse(url_name), "label": label})
             except NoReverseMatch:
                 continue
+    # Accounts are for ministry administrators. The scope is cached on the user: a page that
+    # read it already (every scoped page) pays no query for this.
+    from centres.account_views import can_manage_accounts
+
+    manage = can_manage_accounts(request.user)
+    if manage:
+        items.append({"url": reverse("centres:account-list"), "label": _accounts_label()})
     if request.user.is_staff:
         items.append({"url": reverse("admin:index"), "label": _admin_label()})
-    return {"nav_items": items}
+    return {"nav_items": items, "can_manage_accounts": manage}
+
+
+def _accounts_label():
+    from django.utils.translation import gettext
+
+    return gettext("Accounts")
 
 
 def _admin_label():

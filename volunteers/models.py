@@ -183,6 +183,15 @@ class Volunteer(PersonDisplayMixin, ThaiAddress):
     skills = models.TextField(_("skills"), blank=True)
     languages = models.CharField(_("languages"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    # A chair or a staff member is often a volunteer too: their login, set on the account pages.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="volunteer",
+        verbose_name=_("user account"),
+    )
 
     objects = VolunteerQuerySet.as_manager()
 
