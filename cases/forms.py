@@ -404,14 +404,26 @@ class PersonEditForm(PersonForm):
             code="duplicate_national_id",
         )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.recorded_subdistricts = {
+            p: getattr(self.instance, f"{p}subdistrict_id") for p in ("", "current_")
+        }
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("national_id"):
             # A reason picked when the ID was unknown no longer applies (person_update clears
-            # it too); without this the model's check would answer above the form.
+            # it too).
             cleaned["no_id_reason"] = ""
             cleaned["no_id_note"] = ""
-            self.instance.no_id_reason = self.instance.no_id_note = ""
+        for p, recorded in self.recorded_subdistricts.items():
+            # The intake fills an empty postcode from the subdistrict; on a correction only a
+            # subdistrict the user changed does, or the history would show a change nobody made.
+            sub = cleaned.get(f"{p}subdistrict")
+            typed = (self.data.get(self.add_prefix(f"{p}postcode")) or "").strip()
+            if getattr(sub, "pk", None) == recorded and not typed:
+                cleaned[f"{p}postcode"] = ""
         return cleaned
 
     def _post_clean(self):
@@ -538,6 +550,8 @@ class MemberForm(ThaiFormMixin, forms.Form):
         min_value=0,
         max_digits=10,
         decimal_places=2,
+        # A text input: a number input takes no Thai digits, which ThaiFormMixin reads.
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
 
     def __init__(self, *args, user, member_ids, person_choices, **kwargs):
@@ -575,6 +589,11 @@ class MemberForm(ThaiFormMixin, forms.Form):
 
 
 class BaseMemberFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("remove from the household")
+
     def clean(self):
         """The same person twice: refused beside the second row, not by the database."""
         if any(self.errors):
@@ -616,6 +635,6 @@ class BaseMemberFormSet(forms.BaseFormSet):
 
 
 MemberFormSet = forms.formset_factory(
-    MemberForm, formset=BaseMemberFormSet, extra=2, can_delete=True, max_num=40,
-    validate_max=True,
+    MemberForm, formset=BaseMemberFormSet, extra=2, can_delete=True, can_delete_extra=False,
+    max_num=40, validate_max=True,
 )  # fmt: skip

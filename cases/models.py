@@ -814,15 +814,20 @@ _MEMBER_ACTIONS = {
     "removed": pgettext_lazy("household member", "removed"),
 }
 # The registered address is the one ThaiAddress gives a person; the current_* fields the other.
+_REGISTERED_ADDRESS = _("registered address")
+_CURRENT_ADDRESS = _("current address")
+_HOUSEHOLD = _("household")
+_HOUSEHOLD_MEMBER = _("household member")
+_VOLUNTEERS = _("volunteers")
 _ADDRESS_FIELDS = ("house_number", "moo", "village", "soi", "road", "subdistrict", "postcode")
 
 
 def _field_label(model, name: str, field) -> str:
     """A field's name as a line of the timeline shows it; a person's two addresses apart."""
     if model is Person and name in _ADDRESS_FIELDS:
-        return f"{_('registered address')} · {field.verbose_name}"
+        return f"{_REGISTERED_ADDRESS} · {field.verbose_name}"
     if model is Person and name.startswith("current_") and name[8:] in _ADDRESS_FIELDS:
-        return f"{_('current address')} · {field.verbose_name}"
+        return f"{_CURRENT_ADDRESS} · {field.verbose_name}"
     return str(field.verbose_name)
 
 
@@ -928,9 +933,7 @@ class CaseEvent(models.Model):
         its person, of a household and its members, and a consent's withdrawal."""
         detail = self.detail or {}
         model = _changed_model(self.kind)
-        lines = (
-            [f"{_('household')}: {detail['household_name']}"] if "household_name" in detail else []
-        )
+        lines = [f"{_HOUSEHOLD}: {detail['household_name']}"] if "household_name" in detail else []
         lines += [
             line
             for name, change in detail.get("changed", {}).items()
@@ -938,7 +941,7 @@ class CaseEvent(models.Model):
         ]
         for member in detail.get("members", []):
             action = _MEMBER_ACTIONS.get(member.get("action"), "")
-            head = f"{_('household member')} {member.get('member', '')} ({action})"
+            head = f"{_HOUSEHOLD_MEMBER} {member.get('member', '')} ({action})"
             changes = [
                 line
                 for name, change in member.get("changed", {}).items()
@@ -946,7 +949,7 @@ class CaseEvent(models.Model):
             ]
             lines.append(f"{head}: {'; '.join(changes)}" if changes else head)
         if self.kind == self.Kind.UNASSIGNED and detail.get("names"):
-            lines.append(f"{_('volunteers')}: {', '.join(detail['names'])}")
+            lines.append(f"{_VOLUNTEERS}: {', '.join(detail['names'])}")
         return lines
 
     def status_change_text(self) -> str:
