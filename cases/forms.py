@@ -367,11 +367,19 @@ class ReferralStatusForm(ThaiFormMixin, forms.Form):
 # ---------------------------------------------------------------------------------------------
 
 
+def version_field():
+    """The digest of the record the form was filled on (cases.services.person_version and
+    the like), so that a correction saved meanwhile by someone else is not undone."""
+    return forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+
 class PersonEditForm(PersonForm):
     """The intake's person form on a recorded person. A national ID held by another person
     is refused beside the ID (with a link when the user may open that person, as "at another
     centre" otherwise); the look-alike warning (same name, birth date and district) is the
     view's, and the user confirms it with ``confirm_look_alike``."""
+
+    version = version_field()
 
     correction_note = forms.CharField(
         label=_("about this correction"),
@@ -409,6 +417,9 @@ class PersonEditForm(PersonForm):
         self.recorded_subdistricts = {
             p: getattr(self.instance, f"{p}subdistrict_id") for p in ("", "current_")
         }
+        # Shown as people read and type them, not as stored (13 digits, +66…).
+        self.initial["phone"] = self.instance.phone_display
+        self.initial["national_id"] = self.instance.national_id_display or None
 
     def clean(self):
         cleaned = super().clean()
@@ -446,6 +457,8 @@ class CaseEditForm(ThaiFormMixin, forms.Form):
               "reporter_name", "reporter_phone", "problems", "risk_flags", "risk_note",
               "urgency", "summary")  # fmt: skip
 
+    version = version_field()
+
     note = forms.CharField(
         label=_("about this correction"),
         max_length=1000,
@@ -454,7 +467,9 @@ class CaseEditForm(ThaiFormMixin, forms.Form):
     )
 
     def __init__(self, *args, case, **kwargs):
-        initial = {f: getattr(case, f) for f in self.FIELDS}
+        from cases.services import case_version
+
+        initial = {f: getattr(case, f) for f in self.FIELDS} | {"version": case_version(case)}
         super().__init__(*args, initial=initial, **kwargs)
         fields = {f: copy.deepcopy(IntakeForm.base_fields[f]) for f in self.FIELDS}
         fields["opened_on"].required = True
@@ -489,6 +504,8 @@ _CODE_SEPARATORS = " -"
 
 class HouseholdForm(ThaiFormMixin, forms.Form):
     prefix = "household"
+
+    version = version_field()
 
     name = forms.CharField(
         label=_("name"),

@@ -13,6 +13,8 @@ help is given again.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -455,18 +457,26 @@ def case_change_status(
 
 @transaction.atomic
 def case_update(
-    *, actor, case: Case, note: str = "", opened_on: dt.date | None = None, **changes: Any
+    *,
+    actor,
+    case: Case,
+    note: str = "",
+    opened_on: dt.date | None = None,
+    expected_version: str | None = None,
+    **changes: Any,
 ) -> Case:
     """Correct the descriptive fields of ``case`` (``CASE_DETAIL_FIELDS``: channel, reporter,
     problems, risks, urgency, summary) with the checks of the intake, and its opening date
     (see ``_check_opening_correction``). The event keeps every value replaced, so the history
     still says what the case looked like before. Fields not given keep their values; a call
-    that changes nothing records nothing."""
+    that changes nothing records nothing. With ``expected_version`` (``case_version`` of the
+    case the form was filled on), a case changed since is refused (see ``_check_version``)."""
     unknown = set(changes) - set(CASE_DETAIL_FIELDS)
     if unknown:
         raise TypeError(f"case_update cannot change {', '.join(sorted(unknown))}")
     _require_writer(actor, case.centre)
     locked = _locked(case)
+    _check_version(expected_version, case_version(locked))
     details = _case_details(**{f: changes.get(f, getattr(locked, f)) for f in CASE_DETAIL_FIELDS})
     changed = {
         f: {"from": getattr(locked, f), "to": value}
@@ -1051,6 +1061,44 @@ NO_CASE_MESSAGE = _(
 )
 
 
+STALE_MESSAGE = _(
+    "Someone else saved a change to this record after you opened the form, and nothing of "
+    "yours was saved. The form now shows the record as it is: make your correction again."
+)
+
+
+def _version(*values: Any) -> str:
+    return hashlib.sha256(json.dumps(values, default=str).encode()).hexdigest()[:20]
+
+
+def case_version(case: Case) -> str:
+    """A digest of what a correction of ``case`` may change: a form carries the one it was
+    filled on, and the service refuses it once the case has changed since."""
+    return _version(*(getattr(case, f) for f in (*CASE_DETAIL_FIELDS, "opened_on")))
+
+
+def person_version(person: Person) -> str:
+    """As case_version, for a person."""
+    return _version(*(getattr(person, f"{f}_id" if f.endswith("subdistrict") else f)
+                      for f in PERSON_FIELDS))  # fmt: skip
+
+
+def household_version(household: Household) -> str:
+    """As case_version, for a household and its member rows."""
+    members = household.members.order_by("pk").values_list("pk", *[
+        f"{f}_id" if f == "person" else f for f in MEMBER_FIELDS
+    ])  # fmt: skip
+    return _version(*(getattr(household, f) for f in HOUSEHOLD_FIELDS), *map(list, members))
+
+
+def _check_version(expected: str | None, current: str) -> None:
+    """Two people correcting the same record: the second form, filled on the values the first
+    replaced, would silently put them back. Read under the row's lock, the record is compared
+    with the one the form was filled on; nothing is saved if it changed."""
+    if expected and expected != current:
+        raise ValidationError(STALE_MESSAGE, code="stale")
+
+
 def _stored(value: Any) -> Any:
     """A value as an event's detail keeps it: JSON primitives that need no query to show."""
     if isinstance(value, dt.date):
@@ -1091,6 +1139,13 @@ def person_correction_cases(actor, person: Person) -> list[Case]:
     """The cases whose timelines a correction of ``person`` by ``actor`` goes on: those of
     the person at the centres the actor writes at."""
     return list(Case.objects.writable_by(actor).filter(person_id=person.pk).order_by("pk"))
+
+
+def household_correction_cases(actor, household: Household) -> list[Case]:
+    """The cases whose timelines a correction of ``household`` by ``actor`` goes on (as it
+    stands: persons a correction adds bring theirs too)."""
+    persons = household.members.filter(person__isnull=False).values("person_id")
+    return list(Case.objects.writable_by(actor).filter(person_id__in=persons).order_by("pk"))
 
 
 def _text(value, field: str, model) -> str:
@@ -1175,7 +1230,14 @@ def _person_values(actor, locked: Person, changes: dict[str, Any]) -> dict[str, 
 
 
 @transaction.atomic
-def person_update(*, actor, person: Person, note: str = "", **changes: Any) -> Person:
+def person_update(
+    *,
+    actor,
+    person: Person,
+    note: str = "",
+    expected_version: str | None = None,
+    **changes: Any,
+) -> Person:
     """Correct ``person`` (``PERSON_FIELDS``: names, national ID or the reason for having none,
     birth date, sex, target groups, disability, both addresses, phone) with the intake's
     checks, and append the replaced and new values of each changed field to the timeline of
@@ -1186,7 +1248,8 @@ def person_update(*, actor, person: Person, note: str = "", **changes: Any) -> P
     centre"), a birth date in the future, a choice not on the list. Refuses with a
     ValidationError (no field) when the person has no case there. Look-alikes are warned of
     by the page, not here: two people may share a name and a birthday. Fields not given keep
-    their values; a call that changes nothing records nothing."""
+    their values; a call that changes nothing records nothing. ``expected_version``: see
+    case_update."""
     unknown = set(changes) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"person_update cannot change {', '.join(sorted(unknown))}")
@@ -1200,6 +1263,7 @@ def person_update(*, actor, person: Person, note: str = "", **changes: Any) -> P
         )  # fmt: skip
         .get(pk=person.pk)
     )
+    _check_version(expected_version, person_version(locked))
     cases = person_correction_cases(actor, locked)
     if not cases:
         raise ValidationError(NO_CASE_MESSAGE, code="no_case")
@@ -1302,6 +1366,7 @@ def household_update(
     household: Household,
     members: Iterable[MemberRow] = (),
     note: str = "",
+    expected_version: str | None = None,
     **changes: Any,
 ) -> Household:
     """Correct ``household`` (``HOUSEHOLD_FIELDS``) and its members: a row with an ``id``
@@ -1312,13 +1377,15 @@ def household_update(
     Every replaced value is kept: one event on each case of the household's persons (before
     and after the change) at the centres the actor writes at; with none, the correction is
     refused. A row id of another household, a person twice, bad input: a ValidationError,
-    nothing saved. Under the household's lock, so two corrections do not interleave."""
+    nothing saved. Under the household's lock, so two corrections do not interleave;
+    ``expected_version``: see case_update."""
     unknown = set(changes) - set(HOUSEHOLD_FIELDS)
     if unknown:
         raise TypeError(f"household_update cannot change {', '.join(sorted(unknown))}")
     if not Household.objects.writable_by(actor).filter(pk=household.pk).exists():
         raise PermissionDenied(_("You may not change the households of this centre."))
     locked = Household.objects.select_for_update().get(pk=household.pk)
+    _check_version(expected_version, household_version(locked))
     current = {m.pk: m for m in locked.members.select_related("person").order_by("pk")}
     values = {f: changes.get(f, getattr(locked, f)) for f in HOUSEHOLD_FIELDS}
     values["name"] = _text(values["name"], "name", Household)

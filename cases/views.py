@@ -52,6 +52,7 @@ from cases.services import (
     CASE_TRANSITIONS,
     HOUSEHOLD_FIELDS,
     REFERRAL_TRANSITIONS,
+    STALE_MESSAGE,
     assistance_record,
     case_assign_volunteers,
     case_change_status,
@@ -60,11 +61,14 @@ from cases.services import (
     case_update,
     consent_record,
     consent_withdraw,
+    household_correction_cases,
     household_update,
+    household_version,
     person_correction_cases,
     person_corrections,
     person_possible_duplicates,
     person_update,
+    person_version,
     referral_create,
     referral_update_status,
     visit_record,
@@ -473,6 +477,10 @@ def person_corrections_context(user, person: Person) -> dict:
     }
 
 
+def _is_stale(error: ValidationError) -> bool:
+    return getattr(error, "code", None) == "stale"
+
+
 def _writable_record(request, queryset, pk):
     """A record of ``queryset`` in the user's scope (404 otherwise) that the user may write
     (403 otherwise)."""
@@ -514,7 +522,9 @@ class PersonEditView(CorrectionView):
         )
 
     def get(self, request, pk):
-        return self._render(PersonEditForm(instance=self.object, user=request.user))
+        initial = {"version": person_version(self.object)}
+        return self._render(PersonEditForm(instance=self.object, user=request.user,
+                                           initial=initial))  # fmt: skip
 
     def post(self, request, pk):
         person = self.object
@@ -542,12 +552,24 @@ class PersonEditView(CorrectionView):
                 return self._render(form, duplicates=duplicates, status=400)
         try:
             person_update(actor=request.user, person=person,
-                          note=form.cleaned_data.get("correction_note", ""), **data)  # fmt: skip
+                          note=form.cleaned_data.get("correction_note", ""),
+                          expected_version=form.cleaned_data.get("version") or None,
+                          **data)  # fmt: skip
         except ValidationError as error:
+            if _is_stale(error):
+                return self._stale(error)
             add_service_errors(form, error)
             return self._render(form, status=400)
         messages.success(request, _("The person's details are saved."))
         return redirect("cases:person-detail", pk=person.pk)
+
+    def _stale(self, error):
+        """Someone saved a correction meanwhile: the form again, on the record as it is."""
+        messages.warning(self.request, error.messages[0])
+        self.object = self.get_queryset().get(pk=self.object.pk)
+        initial = {"version": person_version(self.object)}
+        form = PersonEditForm(instance=self.object, user=self.request.user, initial=initial)
+        return self._render(form, status=409)
 
     def _render(self, form, duplicates=(), status=200):
         context = {
@@ -603,7 +625,8 @@ class HouseholdEditView(CorrectionView):
     def get(self, request, pk):
         kwargs = self.setup_members()
         household = self.object
-        form = HouseholdForm(initial={f: getattr(household, f) for f in HOUSEHOLD_FIELDS})
+        initial = {f: getattr(household, f) for f in HOUSEHOLD_FIELDS}
+        form = HouseholdForm(initial={**initial, "version": household_version(household)})
         members = MemberFormSet(
             prefix="members",
             initial=[_member_initial(m) for m in self.members],
@@ -623,11 +646,19 @@ class HouseholdEditView(CorrectionView):
         if not (form.is_valid() and members.is_valid()):
             return self._render(form, members, status=400)
         data = dict(form.cleaned_data)
-        note = data.pop("note")
+        note, version = data.pop("note"), data.pop("version") or None
         try:
             household_update(actor=request.user, household=self.object, members=members.rows(),
-                             note=note, **data)  # fmt: skip
+                             note=note, expected_version=version, **data)  # fmt: skip
         except ValidationError as error:
+            if _is_stale(error):
+                # Someone saved a correction meanwhile: the form again, on the household as
+                # it is.
+                messages.warning(request, error.messages[0])
+                self.object = self.get_queryset().get(pk=self.object.pk)
+                response = self.get(request, pk)
+                response.status_code = 409
+                return response
             add_service_errors(form, error)
             return self._render(form, members, status=400)
         messages.success(request, _("The household is saved."))
@@ -646,6 +677,7 @@ class HouseholdEditView(CorrectionView):
             "members": members,
             "person_q": self.person_q,
             "found": self.found,
+            "cases": household_correction_cases(self.request.user, self.object),
         }
         return render(self.request, self.template_name, context, status=status)
 
@@ -656,13 +688,26 @@ class CaseEditView(CaseActionView):
 
     def act(self, form):
         data = dict(form.cleaned_data)
-        note = data.pop("note")
+        note, version = data.pop("note"), data.pop("version") or None
         corrections = self.case.events.filter(kind=CaseEvent.Kind.UPDATED)
         before = corrections.count()
-        case_update(actor=self.request.user, case=self.case, note=note, **data)
+        try:
+            case_update(actor=self.request.user, case=self.case, note=note,
+                        expected_version=version, **data)  # fmt: skip
+        except ValidationError as error:
+            self.stale = _is_stale(error)
+            raise
         if corrections.count() == before:
             return _("Nothing was changed.")
         return _("The case details are saved.")
+
+    def _render(self, form, status=200):
+        if getattr(self, "stale", False):
+            # Someone saved a correction meanwhile: the form again, on the case as it is.
+            messages.warning(self.request, STALE_MESSAGE)
+            self.case = Case.objects.select_related("centre").get(pk=self.case.pk)
+            form, status = self.form_class(case=self.case), 409
+        return super()._render(form, status)
 
 
 class UnassignView(CaseActionView):

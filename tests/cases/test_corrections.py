@@ -434,3 +434,30 @@ def test_taking_a_volunteer_off_keeps_their_name_and_the_note(case_a, chair_a, c
     # Again: nobody left to take off, nothing recorded.
     assert case_unassign_volunteers(actor=chair_a, case=case_a, volunteers=[leave]) == 0
     assert case_a.events.filter(kind=K.UNASSIGNED).count() == 1
+
+
+def test_a_correction_filled_on_an_older_version_is_refused_with_nothing_saved(
+    case_a, chair_a, household
+):
+    from cases.services import case_version, household_version, person_version
+
+    person = case_a.person
+    seen = person_version(person)
+    person_update(actor=chair_a, person=person, phone="081 234 5678")
+    with pytest.raises(ValidationError) as refused:
+        person_update(actor=chair_a, person=person, expected_version=seen, phone="")
+    assert refused.value.code == "stale"
+    assert Person.objects.get(pk=person.pk).phone == "+66812345678"
+    person_update(actor=chair_a, person=person, expected_version=person_version(person),
+                  phone="")  # fmt: skip
+    assert Person.objects.get(pk=person.pk).phone == ""
+    seen = case_version(case_a)
+    case_update(actor=chair_a, case=case_a, urgency="urgent")
+    with pytest.raises(ValidationError):
+        case_update(actor=chair_a, case=case_a, expected_version=seen, urgency="normal")
+    assert Case.objects.get(pk=case_a.pk).urgency == "urgent"
+    seen = household_version(household)
+    household_update(actor=chair_a, household=household, name="ใหม่")
+    with pytest.raises(ValidationError):
+        household_update(actor=chair_a, household=household, expected_version=seen, name="เก่า")
+    assert Household.objects.get(pk=household.pk).name == "ใหม่"

@@ -212,6 +212,17 @@ def test_a_person_without_a_case_at_the_users_centres_has_no_form_and_a_message(
     assert response.status_code == 400
     assert response.context["form"].non_field_errors()
     assert Person.objects.get(pk=lonely.pk).last_name == "ยากลำบาก"
+    page = client.get(url).content.decode()
+    assert 'id="no-case-to-correct"' in page and 'id="save-person"' not in page
+    # A household of nobody with a case: the same.
+    household = Household.objects.create(name="ว่าง", centre=centre_a)
+    HouseholdMember.objects.create(household=household, person=lonely, relation="head")
+    url = reverse("cases:household-edit", args=[household.pk])
+    page = client.get(url).content.decode()
+    assert 'id="no-case-to-correct"' in page and 'id="save-household"' not in page
+    response = client.post(url, household_form_post(client, household, **{"household-name": "x"}))
+    assert response.status_code == 400
+    assert Household.objects.get(pk=household.pk).name == "ว่าง"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -610,3 +621,64 @@ def test_the_case_page_with_corrections_does_not_grow_in_queries(
         consent_record(actor=chair_a, case=case_a, given_by="self", purpose=f"ข{i}")
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(url)
+
+
+# ---------------------------------------------------------------------------------------------
+# Two people correcting the same record
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def colleague_a(centre_a):
+    """A staff member of centre A, who corrects A's records too."""
+    user = UserFactory(username="staff-a")
+    StaffAssignmentFactory(user=user, role="staff", centre=centre_a)
+    return user
+
+
+def test_a_correction_filled_before_a_colleagues_is_refused_and_undoes_nothing(
+    client, chair_a, colleague_a, case_a
+):
+    client.force_login(chair_a)
+    url = reverse("cases:person-edit", args=[case_a.person.pk])
+    post = person_form_post(client, case_a.person, **{"person-last_name": "ใจงาม"})
+    # Meanwhile the colleague adds the phone number.
+    person_update(actor=colleague_a, person=case_a.person, phone="081 234 5678")
+    response = client.post(url, post)  # the chair's form still has no phone
+    assert response.status_code == 409
+    person = Person.objects.get(pk=case_a.person.pk)
+    assert (person.phone, person.last_name) == ("+66812345678", "ยากลำบาก")
+    assert CaseEvent.objects.filter(kind=K.PERSON_UPDATED).count() == 1
+    # The form comes back on the record as it is now, and saves from there.
+    fresh = {**form_post(response.context["form"]), "person-last_name": "ใจงาม"}
+    assert fresh["person-phone"] == "081 234 5678"
+    assert client.post(url, fresh).status_code == 302
+    person.refresh_from_db()
+    assert (person.phone, person.last_name) == ("+66812345678", "ใจงาม")
+
+
+def test_a_stale_case_or_household_correction_is_refused_too(
+    client, chair_a, colleague_a, case_a, household_a
+):
+    from cases.services import MemberRow, case_update, household_update
+
+    client.force_login(chair_a)
+    url = reverse("cases:case-edit", args=[case_a.pk])
+    post = {**form_post(client.get(url).context["form"]), "summary": "ของประธาน"}
+    case_update(actor=colleague_a, case=case_a, urgency="urgent")
+    response = client.post(url, post)
+    assert response.status_code == 409
+    case = Case.objects.get(pk=case_a.pk)
+    assert (case.urgency, case.summary) == ("urgent", "")
+    assert response.context["form"]["urgency"].value() == "urgent"
+    url = reverse("cases:household-edit", args=[household_a.pk])
+    post = household_form_post(client, household_a, **{"household-name": "ของประธาน"})
+    head = household_a.members.get(person=case_a.person)
+    household_update(actor=colleague_a, household=household_a, members=[
+        MemberRow(id=head.pk, person=case_a.person, relation="head", occupation="รับจ้าง"),
+    ])  # fmt: skip
+    response = client.post(url, post)
+    assert response.status_code == 409
+    household_a.refresh_from_db()
+    assert household_a.name == "ครอบครัวแสงทอง"
+    assert household_a.members.get(pk=head.pk).occupation == "รับจ้าง"
