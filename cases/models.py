@@ -19,13 +19,18 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Cast, Upper
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from cases.fields import ChoiceArrayField
 from centres.access import Scope, ScopedQuerySet, scope_for
 from centres.models import THAI_COLLATION, Centre, District, Province, Subdistrict, ThaiAddress
-from volunteer_centre.identity import PersonDisplayMixin, validate_national_id
+from volunteer_centre.identity import (
+    PersonDisplayMixin,
+    format_national_id,
+    format_phone,
+    validate_national_id,
+)
 from volunteers.models import Sex, Volunteer  # Sex: one list for volunteers and persons
 
 # An assistance amount above this is a typing slip (an extra zero), not a grant: the largest
@@ -783,7 +788,80 @@ def _shown(value, labels: dict) -> str:
         return str(_("yes") if value else _("no"))
     if isinstance(value, list):
         return ", ".join(str(labels.get(v, v)) for v in value) or "–"
+    if isinstance(value, dict):
+        # A record named as it was when the change was made (a place, a person): see
+        # cases.services._stored. Places carry their Thai and English names.
+        thai = (get_language() or "th").startswith("th")
+        return str(value.get("th" if thai else "en") or value.get("th") or value.get("name")
+                   or "–")  # fmt: skip
     return str(labels.get(value, value)) if value not in ("", None) else "–"
+
+
+# ---- Corrections on the timeline (issue 11) -------------------------------------------------
+
+
+def _changed_model(kind: str):
+    """The model whose fields a correction event's ``detail["changed"]`` names."""
+    return {
+        "person_updated": Person,
+        "household_updated": Household,
+        "consent_withdrawn": Consent,
+    }.get(kind, Case)
+
+
+_MEMBER_ACTIONS = {
+    "added": pgettext_lazy("household member", "added"),
+    "changed": pgettext_lazy("household member", "changed"),
+    "removed": pgettext_lazy("household member", "removed"),
+}
+# The registered address is the one ThaiAddress gives a person; the current_* fields the other.
+_REGISTERED_ADDRESS = _("registered address")
+_CURRENT_ADDRESS = _("current address")
+_HOUSEHOLD = _("household")
+_HOUSEHOLD_MEMBER = _("household member")
+_VOLUNTEERS = _("volunteers")
+_ADDRESS_FIELDS = ("house_number", "moo", "village", "soi", "road", "subdistrict", "postcode")
+
+
+def _field_label(model, name: str, field) -> str:
+    """A field's name as a line of the timeline shows it; a person's two addresses apart."""
+    if model is Person and name in _ADDRESS_FIELDS:
+        return f"{_REGISTERED_ADDRESS} · {field.verbose_name}"
+    if model is Person and name.startswith("current_") and name[8:] in _ADDRESS_FIELDS:
+        return f"{_CURRENT_ADDRESS} · {field.verbose_name}"
+    return str(field.verbose_name)
+
+
+def _shown_change(field, value, labels: dict) -> str:
+    """One stored value (as cases.services._stored keeps it) for the user to read."""
+    if value in ("", None, []):
+        return "–"
+    if isinstance(field, models.DateField) and isinstance(value, str):
+        try:
+            return _day(dt.date.fromisoformat(value))
+        except ValueError:
+            return value
+    if isinstance(field, models.DecimalField) and isinstance(value, str):
+        try:
+            return f"{Decimal(value):,.2f}"
+        except ArithmeticError:
+            return value
+    if field.name == "national_id":
+        return format_national_id(value)
+    if field.name == "phone":
+        return format_phone(value)
+    return _shown(value, labels)
+
+
+def change_line(model, name: str, change: dict) -> str:
+    """ "field: old → new" for one field of ``model`` changed, or "" for a field it lacks."""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return ""
+    labels = dict((getattr(field, "base_field", None) or field).flatchoices)
+    old, new = (_shown_change(field, change.get(k), labels) for k in ("from", "to"))
+    return f"{_field_label(model, name, field)}: {old} → {new}"
 
 
 class CaseEvent(models.Model):
@@ -806,6 +884,10 @@ class CaseEvent(models.Model):
         TRANSFER_ACCEPTED = "transfer_accepted", _("transfer accepted")
         TRANSFER_DECLINED = "transfer_declined", _("transfer declined")
         TRANSFER_CANCELLED = "transfer_cancelled", _("transfer cancelled")
+        # Corrections of the records a case hangs on (cases.services person_update,
+        # household_update): one event on each case of the person or household concerned.
+        PERSON_UPDATED = "person_updated", _("person's details corrected")
+        HOUSEHOLD_UPDATED = "household_updated", _("household corrected")
 
     # PROTECT: the history outlives nothing it tells of. A case or a referral that has events
     # cannot be deleted, so no delete (in the admin, a shell or a cascade) erases its history.
@@ -860,17 +942,28 @@ class CaseEvent(models.Model):
         return f"{self.case_id} {self.get_kind_display()} {at}"
 
     def change_lines(self) -> list[str]:
-        """For a correction (kind=updated): "urgency: normal → urgent", one line a field, in
-        the user's language."""
-        lines = []
-        for name, change in (self.detail or {}).get("changed", {}).items():
-            try:
-                field = Case._meta.get_field(name)
-            except FieldDoesNotExist:
-                continue
-            labels = dict((getattr(field, "base_field", None) or field).flatchoices)
-            old, new = (_shown(change.get(k), labels) for k in ("from", "to"))
-            lines.append(f"{field.verbose_name}: {old} → {new}")
+        """For a correction: "urgency: normal → urgent", one line a field, in the user's
+        language (dates in the Buddhist Era while Thai is active). Corrections of a case, of
+        its person, of a household and its members, and a consent's withdrawal."""
+        detail = self.detail or {}
+        model = _changed_model(self.kind)
+        lines = [f"{_HOUSEHOLD}: {detail['household_name']}"] if "household_name" in detail else []
+        lines += [
+            line
+            for name, change in detail.get("changed", {}).items()
+            if (line := change_line(model, name, change))
+        ]
+        for member in detail.get("members", []):
+            action = _MEMBER_ACTIONS.get(member.get("action"), "")
+            head = f"{_HOUSEHOLD_MEMBER} {member.get('member', '')} ({action})"
+            changes = [
+                line
+                for name, change in member.get("changed", {}).items()
+                if (line := change_line(HouseholdMember, name, change))
+            ]
+            lines.append(f"{head}: {'; '.join(changes)}" if changes else head)
+        if self.kind == self.Kind.UNASSIGNED and detail.get("names"):
+            lines.append(f"{_VOLUNTEERS}: {', '.join(detail['names'])}")
         return lines
 
     def status_change_text(self) -> str:

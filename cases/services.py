@@ -13,14 +13,17 @@ help is given again.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
-from django.db.models import Prefetch
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -43,21 +46,27 @@ from cases.models import (
     ClosureReason,
     Consent,
     ConsentGiver,
+    Household,
+    HouseholdMember,
     IntakeChannel,
     LawfulBasis,
+    NoIdReason,
     Person,
     Problem,
     Referral,
     ReferralStatus,
+    Relation,
     ReporterType,
     RiskFlag,
+    TargetGroup,
     TransferStatus,
     Urgency,
     Visit,
 )
 from centres.access import scope_for
-from centres.models import Centre
-from volunteer_centre.identity import normalise_phone
+from centres.models import Centre, Subdistrict
+from volunteer_centre.identity import normalise_national_id, normalise_phone
+from volunteer_centre.thai import to_arabic_digits
 from volunteers.models import Registration, Volunteer
 
 S = CaseStatus
@@ -452,22 +461,38 @@ def case_change_status(
 
 
 @transaction.atomic
-def case_update(*, actor, case: Case, note: str = "", **changes: Any) -> Case:
+def case_update(
+    *,
+    actor,
+    case: Case,
+    note: str = "",
+    opened_on: dt.date | None = None,
+    expected_version: str | None = None,
+    **changes: Any,
+) -> Case:
     """Correct the descriptive fields of ``case`` (``CASE_DETAIL_FIELDS``: channel, reporter,
-    problems, risks, urgency, summary) with the checks of the intake. The event keeps every
-    value replaced, so the history still says what the case looked like before. Fields not
-    given keep their values; a call that changes nothing records nothing."""
+    problems, risks, urgency, summary) with the checks of the intake, and its opening date
+    (see ``_check_opening_correction``). The event keeps every value replaced, so the history
+    still says what the case looked like before. Fields not given keep their values; a call
+    that changes nothing records nothing. With ``expected_version`` (``case_version`` of the
+    case the form was filled on), a case changed since is refused (see ``_check_version``)."""
     unknown = set(changes) - set(CASE_DETAIL_FIELDS)
     if unknown:
         raise TypeError(f"case_update cannot change {', '.join(sorted(unknown))}")
     _require_writer(actor, case.centre)
     locked = _locked(case)
+    _check_version(expected_version, case_version(locked))
     details = _case_details(**{f: changes.get(f, getattr(locked, f)) for f in CASE_DETAIL_FIELDS})
     changed = {
         f: {"from": getattr(locked, f), "to": value}
         for f, value in details.items()
         if value != getattr(locked, f)
     }
+    if opened_on is not None and opened_on != locked.opened_on:
+        _check_opening_correction(locked, opened_on)
+        # Dates are kept as ISO text: the event's JSON holds primitives only.
+        changed["opened_on"] = {"from": str(locked.opened_on), "to": str(opened_on)}
+        details["opened_on"] = opened_on
     if not changed:
         return case
     for field in changed:
@@ -476,6 +501,47 @@ def case_update(*, actor, case: Case, note: str = "", **changes: Any) -> Case:
     locked.save(update_fields=list(changed))
     _event(locked, actor, CaseEvent.Kind.UPDATED, note=note, detail={"changed": changed})
     return case
+
+
+def _check_opening_correction(case: Case, opened_on: dt.date) -> None:
+    """A corrected opening date is a real day (not in the future, not before the ministry),
+    in the fiscal year the case number names (the number is quoted on paper and is never
+    given again), and not after anything recorded on the case."""
+    from volunteer_centre.thai import fiscal_year
+
+    _day(opened_on, "opened_on")
+    if fiscal_year(opened_on) != case.fiscal_year:
+        raise _invalid(
+            "opened_on",
+            _(
+                "Case %(number)s belongs to the fiscal year %(fy)s: the opening date must fall "
+                "within it (1 October to 30 September)."
+            )
+            % {"number": case.number, "fy": case.fiscal_year},
+            "opening_in_another_fiscal_year",
+        )
+    dates = [
+        d
+        for rows in (
+            Visit.objects.filter(case=case).values_list("visited_on"),
+            Assistance.objects.filter(case=case).values_list("given_on"),
+            Referral.objects.filter(case=case).values_list("referred_on"),
+        )
+        for (d,) in rows
+    ]
+    if case.closed_on:
+        dates.append(case.closed_on)
+    first = min(dates, default=None)
+    if first is not None and opened_on > first:
+        raise _invalid(
+            "opened_on",
+            _(
+                "The case cannot open after the first visit, assistance, referral or closing "
+                "recorded on it (%(day)s)."
+            )
+            % {"day": date_format(first, "SHORT_DATE_FORMAT")},
+            "opens_after_work",
+        )
 
 
 def _assign(
@@ -517,15 +583,24 @@ def case_assign_volunteers(
 def case_unassign_volunteers(
     *, actor, case: Case, volunteers: Iterable[Volunteer | int], note: str = ""
 ) -> int:
-    """Take volunteers off a case; the event keeps who they were."""
+    """Take volunteers off a case; the event keeps who they were (ids and names as shown
+    then). Under the case's lock, so that two people removing the same volunteer at once
+    record one removal."""
     _require_writer(actor, case.centre)
+    _locked(case)
     ids = [v if isinstance(v, int) else v.pk for v in volunteers]
     removed = list(
-        case.assignments.filter(volunteer_id__in=ids).values_list("volunteer_id", flat=True)
+        case.assignments.filter(volunteer_id__in=ids)
+        .select_related("volunteer")
+        .order_by("volunteer__first_name", "volunteer_id")
     )
     if removed:
-        case.assignments.filter(volunteer_id__in=removed).delete()
-        _event(case, actor, CaseEvent.Kind.UNASSIGNED, note=note, detail={"volunteers": removed})
+        case.assignments.filter(pk__in=[a.pk for a in removed]).delete()
+        detail = {
+            "volunteers": [a.volunteer_id for a in removed],
+            "names": [a.volunteer.display_name for a in removed],
+        }
+        _event(case, actor, CaseEvent.Kind.UNASSIGNED, note=(note or "").strip(), detail=detail)
     return len(removed)
 
 
@@ -745,7 +820,12 @@ def consent_withdraw(
     locked.withdrawn_on = withdrawn_on
     locked.save(update_fields=["withdrawn_on"])
     consent.withdrawn_on = withdrawn_on
-    _event(case, actor, CaseEvent.Kind.CONSENT_WITHDRAWN, note=note, detail={"consent": locked.pk})
+    detail = {
+        "consent": locked.pk,
+        "changed": {"withdrawn_on": {"from": None, "to": str(withdrawn_on)}},
+    }
+    _event(case, actor, CaseEvent.Kind.CONSENT_WITHDRAWN, note=(note or "").strip(),
+           detail=detail)  # fmt: skip
     return consent
 
 
@@ -1153,3 +1233,476 @@ def case_transfer_cancel(*, actor, transfer: CaseTransfer, note: str = "") -> Ca
     _event(case, actor, CaseEvent.Kind.TRANSFER_CANCELLED, transfer=locked, note=note,
            detail=_transfer_detail(locked))  # fmt: skip
     return locked
+
+
+# ---------------------------------------------------------------------------------------------
+# Corrections of a person and of a household (issue 11)
+#
+# A person or a household is not owned by one case, but its history is read on the cases'
+# timelines: each correction appends one event (the same detail, one "correction" key) to
+# every case of the person, or of the household's persons, at the centres the actor writes
+# at. The events keep each replaced value beside the new one, as display-safe primitives
+# (text, numbers, lists, ISO dates; a place or a person as the names shown then), which
+# CaseEvent.change_lines reads back in the user's language.
+#
+# With no such case there is no timeline to keep the old values on, so the correction is
+# refused with a message (open a case first, or ask the centre that handles the case):
+# a correction that left no trace would defeat the point of keeping history.
+# ---------------------------------------------------------------------------------------------
+
+# What the staff pages may correct on a person; the centre that recorded them, who recorded
+# them and when belong to the record, and the note to the admin.
+PERSON_FIELDS = ("title", "first_name", "last_name", "national_id", "no_id_reason",
+                 "no_id_note", "birth_date", "sex", "target_groups", "has_disability", "phone",
+                 "house_number", "moo", "village", "soi", "road", "subdistrict", "postcode",
+                 "current_same_as_registered", "current_house_number", "current_moo",
+                 "current_village", "current_soi", "current_road", "current_subdistrict",
+                 "current_postcode")  # fmt: skip
+_CURRENT_ADDRESS_FIELDS = ("current_house_number", "current_moo", "current_village",
+                           "current_soi", "current_road", "current_postcode")  # fmt: skip
+HOUSEHOLD_FIELDS = ("name", "house_registration_code")
+MEMBER_FIELDS = ("person", "name", "relation", "birth_date", "occupation", "monthly_income")
+# A monthly income of a hundred million baht or more does not fit the column (10 digits, 2
+# after the point) and is a typing slip anyway.
+MAX_MONTHLY_INCOME = Decimal("99999999.99")
+
+NO_CASE_MESSAGE = _(
+    "This record has no case at your centres, so a correction would have no timeline to be "
+    "kept on. Open a case first, or ask the centre that handles the case."
+)
+
+
+STALE_MESSAGE = _(
+    "Someone else saved a change to this record after you opened the form, and nothing of "
+    "yours was saved. The form now shows the record as it is: make your correction again."
+)
+
+
+def _version(*values: Any) -> str:
+    return hashlib.sha256(json.dumps(values, default=str).encode()).hexdigest()[:20]
+
+
+def case_version(case: Case) -> str:
+    """A digest of what a correction of ``case`` may change: a form carries the one it was
+    filled on, and the service refuses it once the case has changed since."""
+    return _version(*(getattr(case, f) for f in (*CASE_DETAIL_FIELDS, "opened_on")))
+
+
+def person_version(person: Person) -> str:
+    """As case_version, for a person."""
+    return _version(*(getattr(person, f"{f}_id" if f.endswith("subdistrict") else f)
+                      for f in PERSON_FIELDS))  # fmt: skip
+
+
+def household_version(household: Household) -> str:
+    """As case_version, for a household and its member rows."""
+    members = household.members.order_by("pk").values_list("pk", *[
+        f"{f}_id" if f == "person" else f for f in MEMBER_FIELDS
+    ])  # fmt: skip
+    return _version(*(getattr(household, f) for f in HOUSEHOLD_FIELDS), *map(list, members))
+
+
+def _check_version(expected: str | None, current: str) -> None:
+    """Two people correcting the same record: the second form, filled on the values the first
+    replaced, would silently put them back. Read under the row's lock, the record is compared
+    with the one the form was filled on; nothing is saved if it changed."""
+    if expected and expected != current:
+        raise ValidationError(STALE_MESSAGE, code="stale")
+
+
+def _stored(value: Any) -> Any:
+    """A value as an event's detail keeps it: JSON primitives that need no query to show."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, Subdistrict):
+        district, province = value.district, value.district.province
+        return {
+            "code": value.code,
+            "th": f"{value.name_th} · {district.name_th} · {province.name_th}",
+            "en": f"{value.name_en} · {district.name_en} · {province.name_en}",
+        }
+    if isinstance(value, Person):
+        return {"pk": value.pk, "name": value.display_name}
+    if isinstance(value, list | tuple):
+        return list(value)
+    return value
+
+
+def _same(old: Any, new: Any) -> bool:
+    if isinstance(old, models.Model) or isinstance(new, models.Model):
+        return getattr(old, "pk", None) == getattr(new, "pk", None)
+    return old == new
+
+
+def _correction_events(cases: list[Case], actor, kind: str, note: str, detail: dict) -> None:
+    """One event per case, all of one correction (``detail["correction"]``)."""
+    detail = {**detail, "correction": uuid.uuid4().hex}
+    CaseEvent.objects.bulk_create(
+        CaseEvent(case=case, kind=kind, actor=actor if getattr(actor, "pk", None) else None,
+                  note=(note or "").strip(), detail=detail)
+        for case in cases
+    )  # fmt: skip
+
+
+def person_correction_cases(actor, person: Person) -> list[Case]:
+    """The cases whose timelines a correction of ``person`` by ``actor`` goes on: those of
+    the person at the centres the actor writes at."""
+    return list(Case.objects.writable_by(actor).filter(person_id=person.pk).order_by("pk"))
+
+
+def household_correction_cases(actor, household: Household) -> list[Case]:
+    """The cases whose timelines a correction of ``household`` by ``actor`` goes on (as it
+    stands: persons a correction adds bring theirs too)."""
+    persons = household.members.filter(person__isnull=False).values("person_id")
+    return list(Case.objects.writable_by(actor).filter(person_id__in=persons).order_by("pk"))
+
+
+def _text(value, field: str, model) -> str:
+    value = (value or "").strip()
+    limit = model._meta.get_field(field).max_length
+    if limit and len(value) > limit:
+        raise _invalid(
+            field,
+            _("At most %(max)d characters (this has %(count)d).")
+            % {"max": limit, "count": len(value)},
+            "max_length",
+        )
+    return value
+
+
+def _person_values(actor, locked: Person, changes: dict[str, Any]) -> dict[str, Any]:
+    """The person's fields after ``changes``, checked as the intake checks them."""
+    from volunteers.models import Sex
+
+    values = {f: changes.get(f, getattr(locked, f)) for f in PERSON_FIELDS}
+    for field in PERSON_FIELDS:
+        if isinstance(Person._meta.get_field(field), models.CharField) and field not in (
+            "national_id", "no_id_reason", "sex", "target_groups"
+        ):  # fmt: skip
+            values[field] = _text(values[field], field, Person)
+    if not values["first_name"]:
+        raise _invalid("first_name", _("Give the person's first name."), "required")
+    national_id = values["national_id"]
+    if national_id:
+        try:
+            national_id = normalise_national_id(national_id)
+        except ValidationError as error:
+            raise _invalid("national_id", error.messages[0], error.code or "invalid") from None
+        holder, visible = Person.objects.national_id_holder(
+            national_id, user=actor, exclude_pk=locked.pk
+        )
+        if holder is not None:
+            if visible:
+                message = _("A person with this national ID is already recorded: %(name)s.") % {
+                    "name": holder.display_name
+                }
+            else:
+                # Nothing more about a person the actor may not see.
+                message = _("This national ID is already recorded at another centre.")
+            raise _invalid("national_id", message, "duplicate_national_id")
+        # A reason for having no ID no longer applies once the ID is known.
+        values.update(national_id=national_id, no_id_reason="", no_id_note="")
+    else:
+        values["national_id"] = None
+        reason = values["no_id_reason"]
+        if not reason:
+            raise _invalid(
+                "no_id_reason",
+                _("Give the national ID, or the reason the person has none."),
+                "no_id_reason_missing",
+            )
+        values["no_id_reason"] = _choice(reason, NoIdReason, "no_id_reason")
+        if reason == NoIdReason.OTHER and not values["no_id_note"]:
+            raise _invalid("no_id_note", _("Say why the person has no national ID."), "required")
+    birth_date = values["birth_date"]
+    if birth_date and birth_date > timezone.localdate():
+        raise _invalid("birth_date", _("This date is in the future."), "future_date")
+    if values["sex"]:
+        values["sex"] = _choice(values["sex"], Sex, "sex")
+    values["target_groups"] = _choices(values["target_groups"], TargetGroup, "target_groups")
+    values["has_disability"] = bool(values["has_disability"])
+    try:
+        values["phone"] = normalise_phone(values["phone"])
+    except ValidationError as error:
+        raise _invalid("phone", error.messages[0], "phone") from None
+    for prefix in ("", "current_"):
+        code = to_arabic_digits(values[f"{prefix}postcode"])
+        if code and not (len(code) == 5 and code.isdigit()):
+            raise _invalid(f"{prefix}postcode", _("A postcode has 5 digits, such as 10220."),
+                           "postcode")  # fmt: skip
+        values[f"{prefix}postcode"] = code
+    values["current_same_as_registered"] = bool(values["current_same_as_registered"])
+    if values["current_same_as_registered"]:
+        # One address: the current one is the registered one, and no second one is kept.
+        values.update(dict.fromkeys(_CURRENT_ADDRESS_FIELDS, ""), current_subdistrict=None)
+    return values
+
+
+@transaction.atomic
+def person_update(
+    *,
+    actor,
+    person: Person,
+    note: str = "",
+    expected_version: str | None = None,
+    **changes: Any,
+) -> Person:
+    """Correct ``person`` (``PERSON_FIELDS``: names, national ID or the reason for having none,
+    birth date, sex, target groups, disability, both addresses, phone) with the intake's
+    checks, and append the replaced and new values of each changed field to the timeline of
+    every case of the person at the centres ``actor`` writes at (see the block comment).
+
+    Refuses with a ValidationError keyed by field, saving nothing: a malformed or already
+    recorded national ID (one held outside the actor's scope is named only as "at another
+    centre"), a birth date in the future, a choice not on the list. Refuses with a
+    ValidationError (no field) when the person has no case there. Look-alikes are warned of
+    by the page, not here: two people may share a name and a birthday. Fields not given keep
+    their values; a call that changes nothing records nothing. ``expected_version``: see
+    case_update."""
+    unknown = set(changes) - set(PERSON_FIELDS)
+    if unknown:
+        raise TypeError(f"person_update cannot change {', '.join(sorted(unknown))}")
+    if not Person.objects.writable_by(actor).filter(pk=person.pk).exists():
+        raise PermissionDenied(_("You may not change the persons of this centre."))
+    # Two corrections at once: the second waits, then compares with what the first saved.
+    locked = (
+        Person.objects.select_for_update(of=("self",))
+        .select_related(
+            "subdistrict__district__province", "current_subdistrict__district__province"
+        )  # fmt: skip
+        .get(pk=person.pk)
+    )
+    _check_version(expected_version, person_version(locked))
+    cases = person_correction_cases(actor, locked)
+    if not cases:
+        raise ValidationError(NO_CASE_MESSAGE, code="no_case")
+    values = _person_values(actor, locked, changes)
+    changed = {
+        f: {"from": _stored(getattr(locked, f)), "to": _stored(values[f])}
+        for f in PERSON_FIELDS
+        if not _same(getattr(locked, f), values[f])
+    }
+    if not changed:
+        return person
+    for field in changed:
+        setattr(locked, field, values[field])
+    try:
+        locked.full_clean(exclude=["centre"], validate_unique=False)
+    except ValidationError as error:
+        raise ValidationError(error.message_dict) from None
+    try:
+        with transaction.atomic():
+            locked.save(update_fields=list(changed))
+    except IntegrityError as error:
+        # Another intake or correction saved the same ID since the check above.
+        if "person_unique_national_id" not in str(error):
+            raise
+        raise _invalid(
+            "national_id",
+            _("A person with this national ID was recorded a moment ago."),
+            "duplicate_national_id",
+        ) from None
+    for field in changed:
+        setattr(person, field, values[field])
+    _correction_events(cases, actor, CaseEvent.Kind.PERSON_UPDATED, note,
+                       {"person": locked.pk, "changed": changed})  # fmt: skip
+    return person
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    """One row of a household's member list, for ``household_update(members=...)``: ``id``
+    names a member of the household (None for a new one); ``remove`` takes it off."""
+
+    id: int | None = None
+    person: Person | None = None
+    name: str = ""
+    relation: str = ""
+    birth_date: dt.date | None = None
+    occupation: str = ""
+    monthly_income: Decimal | None = None
+    remove: bool = False
+
+
+def _member_values(actor, row: MemberRow, label: str) -> dict[str, Any]:
+    """A member row's fields, checked; ``label`` names the row in messages."""
+    name = _text(row.name, "name", HouseholdMember)
+    person = row.person
+    if person is not None and not Person.objects.writable_by(actor).filter(pk=person.pk).exists():
+        raise _invalid("members", _("%(row)s: this person is not recorded at your centres.")
+                       % {"row": label}, "person_scope")  # fmt: skip
+    if person is None and not name:
+        raise _invalid(
+            "members",
+            _("%(row)s: choose a recorded person or type the member's name.") % {"row": label},
+            "member_without_person_or_name",
+        )
+    if row.relation not in Relation.values:
+        raise _invalid("members", _("%(row)s: choose the relation to the head from the list.")
+                       % {"row": label}, "invalid_choice")  # fmt: skip
+    if row.birth_date and row.birth_date > timezone.localdate():
+        raise _invalid("members", _("%(row)s: the birth date is in the future.") % {"row": label},
+                       "future_date")  # fmt: skip
+    income = row.monthly_income
+    if income is not None:
+        income = Decimal(income)
+        if not income.is_finite() or not 0 <= income <= MAX_MONTHLY_INCOME:
+            raise _invalid(
+                "members",
+                _("%(row)s: the monthly income must be from 0 to %(max)s baht.")
+                % {"row": label, "max": f"{MAX_MONTHLY_INCOME:,.2f}"},
+                "income",
+            )
+        income = income.quantize(Decimal("0.01"))
+    return {
+        "person": person,
+        "name": "" if person is not None else name,
+        "relation": row.relation,
+        "birth_date": row.birth_date,
+        "occupation": _text(row.occupation, "occupation", HouseholdMember),
+        "monthly_income": income,
+    }
+
+
+def _member_label(person: Person | None, name: str) -> str:
+    return person.display_name if person is not None else name
+
+
+@transaction.atomic
+def household_update(
+    *,
+    actor,
+    household: Household,
+    members: Iterable[MemberRow] = (),
+    note: str = "",
+    expected_version: str | None = None,
+    **changes: Any,
+) -> Household:
+    """Correct ``household`` (``HOUSEHOLD_FIELDS``) and its members: a row with an ``id``
+    changes that member (or removes it), a row without adds one. A member is a recorded
+    person of the actor's centres or only a name, with a relation to the head, a birth date,
+    an occupation and a monthly income. Members not named in ``members`` are left alone.
+
+    Every replaced value is kept: one event on each case of the household's persons (before
+    and after the change) at the centres the actor writes at; with none, the correction is
+    refused. A row id of another household, a person twice, bad input: a ValidationError,
+    nothing saved. Under the household's lock, so two corrections do not interleave;
+    ``expected_version``: see case_update."""
+    unknown = set(changes) - set(HOUSEHOLD_FIELDS)
+    if unknown:
+        raise TypeError(f"household_update cannot change {', '.join(sorted(unknown))}")
+    if not Household.objects.writable_by(actor).filter(pk=household.pk).exists():
+        raise PermissionDenied(_("You may not change the households of this centre."))
+    locked = Household.objects.select_for_update().get(pk=household.pk)
+    _check_version(expected_version, household_version(locked))
+    current = {m.pk: m for m in locked.members.select_related("person").order_by("pk")}
+    values = {f: changes.get(f, getattr(locked, f)) for f in HOUSEHOLD_FIELDS}
+    values["name"] = _text(values["name"], "name", Household)
+    code = "".join(ch for ch in to_arabic_digits(values["house_registration_code"] or "")
+                   if ch not in " -")  # fmt: skip
+    if code and not (len(code) == 11 and code.isdigit()):
+        raise _invalid("house_registration_code",
+                       _("A house registration code has 11 digits."),
+                       "house_registration_code")  # fmt: skip
+    values["house_registration_code"] = code
+    changed = {
+        f: {"from": _stored(getattr(locked, f)), "to": _stored(values[f])}
+        for f in HOUSEHOLD_FIELDS
+        if getattr(locked, f) != values[f]
+    }
+    member_changes, to_add, to_update, to_remove = [], [], [], []
+    seen_ids: set[int] = set()
+    for n, row in enumerate(members, start=1):
+        if row.id is not None:
+            member = current.get(row.id)
+            if member is None or row.id in seen_ids:
+                raise _invalid("members", _("Row %(n)d is not a member of this household.")
+                               % {"n": n}, "member_of_another_household")  # fmt: skip
+            seen_ids.add(row.id)
+            label = _member_label(member.person, member.name)
+            if row.remove:
+                to_remove.append(member)
+                member_changes.append({
+                    "action": "removed", "member": label,
+                    "changed": {f: {"from": _stored(getattr(member, f)), "to": None}
+                                for f in MEMBER_FIELDS if getattr(member, f) not in ("", None)},
+                })  # fmt: skip
+                continue
+            new = _member_values(actor, row, label)
+            diff = {
+                f: {"from": _stored(getattr(member, f)), "to": _stored(new[f])}
+                for f in MEMBER_FIELDS
+                if not _same(getattr(member, f), new[f])
+            }
+            if diff:
+                for f in diff:
+                    setattr(member, f, new[f])
+                to_update.append((member, list(diff)))
+                member_changes.append({"action": "changed", "member": label, "changed": diff})
+        elif not row.remove:
+            new = _member_values(actor, row, _("Row %(n)d") % {"n": n})
+            to_add.append(HouseholdMember(household=locked, **new))
+            member_changes.append({
+                "action": "added", "member": _member_label(new["person"], new["name"]),
+                "changed": {f: {"from": None, "to": _stored(v)}
+                            for f, v in new.items() if v not in ("", None)},
+            })  # fmt: skip
+    kept = [m for m in current.values() if m not in to_remove]
+    persons = [m.person_id for m in kept if m.person_id] + [m.person_id for m in to_add
+                                                             if m.person_id]  # fmt: skip
+    if len(persons) != len(set(persons)):
+        raise _invalid("members", _("This person is already a member of the household."),
+                       "member_twice")  # fmt: skip
+    if not (changed or member_changes):
+        return household
+    everyone = {m.person_id for m in current.values() if m.person_id} | set(persons)
+    cases = list(
+        Case.objects.writable_by(actor).filter(person_id__in=everyone).order_by("person_id", "pk")
+    )
+    if not cases:
+        raise ValidationError(NO_CASE_MESSAGE, code="no_case")
+    for field in changed:
+        setattr(locked, field, values[field])
+        setattr(household, field, values[field])
+    try:
+        with transaction.atomic():
+            if changed:
+                locked.save(update_fields=list(changed))
+            HouseholdMember.objects.filter(pk__in=[m.pk for m in to_remove]).delete()
+            for member, fields in to_update:
+                member.save(update_fields=fields)
+            HouseholdMember.objects.bulk_create(to_add)
+    except IntegrityError as error:
+        # Two rows swapping their persons in one submit meet the one-membership index midway.
+        if "household_member_once" not in str(error):
+            raise
+        raise _invalid("members", _("This person is already a member of the household."),
+                       "member_twice") from None  # fmt: skip
+    detail = {"household": locked.pk, "household_name": str(locked), "changed": changed,
+              "members": member_changes}  # fmt: skip
+    _correction_events(cases, actor, CaseEvent.Kind.HOUSEHOLD_UPDATED, note, detail)
+    return household
+
+
+def person_corrections(user, person: Person) -> list[CaseEvent]:
+    """The corrections of ``person`` and of their households that ``user`` may read, newest
+    first, each once (one correction is an event on each of several cases)."""
+    households = list(person.household_memberships.values_list("household_id", flat=True))
+    events = (
+        CaseEvent.objects.visible_to(user)
+        .filter(
+            Q(kind=CaseEvent.Kind.PERSON_UPDATED, detail__person=person.pk)
+            | Q(kind=CaseEvent.Kind.HOUSEHOLD_UPDATED, detail__household__in=households)
+        )
+        .select_related("actor")
+        .order_by("-at", "-pk")
+    )
+    seen, shown = set(), []
+    for event in events:
+        key = event.detail.get("correction") or event.pk
+        if key not in seen:
+            seen.add(key)
+            shown.append(event)
+    return shown

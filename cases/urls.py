@@ -16,6 +16,14 @@ urlpatterns = [
     path("<int:pk>/volunteers/", views.AssignView.as_view(), name="case-assign"),
     path("referrals/<int:pk>/status/", views.ReferralStatusView.as_view(), name="referral-status"),
     path("persons/<int:pk>/", views.PersonDetailView.as_view(), name="person-detail"),
+    # Corrections (issue 11)
+    path("<int:pk>/edit/", views.CaseEditView.as_view(), name="case-edit"),
+    path("<int:pk>/volunteers/remove/", views.UnassignView.as_view(), name="case-unassign"),
+    path(
+        "consents/<int:pk>/withdraw/", views.ConsentWithdrawView.as_view(), name="consent-withdraw"
+    ),
+    path("persons/<int:pk>/edit/", views.PersonEditView.as_view(), name="person-edit"),
+    path("households/<int:pk>/edit/", views.HouseholdEditView.as_view(), name="household-edit"),
 ]
 
 # Transfers to another centre.

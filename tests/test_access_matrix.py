@@ -24,9 +24,10 @@ from django.contrib.auth.models import Permission
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from cases.models import Agency, Household, Person
+from cases.models import Agency, Household, HouseholdMember, Person
 from cases.services import (
     assistance_record,
+    case_assign_volunteers,
     case_open,
     case_transfer_request,
     consent_record,
@@ -88,8 +89,11 @@ RECORD_KWARGS = {"pk", "object_id", "id"}
 def today_be() -> str:
     """Today as the staff forms take it (dd/mm/yyyy, BE): a date every service accepts for a
     case opened three days ago, unlike a fixed date that would be refused before the scope."""
-    today = timezone.localdate()
-    return f"{today.day:02d}/{today.month:02d}/{today.year + 543}"
+    return be(timezone.localdate())
+
+
+def be(day: dt.date) -> str:
+    return f"{day.day:02d}/{day.month:02d}/{day.year + 543}"
 
 
 @dataclass
@@ -210,6 +214,44 @@ STAFF = {
         kwargs=lambda r: {"pk": r["volunteers.registration"].pk},
         post=lambda r: {"on": today_be(), "reason": "แทรก"},
     ),
+    # Corrections (issue 11): form pages, which show the record's fields, not its text.
+    "cases:case-edit": Staff(
+        insider=False,
+        kwargs=lambda r: {"pk": r["cases.case"].pk},
+        post=lambda r: {
+            "opened_on": be(r["cases.case"].opened_on),
+            "intake_channel": "walk_in",
+            "reporter_type": "self",
+            "problems": ["poverty"],
+            "urgency": "urgent",
+        },
+    ),
+    "cases:case-unassign": Staff(
+        insider=False,
+        kwargs=lambda r: {"pk": r["cases.case"].pk},
+        post=lambda r: {"volunteers": [r["cases.caseassignment"].volunteer_id], "note": "แทรก"},
+    ),
+    "cases:consent-withdraw": Staff(
+        insider=False,
+        kwargs=lambda r: {"pk": r["cases.consent"].pk},
+        post=lambda r: {"withdrawn_on": today_be(), "note": "แทรก"},
+    ),
+    "cases:person-edit": Staff(
+        kwargs=lambda r: {"pk": r["cases.person"].pk},
+        post=lambda r: {
+            "person-first_name": "แทรก",
+            "person-no_id_reason": "unknown",
+            "person-current_same_as_registered": "on",
+        },
+    ),
+    "cases:household-edit": Staff(
+        kwargs=lambda r: {"pk": r["cases.household"].pk},
+        post=lambda r: {
+            "household-name": "แทรก",
+            "members-TOTAL_FORMS": "0",
+            "members-INITIAL_FORMS": "0",
+        },
+    ),
     "dashboards:index": Staff(),
     "dashboards:nation": Staff(),
     "dashboards:nation-export": Staff(
@@ -315,6 +357,11 @@ def case_records(centre, chair):
     referral = referral_create(actor=chair, case=case, agency=agency, reason=SECRET)
     assistance = assistance_record(actor=chair, case=case, kind="goods", given_on=today,
                                    description=SECRET, items=[{"name": SECRET}])  # fmt: skip
+    household = Household.objects.create(name=SECRET, centre=centre)
+    # A member with a case: a household's corrections are kept on its persons' timelines.
+    HouseholdMember.objects.create(household=household, person=person, relation="head")
+    assigned = RegistrationFactory(centre=centre, volunteer__first_name=SECRET).volunteer
+    (assignment,) = case_assign_volunteers(actor=chair, case=case, volunteers=[assigned])
     return {
         "cases.person": person,
         "cases.case": case,
@@ -324,7 +371,8 @@ def case_records(centre, chair):
         "cases.referral": referral,
         "cases.assistance": assistance,
         "cases.caseevent": case.events.first(),
-        "cases.household": Household.objects.create(name=SECRET, centre=centre),
+        "cases.household": household,
+        "cases.caseassignment": assignment,
     }
 
 

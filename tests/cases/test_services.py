@@ -241,7 +241,7 @@ def test_a_correction_is_checked_like_the_intake_and_saves_nothing(changes, fiel
 def test_a_correction_cannot_touch_the_number_status_or_dates_nor_another_centre(
     case_a, chair_a, chair_b
 ):
-    for field, value in [("number", "X-1"), ("status", "closed"), ("opened_on", TODAY)]:
+    for field, value in [("number", "X-1"), ("status", "closed"), ("closed_on", TODAY)]:
         with pytest.raises(TypeError):
             case_update(actor=chair_a, case=case_a, **{field: value})
     with pytest.raises(PermissionDenied):

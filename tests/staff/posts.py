@@ -84,3 +84,36 @@ def block(page: str, element_id: str) -> str:
     tag = page.rfind("<", 0, start)
     name = page[tag + 1 : start].split()[0]
     return page[start : page.index(f"</{name}>", start)]
+
+
+def form_post(*forms_or_formsets) -> dict:
+    """The POST a browser would send for unbound forms (and formsets) as they are shown: each
+    field's initial value as typed (dates in BE), ticked boxes as "on"; for a correction page,
+    a post that changes nothing, which tests then change one field at a time."""
+    from django import forms as django_forms
+
+    data: dict = {}
+
+    def add(form):
+        for bound in form:
+            value, key = bound.value(), bound.html_name
+            if isinstance(bound.field, django_forms.BooleanField):
+                if value:
+                    data[key] = "on"
+            elif isinstance(value, dt.date):
+                data[key] = be(value)
+            elif isinstance(value, list | tuple):
+                data[key] = [str(getattr(v, "pk", v)) for v in value]
+            elif value is None:
+                data[key] = ""
+            else:
+                data[key] = str(getattr(value, "pk", value))
+
+    for item in forms_or_formsets:
+        if isinstance(item, django_forms.BaseFormSet):
+            add(item.management_form)
+            for form in item:
+                add(form)
+        else:
+            add(item)
+    return data

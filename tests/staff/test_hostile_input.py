@@ -9,7 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from cases.models import Assistance, Case, CaseEvent, Consent, Person, Referral, Visit
-from cases.services import referral_create
+from cases.services import case_assign_volunteers, consent_record, referral_create
 from tests.factories import RegistrationFactory, national_id
 from tests.staff.posts import TODAY, be, field_errors, intake_post, registration_post
 from volunteers.models import Registration, Volunteer
@@ -75,6 +75,39 @@ def base_posts(chair, case, agency, volunteer):
         reverse("volunteers:volunteer-create"): registration_post(
             case.centre, national_id=national_id(9051)
         ),
+        **correction_posts(chair, case, volunteer),
+    }
+
+
+def correction_posts(chair, case, volunteer):
+    """The correction pages (issue 11), each with a post that saves."""
+    consent = consent_record(actor=chair, case=case, given_by="self", purpose="ส่งต่อ")
+    case_assign_volunteers(actor=chair, case=case, volunteers=[volunteer])
+    person = case.person
+    return {
+        reverse("cases:person-edit", args=[person.pk]): {
+            "person-first_name": person.first_name,
+            "person-last_name": person.last_name,
+            "person-no_id_reason": person.no_id_reason,
+            "person-current_same_as_registered": "on",
+            "person-correction_note": "ตามบัตร",
+        },
+        reverse("cases:case-edit", args=[case.pk]): {
+            "opened_on": be(case.opened_on),
+            "intake_channel": case.intake_channel,
+            "reporter_type": case.reporter_type,
+            "problems": case.problems,
+            "urgency": "urgent",
+            "summary": "แก้ไข",
+        },
+        reverse("cases:consent-withdraw", args=[consent.pk]): {
+            "withdrawn_on": be(TODAY),
+            "note": "ขอถอน",
+        },
+        reverse("cases:case-unassign", args=[case.pk]): {
+            "volunteers": [volunteer.pk],
+            "note": "ย้าย",
+        },
     }
 
 
