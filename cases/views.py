@@ -593,8 +593,10 @@ class TransferDetailView(LoginRequiredMixin, View):
 
 
 class TransferAnswerView(View):
-    """Accept, decline or cancel a transfer (POST). Anyone not entitled to give this answer
-    gets a 404, a user who writes nowhere a 403; a GET leads to the transfer page."""
+    """Accept, decline or cancel a transfer (POST). A transfer outside the user's scope answers
+    404; one they see but may not give this answer to (a supervisor, the other end, a chair who
+    reads it only as a supervisor) 403, as any form of a record one only reads; a GET leads to
+    the transfer page."""
 
     form_class = None
     form_name = ""
@@ -607,10 +609,9 @@ class TransferAnswerView(View):
             return redirect_to_login(request.get_full_path())
         if not user_can_write(request.user):
             raise PermissionDenied
-        transfers = _transfers_seen_by(request.user).filter(
-            pk__in=self.answerable(request.user).values("pk")
-        )
-        self.transfer = get_object_or_404(transfers, pk=kwargs["pk"])
+        self.transfer = get_object_or_404(_transfers_seen_by(request.user), pk=kwargs["pk"])
+        if not self.answerable(request.user).filter(pk=self.transfer.pk).exists():
+            raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, pk):

@@ -239,16 +239,18 @@ def test_a_closed_case_and_a_second_pending_transfer_are_refused_with_a_message(
     assert CaseTransfer.objects.count() == 1
 
 
-def test_only_a_writer_of_the_receiving_centre_may_answer_others_get_404(
+def test_only_a_writer_of_the_receiving_centre_may_answer_the_sender_403_others_404(
     client, chair_a, chair_c, centre_b, case_with_person
 ):
     transfer = pending_transfer(chair_a, case_with_person, centre_b)
-    for user in (chair_a, chair_c):  # the sender, and a chair of a third centre
+    # The sender sees the transfer but may not answer it (403); a chair of a third centre does
+    # not even learn that it exists (404).
+    for user, status in ((chair_a, 403), (chair_c, 404)):
         client.force_login(user)
         for name, post in [("transfer-accept", {}), ("transfer-decline", {"decline-reason": "x"})]:
             url = reverse(f"cases:{name}", args=[transfer.pk])
-            assert client.post(url, post).status_code == 404
-            assert client.get(url).status_code == 404
+            assert client.post(url, post).status_code == status
+            assert client.get(url).status_code == status
     client.force_login(chair_c)
     for name in ("transfer-detail", "transfer-cancel"):
         assert client.get(reverse(f"cases:{name}", args=[transfer.pk])).status_code == 404
@@ -309,7 +311,8 @@ def test_a_chair_who_also_supervises_accepts_at_their_own_centre_only(
     client.force_login(chair_a)
     desk = block(client.get("/").content.decode(), "incoming-transfers")
     assert to_a.case.number in desk and to_b.case.number not in desk
-    assert client.post(reverse("cases:transfer-accept", args=[to_b.pk])).status_code == 404
+    # B's incoming transfer is read as a supervisor, never answered.
+    assert client.post(reverse("cases:transfer-accept", args=[to_b.pk])).status_code == 403
     assert client.post(reverse("cases:transfer-accept", args=[to_a.pk])).status_code == 302
 
 
