@@ -130,33 +130,44 @@ class PersonForm(
         self.add_address_fields()
         self.add_address_fields("current_")
 
-    def clean_national_id(self):
-        value = super().clean_national_id()
+    def visible_national_id_holder(self, value: str | None) -> Person | None:
+        """The person the user may see who already holds ``value`` (another than this one);
+        None when nobody does. A holder the user may not see is refused beside the field
+        with nothing more about them: not the name, not the centre."""
         if not value:
-            return value
+            return None
         existing, visible = Person.objects.national_id_holder(
             value, user=self.user, exclude_pk=self.instance.pk
         )
-        if existing is None:
-            return value
-        if not visible:
-            # Nothing more about a person the user may not see: not the name, not the centre.
+        if existing is not None and not visible:
             raise ValidationError(
                 _("This national ID is already recorded at another centre."),
                 code="national_id_elsewhere",
             )
-        if self.confirmed_new:
-            # "Someone else" cannot share a national ID: the one on record is this person.
-            raise ValidationError(
-                format_html(
-                    '{} <a href="{}">{}</a>',
-                    _("A person with this national ID is already recorded; choose them:"),
-                    reverse("cases:person-detail", args=[existing.pk]),
-                    existing.display_name,
-                ),
-                code="duplicate_national_id",
-            )
-        self.same_id_person = existing
+        return existing
+
+    @staticmethod
+    def duplicate_national_id(existing: Person, message) -> ValidationError:
+        """The error beside the ID when a visible person holds it, with a link to them."""
+        return ValidationError(
+            format_html(
+                '{} <a href="{}">{}</a>',
+                message,
+                reverse("cases:person-detail", args=[existing.pk]),
+                existing.display_name,
+            ),
+            code="duplicate_national_id",
+        )
+
+    def clean_national_id(self):
+        value = super().clean_national_id()
+        existing = self.visible_national_id_holder(value)
+        if existing is not None:
+            if self.confirmed_new:
+                # "Someone else" cannot share a national ID: the one on record is this person.
+                message = _("A person with this national ID is already recorded; choose them:")
+                raise self.duplicate_national_id(existing, message)
+            self.same_id_person = existing
         return value
 
     def _get_validation_exclusions(self):
@@ -459,28 +470,13 @@ class PersonEditForm(PersonForm):
     )
 
     def clean_national_id(self):
+        # Not the intake's: on a recorded person there is no existing record to choose instead.
         value = PersonIdentityFormMixin.clean_national_id(self)
-        if not value:
-            return value
-        existing, visible = Person.objects.national_id_holder(
-            value, user=self.user, exclude_pk=self.instance.pk
-        )
-        if existing is None:
-            return value
-        if not visible:
-            raise ValidationError(
-                _("This national ID is already recorded at another centre."),
-                code="national_id_elsewhere",
-            )
-        raise ValidationError(
-            format_html(
-                '{} <a href="{}">{}</a>',
-                _("A person with this national ID is already recorded:"),
-                reverse("cases:person-detail", args=[existing.pk]),
-                existing.display_name,
-            ),
-            code="duplicate_national_id",
-        )
+        existing = self.visible_national_id_holder(value)
+        if existing is not None:
+            message = _("A person with this national ID is already recorded:")
+            raise self.duplicate_national_id(existing, message)
+        return value
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
