@@ -159,3 +159,35 @@ def test_a_chair_who_also_supervises_opens_their_own_import_record_in_the_admin(
     client.force_login(chair_a)
     response = client.get(reverse("admin:volunteers_volunteerimport_change", args=[run.pk]))
     assert response.status_code == 200
+
+
+def test_the_subtree_is_resolved_once_and_each_query_carries_its_ids(centre_a, centre_b, chair_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cases.models import Case
+
+    community = CentreFactory(code="BKN-1", parent=centre_a, level=Centre.Level.SUBDISTRICT)
+    street = CentreFactory(code="BKN-1-1", parent=community, level=Centre.Level.SUBDISTRICT)
+    with CaptureQueriesContext(connection) as queries:
+        assert set(Centre.objects.visible_to(chair_a)) == {centre_a, community, street}
+        Case.objects.visible_to(chair_a).count()
+    first, *later = (q["sql"] for q in queries.captured_queries)
+    assert "RECURSIVE" in first and len(later) == 2
+    # The lists and counts filter on the ids themselves, which PostgreSQL plans on.
+    assert not any("RECURSIVE" in sql for sql in later)
+    assert scope_for(chair_a).subtree_ids == tuple(sorted([centre_a.pk, community.pk, street.pk]))
+    assert scope_for(chair_a).writable.subtree_ids == scope_for(chair_a).subtree_ids
+
+
+def test_a_mixed_users_writable_subtree_leaves_out_the_supervised_region(
+    centre_a, centre_b, chair_a
+):
+    also_supervising_the_north(chair_a)
+    below_b = CentreFactory(code="CMI-1", parent=centre_b, level=Centre.Level.SUBDISTRICT)
+    StaffAssignmentFactory(user=chair_a, role="supervisor", centre=centre_b)
+    chair_a._vc_scope = None
+    scope = scope_for(chair_a)
+    assert set(scope.subtree_ids) == {centre_a.pk, centre_b.pk, below_b.pk}
+    assert scope.write_subtree_ids == (centre_a.pk,)
+    assert list(Centre.objects.writable_by(chair_a)) == [centre_a]
