@@ -78,6 +78,27 @@ def test_a_reload_sets_each_groups_permissions_back_to_the_defined_set(db):
         assert codes(Group.objects.get(name=name)) == defined(role), role
 
 
+def test_every_admin_model_is_in_the_table_and_centre_records_are_read_by_every_role(db):
+    """A model added to the admin without a line in PERMISSIONS would be offered to nobody but
+    a superuser; a centre-owned one (ScopedAdminMixin) must be readable by every role."""
+    from django.contrib import admin
+
+    from centres.admin import ScopedAdminMixin
+
+    for model, model_admin in admin.site._registry.items():
+        label = model._meta.label_lower
+        assert "view" in PERMISSIONS["ministry_admin"].get(label, ()), label
+        if isinstance(model_admin, ScopedAdminMixin):
+            for role in ("supervisor", "chair", "staff"):
+                assert "view" in PERMISSIONS[role].get(label, ()), (role, label)
+
+
+def test_the_histories_written_by_the_services_are_read_only_for_every_role(db):
+    for label in ("cases.casetransfer", "volunteers.registrationstatuschange"):
+        for role in GROUP_NAMES:
+            assert PERMISSIONS[role][label] == ("view",), (role, label)
+
+
 # -- each user's groups follow their current assignments --------------------------------------
 
 
