@@ -299,6 +299,24 @@ STAFF = {
         kwargs=lambda r: {"pk": r["auth.user"].pk},
         post=lambda r: {},
     ),  # fmt: skip
+    "centres:account-edit": Staff(
+        by="ministry",
+        insider=False,  # a form page: it shows the account's name, not A's records
+        kwargs=lambda r: {"pk": r["auth.user"].pk},
+        post=lambda r: {"first_name": "แทรก", "last_name": "", "email": ""},
+    ),
+    "centres:account-volunteer": Staff(
+        by="ministry",
+        insider=False,
+        kwargs=lambda r: {"pk": r["auth.user"].pk},
+        post=lambda r: {"volunteer": r["volunteers.volunteer"].national_id},
+    ),
+    "centres:account-reactivate": Staff(
+        by="ministry",
+        insider=False,
+        kwargs=lambda r: {"pk": r["deactivated account"].pk},
+        post=lambda r: {},
+    ),  # fmt: skip
     # The user's own password: an outsider's POST (not knowing even their own) changes nothing.
     "centres:password-change": Staff(insider=False),
     "centres:password-change-done": Staff(insider=False),
