@@ -9,8 +9,9 @@ group's "change volunteer" still changes only their own centres' volunteers.
   each one's permissions to exactly the set defined here, so a reload undoes hand edits.
 - ``roles_sync(user)`` gives a user the groups of the roles they currently hold (by the
   assignments' dates) and takes away the others; ``is_staff`` follows (any current assignment,
-  or a superuser). Every service that changes an assignment calls it; ``manage.py sync_roles``
-  calls it for everyone once a day, since assignments start and end as the dates pass.
+  or a superuser). Every service that changes an assignment calls it, and so does every
+  log-in (centres.auth); ``manage.py sync_roles`` calls it for everyone once a day, since
+  assignments start and end as the dates pass.
 """
 
 from __future__ import annotations
