@@ -32,6 +32,7 @@ from cases.models import (
     CaseAssignment,
     CaseEvent,
     CaseStatus,
+    CaseTransfer,
     ClosureReason,
     Consent,
     Household,
@@ -43,7 +44,7 @@ from cases.models import (
     Visit,
 )
 from centres.access import scope_for
-from centres.admin import ScopedAdminMixin
+from centres.admin import ScopedAdminMixin, WrittenByServicesAdminMixin
 from centres.models import Centre, District, Province
 from volunteer_centre.admin import AdminThaiDateWidget, ThaiDatesAdminMixin
 from volunteer_centre.forms import PersonIdentityFormMixin, ThaiDateField
@@ -1074,3 +1075,40 @@ class ConsentAdmin(UndeletableAdminMixin, ScopedAdminMixin, ThaiDatesAdminMixin,
             ngettext("%(count)d consent withdrawn.", "%(count)d consents withdrawn.", done)
             % {"count": done},
         )
+
+
+# ---------------------------------------------------------------------------------------------
+# Transfers: the record of cases handed from one centre to another
+# ---------------------------------------------------------------------------------------------
+
+
+class TransferCentreListFilter(CentreListFilter):
+    """A centre of the user's scope, at either end of the transfer."""
+
+    title = _("sending or receiving centre")
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        pk = whole_number(value, 10)
+        if pk is None:
+            return queryset.none()
+        return queryset.filter(Q(from_centre_id=pk) | Q(to_centre_id=pk))
+
+
+@admin.register(CaseTransfer)
+class CaseTransferAdmin(
+    WrittenByServicesAdminMixin, ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin
+):
+    """Transfers are asked for, answered and cancelled on the staff pages (cases.services);
+    here they are read, by the users of either centre."""
+
+    list_display = ["case", "from_centre", "to_centre", "status", "requested_at", "decided_at"]
+    list_select_related = ["case", "from_centre", "to_centre"]
+    list_filter = ["status", TransferCentreListFilter, "requested_at"]
+    search_fields = ["case__number", "from_centre__code", "to_centre__code", "reason",
+                     "decision_note"]  # fmt: skip
+    search_help_text = _("Case number, a centre's code, or words of the reason or the answer.")
+    fields = ["case", "from_centre", "to_centre", "status", "reason", "requested_by",
+              "requested_at", "decided_by", "decided_at", "decision_note"]  # fmt: skip

@@ -1,4 +1,5 @@
-"""Forms of the account pages: a new account with its staff assignment, and the search."""
+"""Forms of the account pages: a new account with its staff assignment, an account's name and
+email, its link to a volunteer record, and the search."""
 
 from django import forms
 from django.contrib.auth.validators import UnicodeUsernameValidator
@@ -89,9 +90,57 @@ def find_volunteer(user, text: str) -> Volunteer:
     return found[0]
 
 
-class AccountCreateForm(ThaiFormMixin, forms.Form):
+def volunteer_field(help_text) -> forms.CharField:
+    """The volunteer typed by national ID or registration number; see VolunteerLookupMixin."""
+    return forms.CharField(
+        label=_("the person's volunteer record"),
+        max_length=40,
+        required=False,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
+class VolunteerLookupMixin:
+    """A form's ``volunteer`` field (volunteer_field) cleans to the volunteer it identifies
+    among those the form's ``actor`` sees (find_volunteer), or None when left empty."""
+
+    def clean_volunteer(self):
+        text = self.cleaned_data.get("volunteer", "").strip()
+        return find_volunteer(self.actor, text) if text else None
+
+
+class AccountNameForm(ThaiFormMixin, forms.Form):
+    """An account's name and email, as on a new account."""
+
+    first_name = forms.CharField(label=_("first name"), max_length=150)
+    last_name = forms.CharField(label=_("last name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("email"), required=False)
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+
+
+class AccountVolunteerForm(VolunteerLookupMixin, ThaiFormMixin, forms.Form):
+    """The link of an account to the person's volunteer record: set, changed or, left empty,
+    removed."""
+
+    volunteer = volunteer_field(
+        _("The national ID or registration number (0012/2562) of the volunteer this account "
+          "belongs to. Leave it empty to remove the link.")
+    )  # fmt: skip
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+
+
+class AccountCreateForm(VolunteerLookupMixin, AccountNameForm):
     """A login and its staff assignment, together. The centre is typed (its code or a part of
     its name), never picked from a list of every centre."""
+
+    field_order = ["username", "first_name", "last_name", "email", "role", "centre"]
 
     username = forms.CharField(
         label=_("username"),
@@ -100,9 +149,6 @@ class AccountCreateForm(ThaiFormMixin, forms.Form):
         help_text=_("Letters, digits and @ . + - _ only, such as somchai.bkn"),
         widget=forms.TextInput(attrs={"autocapitalize": "none", "autocomplete": "off"}),
     )
-    first_name = forms.CharField(label=_("first name"), max_length=150)
-    last_name = forms.CharField(label=_("last name"), max_length=150, required=False)
-    email = forms.EmailField(label=_("email"), required=False)
     role = forms.ChoiceField(
         label=_("role"), choices=[(role.value, role.label) for role in ACCOUNT_ROLES]
     )
@@ -121,18 +167,10 @@ class AccountCreateForm(ThaiFormMixin, forms.Form):
         Region.objects.all(), label=_("region (supervisors only)"), required=False
     )
     starts_on = ThaiDateField(label=_("from"), initial=timezone.localdate)
-    volunteer = forms.CharField(
-        label=_("the person's volunteer record"),
-        max_length=40,
-        required=False,
-        help_text=_("Optional: the national ID or registration number (0012/2562) of the "
-                    "volunteer this account belongs to."),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    volunteer = volunteer_field(
+        _("Optional: the national ID or registration number (0012/2562) of the "
+          "volunteer this account belongs to.")
     )  # fmt: skip
-
-    def __init__(self, *args, actor, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.actor = actor
 
     def clean_username(self):
         return self.cleaned_data["username"].strip()
@@ -140,10 +178,6 @@ class AccountCreateForm(ThaiFormMixin, forms.Form):
     def clean_centre(self):
         text = self.cleaned_data.get("centre", "").strip()
         return find_centre(self.actor, text) if text else None
-
-    def clean_volunteer(self):
-        text = self.cleaned_data.get("volunteer", "").strip()
-        return find_volunteer(self.actor, text) if text else None
 
     def clean(self):
         cleaned = super().clean()

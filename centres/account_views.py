@@ -1,5 +1,6 @@
-"""Account pages for ministry administrators (new accounts with their assignment, password
-resets, deactivation) and every user's own password change."""
+"""Account pages for ministry administrators (new accounts with their assignment, an account's
+name, email and volunteer record, password resets, deactivation and reactivation) and every
+user's own password change."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -12,20 +13,33 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
 from centres.access import scope_for
-from centres.account_forms import AccountCreateForm, AccountSearchForm, add_service_errors
+from centres.account_forms import (
+    AccountCreateForm,
+    AccountNameForm,
+    AccountSearchForm,
+    AccountVolunteerForm,
+    add_service_errors,
+)
 from centres.auth import must_change_password
 from centres.models import StaffAssignment
 from centres.roles import current_q
 from centres.services import (
+    ACCOUNT_NAME_FIELDS,
     account_create,
     account_deactivate,
+    account_manageable,
     account_password_changed,
     account_password_reset,
+    account_reactivate,
+    account_update,
+    volunteer_link,
+    volunteer_unlink,
 )
 
 User = get_user_model()
@@ -108,6 +122,10 @@ class AccountCreateView(MinistryRequiredMixin, View):
         return render(request, self.template_name, {"form": form}, status=400)
 
 
+def has_current_assignment(user) -> bool:
+    return StaffAssignment.objects.filter(current_q(), user=user).exists()
+
+
 class AccountDetailView(MinistryRequiredMixin, DetailView):
     template_name = "accounts/account_detail.html"
     context_object_name = "account_user"
@@ -122,9 +140,104 @@ class AccountDetailView(MinistryRequiredMixin, DetailView):
         current = set(assignments.filter(current_q()).values_list("pk", flat=True))
         return super().get_context_data(
             assignments=[(a, a.pk in current) for a in assignments],
+            has_current=bool(current),
             must_change=must_change_password(self.object),
+            manageable=account_manageable(self.request.user, self.object),
             **kwargs,
         )
+
+
+class _AccountFormView(MinistryRequiredMixin, View):
+    """A form about one account (GET shows it, POST runs the service); a superuser's account
+    is refused (403) to anyone but a superuser, as its other pages are."""
+
+    template_name = "accounts/account_change_form.html"
+    form_class = None
+
+    def get_account_user(self, request, pk):
+        account_user = get_object_or_404(User.objects.select_related("volunteer"), pk=pk)
+        if not account_manageable(request.user, account_user):
+            # Lazy: the 403 page shows a reason given as a lazy translation.
+            raise PermissionDenied(
+                gettext_lazy("Only a superuser may change a superuser's account.")
+            )
+        return account_user
+
+    def initial(self, account_user) -> dict:
+        return {}
+
+    def render_form(self, request, account_user, form, status=200):
+        context = {"account_user": account_user, "form": form, **self.texts()}
+        return render(request, self.template_name, context, status=status)
+
+    def get(self, request, pk):
+        account_user = self.get_account_user(request, pk)
+        form = self.form_class(initial=self.initial(account_user), actor=request.user)
+        return self.render_form(request, account_user, form)
+
+    def post(self, request, pk):
+        account_user = self.get_account_user(request, pk)
+        form = self.form_class(request.POST, actor=request.user)
+        if form.is_valid():
+            try:
+                self.act(request, account_user, form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                return redirect("centres:account-detail", pk=account_user.pk)
+        return self.render_form(request, account_user, form, status=400)
+
+    def texts(self) -> dict:
+        raise NotImplementedError
+
+    def act(self, request, account_user, data) -> None:
+        raise NotImplementedError
+
+
+class AccountEditView(_AccountFormView):
+    form_class = AccountNameForm
+
+    def texts(self):
+        return {"title": _("Name and email"), "submit": _("Save"), "submit_id": "save-account"}
+
+    def initial(self, account_user):
+        return {name: getattr(account_user, name) for name in ACCOUNT_NAME_FIELDS}
+
+    def act(self, request, account_user, data):
+        account_update(actor=request.user, user=account_user, **data)
+        messages.success(request, _("The account's name and email are saved."))
+
+
+class AccountVolunteerView(_AccountFormView):
+    form_class = AccountVolunteerForm
+
+    def texts(self):
+        return {
+            "title": _("Volunteer record"),
+            "intro": _("A chair or a staff member is often a volunteer of the centre too: link "
+                       "their account to their volunteer record."),
+            "submit": _("Save"),
+            "submit_id": "save-volunteer",
+        }  # fmt: skip
+
+    def initial(self, account_user):
+        # The linked volunteer as the field takes it: their national ID, or for someone
+        # without one (a foreign volunteer) a registration number.
+        volunteer = getattr(account_user, "volunteer", None)
+        if volunteer is None:
+            return {}
+        if volunteer.national_id:
+            return {"volunteer": volunteer.national_id}
+        registration = volunteer.registrations.order_by("-registered_on").first()
+        return {"volunteer": registration.number if registration else ""}
+
+    def act(self, request, account_user, data):
+        if data["volunteer"] is None:
+            volunteer_unlink(actor=request.user, user=account_user)
+            messages.success(request, _("The account is no longer linked to a volunteer record."))
+        else:
+            volunteer_link(actor=request.user, volunteer=data["volunteer"], user=account_user)
+            messages.success(request, _("The account is linked to the volunteer record."))
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -138,7 +251,11 @@ class AccountCredentialsView(MinistryRequiredMixin, View):
         if shown and shown.get("user") == account_user.pk:
             password = shown["password"]
             del request.session[_SHOWN_ONCE]
-        context = {"account_user": account_user, "password": password}
+        context = {
+            "account_user": account_user,
+            "password": password,
+            "has_current": has_current_assignment(account_user),
+        }
         return render(request, "accounts/account_credentials.html", context)
 
 
@@ -182,6 +299,18 @@ class AccountDeactivateView(_AccountActionView):
             request, _("The account %(username)s is deactivated.") % {"username": account_user}
         )
         return redirect("centres:account-detail", pk=account_user.pk)
+
+
+class AccountReactivateView(_AccountActionView):
+    """A deactivated account opened again: a new one-time password, shown once, and no role
+    until an administrator gives it an assignment (the next page says so)."""
+
+    template_name = "accounts/account_reactivate.html"
+
+    def act(self, request, account_user):
+        password = account_reactivate(actor=request.user, user=account_user)
+        request.session[_SHOWN_ONCE] = {"user": account_user.pk, "password": password}
+        return redirect("centres:account-credentials", pk=account_user.pk)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

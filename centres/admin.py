@@ -81,6 +81,25 @@ class ScopedAdminMixin:
         raise Http404(_("No such record, or it is outside your centres."))
 
 
+class WrittenByServicesAdminMixin:
+    """A history written by the services alone (a case's transfers, a registration's changes
+    of status): listed, searched and shown in the admin, never added, changed or deleted
+    there, by anyone, a superuser included. Put it before ScopedAdminMixin."""
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        # Every field shown, those the model marks not editable (a transfer's status) too.
+        return self.fields or ()
+
+
 class MinistryOnlyAdminMixin:
     """Accounts and assignments decide who sees what: only ministry administrators touch them,
     whatever model permissions a staff user was given."""

@@ -1,15 +1,28 @@
-"""Log-in pieces: the user is loaded with their account row, and a user whose password was set
-by an administrator is sent to choose their own before anything else."""
+"""Log-in pieces: the user's roles are brought up to date as they log in, the user is loaded with
+their account row, and a user whose password was set by an administrator is sent to choose
+their own before anything else."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
 
+from centres.roles import roles_sync
+
 
 class AccountBackend(ModelBackend):
-    """Django's backend, loading ``user.account`` in the same query as the user, so that the
-    password-change check below costs no query on any page."""
+    """Django's backend, syncing the user's role groups when they log in, and loading
+    ``user.account`` in the same query as the user, so that the password-change check below
+    costs no query on any page."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is not None:
+            # Assignments start and end with the calendar, and manage.py sync_roles runs once
+            # a day: an assignment that began or ended since then takes effect in the admin's
+            # menus at this log-in. Only here, so that no other request pays for it.
+            roles_sync(user)
+        return user
 
     def get_user(self, user_id):
         user_model = get_user_model()

@@ -9,8 +9,9 @@ group's "change volunteer" still changes only their own centres' volunteers.
   each one's permissions to exactly the set defined here, so a reload undoes hand edits.
 - ``roles_sync(user)`` gives a user the groups of the roles they currently hold (by the
   assignments' dates) and takes away the others; ``is_staff`` follows (any current assignment,
-  or a superuser). Every service that changes an assignment calls it; ``manage.py sync_roles``
-  calls it for everyone once a day, since assignments start and end as the dates pass.
+  or a superuser). Every service that changes an assignment calls it, and so does every
+  log-in (centres.auth); ``manage.py sync_roles`` calls it for everyone once a day, since
+  assignments start and end as the dates pass.
 """
 
 from __future__ import annotations
@@ -64,6 +65,10 @@ CENTRE_RECORDS = (
     "cases.referral",
     "cases.consent",
 )
+# The history of a centre's records written by the services alone (a case's transfers, a
+# registration's changes of status): read by every role that reads centre records, written by
+# none through the admin.
+CENTRE_HISTORY = ("cases.casetransfer", "volunteers.registrationstatuschange")
 # Who may log in and what they reach: the ministry's alone.
 ACCOUNTS = ("auth.user", "auth.group", "centres.staffassignment")
 
@@ -73,18 +78,21 @@ def _grant(models: tuple[str, ...], actions: tuple[str, ...]) -> dict[str, tuple
 
 
 _CENTRE_WORK = {
-    **_grant(GEOGRAPHY + SHARED + CENTRE_TREE, VIEW),
+    **_grant(GEOGRAPHY + SHARED + CENTRE_TREE + CENTRE_HISTORY, VIEW),
     **_grant(CENTRE_RECORDS, WORK),
 }
 
 # Model label -> actions, per role. The admin narrows further where it offers less to anyone
-# (geography is read-only, cases and their records are never deleted, user accounts neither).
+# (geography and the histories are read-only, cases and their records are never deleted, user
+# accounts neither).
 PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Role.MINISTRY_ADMIN: {
-        **_grant(GEOGRAPHY, VIEW),
+        **_grant(GEOGRAPHY + CENTRE_HISTORY, VIEW),
         **_grant(SHARED + CENTRE_TREE + CENTRE_RECORDS + ACCOUNTS, KEEP),
     },
-    Role.SUPERVISOR: _grant(GEOGRAPHY + SHARED + CENTRE_TREE + CENTRE_RECORDS, VIEW),
+    Role.SUPERVISOR: _grant(
+        GEOGRAPHY + SHARED + CENTRE_TREE + CENTRE_RECORDS + CENTRE_HISTORY, VIEW
+    ),
     Role.CHAIR: _CENTRE_WORK,
     Role.STAFF: _CENTRE_WORK,
 }

@@ -221,9 +221,14 @@ def _invalid(field: str, message, code: str) -> ValidationError:
     return ValidationError({field: ValidationError(message, code=code)})
 
 
+def account_manageable(actor, user) -> bool:
+    """Whether ``actor`` may change ``user``'s account: a superuser's account is the
+    operator's, and only a superuser changes it."""
+    return actor is SYSTEM or not user.is_superuser or getattr(actor, "is_superuser", False)
+
+
 def _require_manageable(actor, user) -> None:
-    """A superuser's account is the operator's: only a superuser changes it."""
-    if user.is_superuser and not getattr(actor, "is_superuser", False):
+    if not account_manageable(actor, user):
         raise PermissionDenied(_("Only a superuser may change a superuser's account."))
 
 
@@ -271,17 +276,54 @@ def account_create(
     return user, password
 
 
+# The fields of an account an administrator edits on the account pages.
+ACCOUNT_NAME_FIELDS = ("first_name", "last_name", "email")
+
+
+@transaction.atomic
+def account_update(*, actor, user, first_name: str, last_name: str = "", email: str = "") -> User:
+    """Correct an account's name and email. Bad input raises ValidationError keyed by field;
+    nothing else of the account changes."""
+    require_ministry(actor)
+    _require_manageable(actor, user)
+    user.first_name = (first_name or "").strip()
+    user.last_name = (last_name or "").strip()
+    user.email = (email or "").strip()
+    if not user.first_name:
+        raise _invalid("first_name", _("Give the person's first name."), "required")
+    others = [f.name for f in User._meta.fields if f.name not in ACCOUNT_NAME_FIELDS]
+    user.clean_fields(exclude=others)
+    user.save(update_fields=list(ACCOUNT_NAME_FIELDS))
+    return user
+
+
 @transaction.atomic
 def volunteer_link(*, actor, volunteer, user) -> None:
-    """Link a login to the person's volunteer record (a chair is a volunteer of the centre)."""
+    """Link a login to the person's volunteer record (a chair is a volunteer of the centre);
+    a volunteer record the login had before is unlinked. A volunteer already linked to another
+    account is refused: an administrator removes that link first, never by accident."""
     require_ministry(actor)
+    _require_manageable(actor, user)
     volunteer = type(volunteer).objects.select_for_update().get(pk=volunteer.pk)
     if volunteer.user_id and volunteer.user_id != user.pk:
-        raise _invalid("volunteer", _("This volunteer is already linked to another account."),
-                       "volunteer_linked")  # fmt: skip
+        raise ValidationError({"volunteer": ValidationError(
+            _("This volunteer is already linked to the account %(username)s: remove that "
+              "link first."),
+            code="volunteer_linked", params={"username": volunteer.user.username},
+        )})  # fmt: skip
     type(volunteer).objects.filter(user=user).exclude(pk=volunteer.pk).update(user=None)
     volunteer.user = user
     volunteer.save(update_fields=["user"])
+
+
+@transaction.atomic
+def volunteer_unlink(*, actor, user) -> None:
+    """Undo the link of a login to its volunteer record (the record itself stays)."""
+    require_ministry(actor)
+    _require_manageable(actor, user)
+    from volunteers.models import Volunteer
+
+    Volunteer.objects.filter(user=user).update(user=None)
 
 
 @transaction.atomic
@@ -326,3 +368,22 @@ def account_deactivate(*, actor, user) -> None:
     user.is_active = False
     user.save(update_fields=["is_active"])
     roles_sync(user)
+
+
+@transaction.atomic
+def account_reactivate(*, actor, user) -> str:
+    """Open a deactivated login again, with a new random password to be changed at the first
+    log-in (as a reset). It gets no role back: its assignments stay ended, and an administrator
+    gives it a new one. Returns the password, shown once."""
+    require_ministry(actor)
+    _require_manageable(actor, user)
+    # Locked and re-read: two administrators reactivating at once make one password, not two.
+    if User.objects.select_for_update().get(pk=user.pk).is_active:
+        raise ValidationError(_("This account is active."), code="active")
+    password = one_time_password()
+    user.is_active = True
+    user.set_password(password)
+    user.save(update_fields=["is_active", "password"])
+    Account.objects.update_or_create(user=user, defaults={"must_change_password": True})
+    roles_sync(user)
+    return password

@@ -32,6 +32,21 @@ urlpatterns = [
         account_views.AccountDeactivateView.as_view(),
         name="account-deactivate",
     ),
+    path(
+        "accounts/manage/<int:pk>/reactivate/",
+        account_views.AccountReactivateView.as_view(),
+        name="account-reactivate",
+    ),
+    path(
+        "accounts/manage/<int:pk>/edit/",
+        account_views.AccountEditView.as_view(),
+        name="account-edit",
+    ),
+    path(
+        "accounts/manage/<int:pk>/volunteer/",
+        account_views.AccountVolunteerView.as_view(),
+        name="account-volunteer",
+    ),
     path("accounts/password/", account_views.PasswordChangeView.as_view(), name="password-change"),
     path(
         "accounts/password/done/",

@@ -34,6 +34,8 @@ from cases.services import (
     referral_create,
     visit_record,
 )
+from centres.roles import SYSTEM
+from centres.services import account_deactivate
 from tests.factories import (
     CentreFactory,
     CentreRoleFactory,
@@ -297,6 +299,24 @@ STAFF = {
         kwargs=lambda r: {"pk": r["auth.user"].pk},
         post=lambda r: {},
     ),  # fmt: skip
+    "centres:account-edit": Staff(
+        by="ministry",
+        insider=False,  # a form page: it shows the account's name, not A's records
+        kwargs=lambda r: {"pk": r["auth.user"].pk},
+        post=lambda r: {"first_name": "แทรก", "last_name": "", "email": ""},
+    ),
+    "centres:account-volunteer": Staff(
+        by="ministry",
+        insider=False,
+        kwargs=lambda r: {"pk": r["auth.user"].pk},
+        post=lambda r: {"volunteer": r["volunteers.volunteer"].national_id},
+    ),
+    "centres:account-reactivate": Staff(
+        by="ministry",
+        insider=False,
+        kwargs=lambda r: {"pk": r["deactivated account"].pk},
+        post=lambda r: {},
+    ),  # fmt: skip
     # The user's own password: an outsider's POST (not knowing even their own) changes nothing.
     "centres:password-change": Staff(insider=False),
     "centres:password-change-done": Staff(insider=False),
@@ -332,6 +352,12 @@ def records(centre_a, chair_a):
     registration_suspend(actor=chair_a, registration=suspended, on=timezone.localdate(),
                          reason=SECRET)  # fmt: skip
     found["suspended registration"] = suspended
+    found["volunteers.registrationstatuschange"] = suspended.status_changes.get()
+    # A staff member of A whose account was closed: the account pages reactivate it.
+    gone = UserFactory(username="gone-a")
+    StaffAssignmentFactory(user=gone, role="staff", centre=centre_a)
+    account_deactivate(actor=SYSTEM, user=gone)
+    found["deactivated account"] = gone
     found["volunteers.event"] = Event.objects.create(
         kind="training", title=SECRET, organiser=centre_a, starts_on=dt.date(2019, 3, 11)
     )

@@ -8,7 +8,7 @@ registrations come in one prefetch, filter choices in one query each.
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -23,7 +23,7 @@ from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
 from centres.access import scope_for
-from centres.admin import ScopedAdminMixin
+from centres.admin import ScopedAdminMixin, WrittenByServicesAdminMixin
 from volunteer_centre.admin import ThaiDatesAdminMixin
 from volunteers.admin_filters import (
     CentreFilter,
@@ -42,6 +42,7 @@ from volunteers.models import (
     Membership,
     Organisation,
     Registration,
+    RegistrationStatusChange,
     Volunteer,
     VolunteerImport,
 )
@@ -528,3 +529,40 @@ class VolunteerImportAdmin(ScopedAdmin):
 
     def view_on_site(self, obj):
         return reverse("admin:volunteers_volunteer_import_preview", args=[obj.pk])
+
+
+@admin.register(RegistrationStatusChange)
+class RegistrationStatusChangeAdmin(WrittenByServicesAdminMixin, ScopedAdmin):
+    """Suspensions, reinstatements and endings, recorded by the staff pages' services
+    (volunteers.services) on the registrations of the user's centres; read here."""
+
+    list_display = ["volunteer_name", "registration", "registration_centre", "from_status",
+                    "to_status", "on", "actor", "at"]  # fmt: skip
+    list_filter = ["to_status", "from_status", "registration__programme", "on", RegionFilter,
+                   ProvinceFilter, CentreFilter]  # fmt: skip
+    list_select_related = ["registration__volunteer", "registration__centre", "actor"]
+    show_facets = admin.ShowFacets.NEVER
+    search_fields = ["reason"]
+    search_help_text = _("The volunteer's name, national ID or registration number, or words "
+                         "of the reason.")  # fmt: skip
+    ordering = ["-at", "-pk"]
+    fields = ["registration", "from_status", "to_status", "on", "reason", "actor", "at"]
+    centre_path = "registration__centre"
+
+    @admin.display(description=_("volunteer"), ordering="registration__volunteer__first_name")
+    def volunteer_name(self, obj):
+        return obj.registration.volunteer
+
+    @admin.display(description=_("centre"), ordering="registration__centre__name_th")
+    def registration_centre(self, obj):
+        return obj.registration.centre
+
+    def get_search_results(self, request, queryset, search_term):
+        # The volunteer's search (an ID in any typed form, names through the trigram indexes,
+        # registration numbers of the user's centres), or the reason's words.
+        if not search_term.strip():
+            return queryset, False
+        registrations = Registration.objects.visible_to(request.user)
+        volunteers = Volunteer.objects.search(search_term, registrations=registrations)
+        matching = Q(registration__volunteer__in=volunteers.values("pk"))
+        return queryset.filter(matching | Q(reason__icontains=search_term.strip())), False

@@ -9,7 +9,8 @@ class VolunteersConfig(AppConfig):
     verbose_name = _("Volunteers")
 
     def load_demo_data(self) -> list[str]:
-        """Called by manage.py load_demo_data: the demo registry (no extra logins)."""
+        """Called by manage.py load_demo_data: the demo registry (lines only for a demo chair
+        left unlinked to a volunteer record)."""
         from volunteers.demo import volunteers_demo_load
 
         return volunteers_demo_load()

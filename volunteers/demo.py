@@ -181,7 +181,8 @@ def _save(model, lookup: dict, values: dict):
 
 @transaction.atomic
 def volunteers_demo_load() -> list[str]:
-    """Create or update the demo registry. Returns no extra login lines."""
+    """Create or update the demo registry, and link the demo chairs' logins to their volunteer
+    records. Returns a line for each demo chair left unlinked (none, normally)."""
     centres = {c.code: c for c in Centre.objects.select_related("district")}
     numbers = _Numbers()
     organisations = {
@@ -250,7 +251,41 @@ def volunteers_demo_load() -> list[str]:
     _membership(chairs["BKN"], organisations["ชมรมผู้สูงอายุเขตบางเขน"], "ที่ปรึกษา")
     _membership(chairs["NAT"], organisations["Volunteer Spirit Network"], "ผู้ประสานงาน")
     _opening_events(centres)
-    return []
+    return demo_chairs_link()
+
+
+def demo_chairs_link() -> list[str]:
+    """Link each demo chair's login (centres.demo) to their volunteer record: the volunteer
+    holding the centre's current chair role. Where there is no such chair, or their record is
+    linked to another account (an administrator's link is kept), the login stays unlinked and
+    a line says so. A database without the demo logins is left alone. Idempotent."""
+    from django.contrib.auth import get_user_model
+
+    from centres.demo import DEMO_USERS
+    from centres.roles import SYSTEM, Role
+    from centres.services import volunteer_link
+
+    chairs = {username: where.split(":", 1)[1] for username, _first, _last, role, where
+              in DEMO_USERS if role == Role.CHAIR}  # fmt: skip
+    users = get_user_model().objects.in_bulk(list(chairs), field_name="username")
+    lines = []
+    for username, code in chairs.items():
+        user = users.get(username)
+        if user is None:
+            continue
+        role = (
+            CentreRole.objects.current()
+            .filter(centre__code=code, role=CentreRole.Role.CHAIR)
+            .select_related("volunteer")
+            .order_by("-starts_on", "-pk")
+            .first()
+        )
+        if role is None or role.volunteer.user_id not in (None, user.pk):
+            lines.append(f"{username}: not linked to a volunteer record (no chair of {code} "
+                         "is free to link)")  # fmt: skip
+            continue
+        volunteer_link(actor=SYSTEM, volunteer=role.volunteer, user=user)
+    return lines
 
 
 def _registration(volunteer, programme, centre, numbers: _Numbers, values: dict) -> None:

@@ -6,13 +6,14 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from centres.account_forms import find_volunteer
 from centres.models import Account, StaffAssignment
 from centres.roles import staff_assignment_create
+from centres.services import account_deactivate, account_reactivate, account_update
 from tests.factories import RegistrationFactory, UserFactory, national_id
 from volunteer_centre.identity import format_national_id
 
@@ -244,6 +245,239 @@ def test_only_ministry_administrators_reach_the_account_pages(client, request, w
     for url in (reverse("centres:account-list"), NEW,
                 reverse("centres:account-detail", args=[chair_b.pk])):  # fmt: skip
         assert client.get(url).status_code == 403
+    for name in ("account-edit", "account-volunteer", "account-reactivate"):
+        url = reverse(f"centres:{name}", args=[chair_b.pk])
+        assert client.get(url).status_code == 403
+        assert client.post(url, {"first_name": "แก้", "volunteer": ""}).status_code == 403
+    chair_b.refresh_from_db()
+    assert chair_b.first_name != "แก้"
+
+
+# -- name and email ----------------------------------------------------------------------------
+
+
+def edit_url(user) -> str:
+    return reverse("centres:account-edit", args=[user.pk])
+
+
+def test_an_administrator_corrects_an_accounts_name_and_email(admin_client, chair_a):
+    detail = admin_client.get(reverse("centres:account-detail", args=[chair_a.pk]))
+    assert f'href="{edit_url(chair_a)}"' in detail.content.decode()
+    form = admin_client.get(edit_url(chair_a))
+    assert form.status_code == 200 and form.context["form"]["first_name"].value() == (
+        chair_a.first_name
+    )
+    response = admin_client.post(edit_url(chair_a), {
+        "first_name": " วิไลวรรณ ", "last_name": "ศรีสุข", "email": "wilai@example.org",
+    })  # fmt: skip
+    assert response.status_code == 302
+    assert response["Location"] == reverse("centres:account-detail", args=[chair_a.pk])
+    chair_a.refresh_from_db()
+    assert (chair_a.first_name, chair_a.last_name, chair_a.email) == (
+        "วิไลวรรณ", "ศรีสุข", "wilai@example.org"
+    )  # fmt: skip
+    assert chair_a.check_password("pw-Test-1234") and chair_a.is_active  # nothing else changed
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "วิไลวรรณ ศรีสุข" in page
+
+
+@pytest.mark.parametrize(
+    "data, field",
+    [
+        ({"first_name": "", "last_name": "x", "email": ""}, "first_name"),
+        ({"first_name": "ก" * 151, "last_name": "", "email": ""}, "first_name"),
+        ({"first_name": "สมศรี", "last_name": "", "email": "ไม่ใช่อีเมล"}, "email"),
+        ({"first_name": "สมศรี", "last_name": "ข" * 151, "email": ""}, "last_name"),
+    ],
+)
+def test_a_bad_name_or_email_is_named_beside_its_field_and_nothing_is_saved(
+    admin_client, chair_a, data, field
+):
+    before = (chair_a.first_name, chair_a.last_name, chair_a.email)
+    response = admin_client.post(edit_url(chair_a), data)
+    assert response.status_code == 400
+    assert field in errors(response)
+    page = response.content.decode()
+    assert f'id="field-{field}"' in page and "has-error" in page
+    chair_a.refresh_from_db()
+    assert (chair_a.first_name, chair_a.last_name, chair_a.email) == before
+
+
+def test_the_name_service_refuses_anyone_but_a_ministry_administrator(chair_a, chair_b):
+    with pytest.raises(PermissionDenied):
+        account_update(actor=chair_a, user=chair_b, first_name="แก้")
+    chair_b.refresh_from_db()
+    assert chair_b.first_name != "แก้"
+
+
+# -- the volunteer record, on the account page ----------------------------------------------------
+
+
+def volunteer_url(user) -> str:
+    return reverse("centres:account-volunteer", args=[user.pk])
+
+
+def test_an_administrator_links_an_account_to_a_volunteer_then_changes_and_removes_the_link(
+    admin_client, chair_a, centre_a
+):
+    first = RegistrationFactory(centre=centre_a, number="0012/2562").volunteer
+    second = RegistrationFactory(centre=centre_a).volunteer
+    detail = reverse("centres:account-detail", args=[chair_a.pk])
+    assert f'href="{volunteer_url(chair_a)}"' in admin_client.get(detail).content.decode()
+    # By registration number, typed short and in Thai digits.
+    response = admin_client.post(volunteer_url(chair_a), {"volunteer": "๑๒/๒๕๖๒"})
+    assert response.status_code == 302 and response["Location"] == detail
+    first.refresh_from_db()
+    assert first.user == chair_a
+    assert first.display_name in admin_client.get(detail).content.decode()
+    # The form starts from the link it has.
+    assert admin_client.get(volunteer_url(chair_a)).context["form"]["volunteer"].value() == (
+        first.national_id
+    )
+    # Changed, by national ID typed with dashes: the first record is let go.
+    admin_client.post(volunteer_url(chair_a), {"volunteer": format_national_id(second.national_id)})
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.user, second.user) == (None, chair_a)
+    # Removed: the field left empty.
+    assert admin_client.post(volunteer_url(chair_a), {"volunteer": "  "}).status_code == 302
+    second.refresh_from_db()
+    assert second.user is None and second.pk  # the record itself stays
+    chair_a.refresh_from_db()
+    assert not hasattr(chair_a, "volunteer")
+
+
+def test_a_volunteer_linked_to_another_account_is_refused_beside_the_field_on_the_account_page(
+    admin_client, chair_a, chair_b, centre_a
+):
+    volunteer = RegistrationFactory(centre=centre_a, volunteer__user=chair_b).volunteer
+    response = admin_client.post(volunteer_url(chair_a), {"volunteer": volunteer.national_id})
+    assert response.status_code == 400
+    assert "volunteer" in errors(response)
+    assert chair_b.username in str(errors(response)["volunteer"])  # who holds it
+    assert 'id="field-volunteer"' in response.content.decode()
+    volunteer.refresh_from_db()
+    assert volunteer.user == chair_b
+
+
+@pytest.mark.parametrize("typed", ["1234", national_id(778), "99/2562", "ก" * 50])
+def test_a_volunteer_not_found_is_named_beside_the_field_and_the_link_stays(
+    admin_client, chair_a, centre_a, typed
+):
+    linked = RegistrationFactory(centre=centre_a, volunteer__user=chair_a).volunteer
+    response = admin_client.post(volunteer_url(chair_a), {"volunteer": typed})
+    assert response.status_code == 400 and "volunteer" in errors(response)
+    linked.refresh_from_db()
+    assert linked.user == chair_a
+
+
+@pytest.mark.parametrize("page", ["create", "link"])
+def test_the_new_account_and_the_account_page_find_a_volunteer_the_same_way(
+    admin_client, chair_a, centre_a, page
+):
+    """One look-up (find_volunteer) behind both forms: a registration number typed short."""
+    volunteer = RegistrationFactory(centre=centre_a, number="0042/2562").volunteer
+    if page == "create":
+        user, _password = created(admin_client, volunteer="42/2562")
+    else:
+        user = chair_a
+        assert admin_client.post(volunteer_url(chair_a), {"volunteer": "42/2562"}).status_code == (
+            302
+        )
+    volunteer.refresh_from_db()
+    assert volunteer.user == user
+
+
+# -- reactivation ---------------------------------------------------------------------------
+
+
+def reactivate_url(user) -> str:
+    return reverse("centres:account-reactivate", args=[user.pk])
+
+
+def test_an_administrator_reactivates_an_account_which_gets_a_new_password_and_no_role(
+    admin_client, client_factory, ministry_admin, chair_a
+):
+    account_deactivate(actor=ministry_admin, user=chair_a)
+    detail = reverse("centres:account-detail", args=[chair_a.pk])
+    page = admin_client.get(detail).content.decode()
+    assert f'href="{reactivate_url(chair_a)}"' in page and 'id="reset-password"' not in page
+    assert admin_client.get(reactivate_url(chair_a)).status_code == 200  # the confirmation
+    response = admin_client.post(reactivate_url(chair_a))
+    assert response.status_code == 302
+    shown = admin_client.get(response["Location"])
+    password = shown.context["password"]
+    assert password and password in shown.content.decode()
+    # The page says the account has no role yet, and where to give one.
+    assert 'id="no-assignment"' in shown.content.decode()
+    add = reverse("admin:centres_staffassignment_add") + f"?user={chair_a.pk}"
+    assert f'href="{add}"' in shown.content.decode()
+    assert admin_client.get(response["Location"]).context["password"] is None  # shown once
+    chair_a.refresh_from_db()
+    assert chair_a.is_active and chair_a.check_password(password)
+    assert not chair_a.check_password("pw-Test-1234")
+    assert Account.objects.get(user=chair_a).must_change_password
+    # No assignment came back: the ended one stays ended, and no role group is given.
+    assert not chair_a.staff_assignments.filter(ends_on__isnull=True).exists()
+    assert not chair_a.is_staff and not chair_a.groups.filter(name__startswith="role:").exists()
+    assert 'id="no-assignment"' in admin_client.get(detail).content.decode()
+    # The person logs in again, and is sent to choose their own password first.
+    chair = client_factory()
+    assert chair.login(username=chair_a.username, password=password)
+    assert chair.get("/").status_code == 302
+
+
+def test_an_active_account_is_not_reactivated(admin_client, chair_a):
+    response = admin_client.post(reactivate_url(chair_a), follow=True)
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == ["บัญชีนี้ยังใช้งานอยู่"]
+    chair_a.refresh_from_db()
+    assert chair_a.check_password("pw-Test-1234")
+    assert not Account.objects.filter(user=chair_a, must_change_password=True).exists()
+
+
+def test_the_reactivation_service_refuses_anyone_but_a_ministry_administrator(
+    ministry_admin, chair_a, chair_b
+):
+    account_deactivate(actor=ministry_admin, user=chair_b)
+    with pytest.raises(PermissionDenied):
+        account_reactivate(actor=chair_a, user=chair_b)
+    chair_b.refresh_from_db()
+    assert not chair_b.is_active
+
+
+# -- a superuser's account -------------------------------------------------------------------
+
+
+def test_a_superusers_account_is_not_edited_linked_or_reactivated_by_a_ministry_administrator(
+    admin_client, client_factory, superuser, centre_a
+):
+    volunteer = RegistrationFactory(centre=centre_a).volunteer
+    page = admin_client.get(reverse("centres:account-detail", args=[superuser.pk]))
+    assert 'id="edit-account"' not in page.content.decode()
+    forms = [(edit_url(superuser), {"first_name": "แก้"}),
+             (volunteer_url(superuser), {"volunteer": volunteer.national_id})]  # fmt: skip
+    for url, data in forms:
+        refused = admin_client.get(url)
+        assert refused.status_code == 403
+        assert "เฉพาะผู้ดูแลระบบสูงสุด" in refused.content.decode()  # the reason, in Thai
+        assert admin_client.post(url, data).status_code == 403
+    superuser.is_active = False
+    superuser.save()
+    assert admin_client.post(reactivate_url(superuser)).status_code == 403
+    superuser.refresh_from_db()
+    volunteer.refresh_from_db()
+    assert (superuser.first_name, superuser.is_active, volunteer.user) == ("", False, None)
+    # Another superuser may.
+    from django.contrib.auth.models import User as UserModel
+
+    other = UserModel.objects.create_superuser("root2", "root2@example.org", "pw-Root-5678")
+    root = client_factory()
+    root.force_login(other)
+    assert root.post(edit_url(superuser), {"first_name": "ผู้ดูแล"}).status_code == 302
+    assert root.post(reactivate_url(superuser)).status_code == 302
+    superuser.refresh_from_db()
+    assert (superuser.first_name, superuser.is_active) == ("ผู้ดูแล", True)
 
 
 # -- one's own password ------------------------------------------------------------------------

@@ -78,6 +78,27 @@ def test_a_reload_sets_each_groups_permissions_back_to_the_defined_set(db):
         assert codes(Group.objects.get(name=name)) == defined(role), role
 
 
+def test_every_admin_model_is_in_the_table_and_centre_records_are_read_by_every_role(db):
+    """A model added to the admin without a line in PERMISSIONS would be offered to nobody but
+    a superuser; a centre-owned one (ScopedAdminMixin) must be readable by every role."""
+    from django.contrib import admin
+
+    from centres.admin import ScopedAdminMixin
+
+    for model, model_admin in admin.site._registry.items():
+        label = model._meta.label_lower
+        assert "view" in PERMISSIONS["ministry_admin"].get(label, ()), label
+        if isinstance(model_admin, ScopedAdminMixin):
+            for role in ("supervisor", "chair", "staff"):
+                assert "view" in PERMISSIONS[role].get(label, ()), (role, label)
+
+
+def test_the_histories_written_by_the_services_are_read_only_for_every_role(db):
+    for label in ("cases.casetransfer", "volunteers.registrationstatuschange"):
+        for role in GROUP_NAMES:
+            assert PERMISSIONS[role][label] == ("view",), (role, label)
+
+
 # -- each user's groups follow their current assignments --------------------------------------
 
 
@@ -120,6 +141,60 @@ def test_a_future_dated_assignment_gives_nothing_until_its_first_day(ministry_ad
     call_command("sync_roles", stdout=io.StringIO())
     user.refresh_from_db()
     assert role_groups_of(user) == {"role:chair"} and user.is_staff
+
+
+def log_in(client, user):
+    """The log-in form, as a person fills it in (not force_login, which skips the backend)."""
+    response = client.post("/accounts/login/", {"username": user.username,
+                                                "password": "pw-Test-1234"})  # fmt: skip
+    assert response.status_code == 302 and "/login/" not in response["Location"]
+
+
+def test_an_assignment_whose_first_day_has_come_takes_effect_at_the_next_log_in(
+    client, ministry_admin, centre_a
+):
+    user = UserFactory()
+    assignment = staff_assignment_create(actor=ministry_admin, user=user, role="chair",
+                                         centre=centre_a, starts_on=TOMORROW)  # fmt: skip
+    user.refresh_from_db()
+    assert role_groups_of(user) == set() and not user.is_staff
+    # The calendar moves on (the start day arrives) before the daily sync has run.
+    StaffAssignment.objects.filter(pk=assignment.pk).update(starts_on=TODAY)
+    log_in(client, user)
+    user.refresh_from_db()
+    assert role_groups_of(user) == {"role:chair"} and user.is_staff
+    # The admin's menus follow at once: the chair's models are offered.
+    index = client.get("/admin/")
+    assert index.status_code == 200
+    assert "/admin/volunteers/volunteer/" in index.content.decode()
+
+
+def test_an_assignment_past_its_last_day_is_taken_away_at_the_next_log_in_to_the_admin(
+    client, ministry_admin, centre_a
+):
+    user = UserFactory()
+    assignment = staff_assignment_create(actor=ministry_admin, user=user, role="staff",
+                                         centre=centre_a, ends_on=TODAY)  # fmt: skip
+    user.refresh_from_db()
+    assert role_groups_of(user) == {"role:staff"} and user.is_staff
+    StaffAssignment.objects.filter(pk=assignment.pk).update(ends_on=YESTERDAY)
+    response = client.post("/admin/login/", {"username": user.username,
+                                             "password": "pw-Test-1234"})  # fmt: skip
+    # No role left: staff status is gone, so the admin's own log-in refuses them.
+    assert response.status_code == 200
+    user.refresh_from_db()
+    assert role_groups_of(user) == set() and not user.is_staff
+
+
+def test_a_wrong_password_syncs_nothing(client, ministry_admin, centre_a):
+    user = UserFactory()
+    assignment = staff_assignment_create(actor=ministry_admin, user=user, role="chair",
+                                         centre=centre_a, starts_on=TOMORROW)  # fmt: skip
+    StaffAssignment.objects.filter(pk=assignment.pk).update(starts_on=TODAY)
+    response = client.post("/accounts/login/", {"username": user.username, "password": "wrong"})
+    assert response.status_code == 200
+    user.refresh_from_db()
+    assert role_groups_of(user) == set() and not user.is_staff
 
 
 def test_an_assignment_past_its_last_day_loses_its_group_at_the_daily_sync(

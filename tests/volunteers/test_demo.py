@@ -87,3 +87,36 @@ def test_this_fiscal_year_has_newcomers_and_a_leaver_at_every_centre(demo):
         assert registrations.filter(ended_on__range=(start, today)).count() == 1
     assert not Registration.objects.filter(registered_on__gt=today).exists()
     assert not Registration.objects.filter(ended_on__gt=today).exists()
+
+
+def test_the_demo_chairs_logins_are_linked_to_their_volunteer_records(reference_centres):
+    from django.contrib.auth.models import User
+
+    from centres.demo import demo_users_load
+
+    demo_users_load()
+    assert volunteers_demo_load() == []  # every demo chair linked: nothing to report
+    volunteers_demo_load()  # idempotent
+    for username, code in (("chair_bkn", "BKN"), ("chair_twt", "TWT")):
+        user = User.objects.select_related("volunteer").get(username=username)
+        chair = CentreRole.objects.current().get(centre__code=code, role=CentreRole.Role.CHAIR)
+        assert user.volunteer == chair.volunteer
+    assert Volunteer.objects.filter(user__isnull=False).count() == 2
+
+
+def test_a_chairs_record_linked_by_an_administrator_to_another_account_is_kept(
+    reference_centres,
+):
+    from django.contrib.auth.models import User
+
+    from centres.demo import demo_users_load
+
+    demo_users_load()
+    volunteers_demo_load()
+    chair = CentreRole.objects.current().get(centre__code="BKN", role=CentreRole.Role.CHAIR)
+    other = User.objects.create_user("somchai.bkn")
+    Volunteer.objects.filter(pk=chair.volunteer_id).update(user=other)
+    lines = volunteers_demo_load()
+    assert len(lines) == 1 and lines[0].startswith("chair_bkn")
+    assert Volunteer.objects.get(pk=chair.volunteer_id).user == other
+    assert not Volunteer.objects.filter(user__username="chair_bkn").exists()
