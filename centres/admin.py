@@ -24,10 +24,10 @@ from centres.roles import (
     staff_assignment_delete,
     staff_assignment_save,
 )
-from volunteer_centre.admin import ThaiDatesAdminMixin
+from volunteer_centre.admin import LargeTableAdminMixin, ThaiDatesAdminMixin
 
 
-class ScopedAdminMixin:
+class ScopedAdminMixin(LargeTableAdminMixin):
     """The admin side of the access rule, for every centre-owned model.
 
     Lists, change pages, autocomplete results and actions start from the model's

@@ -145,3 +145,6 @@ LOGGING = {
 
 # Domain settings
 VOLUNTEER_MIN_AGE = env.int("VOLUNTEER_MIN_AGE", default=18)
+# From this many rows (PostgreSQL's estimate) an unfiltered admin list shows the estimate
+# instead of counting every row (volunteer_centre.admin.LargeTablePaginator).
+ADMIN_ESTIMATED_COUNT_FROM = env.int("ADMIN_ESTIMATED_COUNT_FROM", default=100_000)
