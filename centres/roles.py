@@ -66,6 +66,8 @@ CENTRE_RECORDS = (
 )
 # Who may log in and what they reach: the ministry's alone.
 ACCOUNTS = ("auth.user", "auth.group", "centres.staffassignment")
+# Defined by the code; read where a group or an account is given permissions.
+PERMISSION_LIST = ("auth.permission",)
 
 
 def _grant(models: tuple[str, ...], actions: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
@@ -81,7 +83,7 @@ _CENTRE_WORK = {
 # (geography is read-only, cases and their records are never deleted, user accounts neither).
 PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Role.MINISTRY_ADMIN: {
-        **_grant(GEOGRAPHY, VIEW),
+        **_grant(GEOGRAPHY + PERMISSION_LIST, VIEW),
         **_grant(SHARED + CENTRE_TREE + CENTRE_RECORDS + ACCOUNTS, KEEP),
     },
     Role.SUPERVISOR: _grant(GEOGRAPHY + SHARED + CENTRE_TREE + CENTRE_RECORDS, VIEW),

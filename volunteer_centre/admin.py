@@ -1,7 +1,12 @@
 """Admin pieces shared by every app."""
 
 from django.contrib import admin
-from django.contrib.admin.widgets import AdminDateWidget
+from django.contrib.admin.widgets import (
+    AdminDateWidget,
+    AutocompleteSelect,
+    AutocompleteSelectMultiple,
+)
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -41,3 +46,49 @@ class ThaiDatesAdminMixin:
     formfield_overrides = {
         models.DateField: {"form_class": ThaiDateField, "widget": AdminThaiDateWidget},
     }
+
+
+class _ValidValuesMixin:
+    """Django's autocomplete looks up every submitted value to show it again: a tampered
+    value that is no key at all ("abc") ended in a server error instead of the form's
+    "select a valid choice" beside the field. Only values the key could hold are looked up."""
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        to_field = getattr(remote, "field_name", None)
+        opts = remote.model._meta
+        key = opts.get_field(to_field) if to_field else opts.pk
+        valid = []
+        for item in value:
+            try:
+                key.to_python(item)
+            except ValidationError:
+                continue
+            valid.append(item)
+        return super().optgroups(name, valid, attr)
+
+
+class ValidValuesAutocompleteSelect(_ValidValuesMixin, AutocompleteSelect):
+    pass
+
+
+class ValidValuesAutocompleteSelectMultiple(_ValidValuesMixin, AutocompleteSelectMultiple):
+    pass
+
+
+class AutocompleteAdminMixin:
+    """The admin's autocomplete fields, with widgets that survive a tampered value."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = ValidValuesAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = ValidValuesAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
