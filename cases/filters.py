@@ -6,10 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case, CaseStatus, Problem, Urgency
+from cases.models import Case, CaseAssignment, CaseStatus, Problem, Urgency
 from volunteer_centre.identity import normalise_national_id
 from volunteer_centre.thai import to_arabic_digits, whole_number
-from volunteers.models import Volunteer
+from volunteers.models import Registration, Volunteer
 
 # The fiscal years a case can have: the ministry was founded in FY2546; 2700 leaves room.
 FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR = 2500, 2700
@@ -57,8 +57,11 @@ class CaseFilter(django_filters.FilterSet):
         label=_("problem"), choices=Problem.choices, field_name="problems", lookup_expr="contains",
         method="by_problem",
     )  # fmt: skip
-    volunteer = django_filters.ModelChoiceFilter(
-        label=_("assigned volunteer"), field_name="volunteers", queryset=Volunteer.objects.none()
+    # Typed: the volunteers a user sees are too many for a list.
+    volunteer = django_filters.CharFilter(
+        label=_("assigned volunteer"),
+        method="by_volunteer",
+        widget=forms.TextInput(attrs={"placeholder": _("name, national ID or number")}),
     )
     fiscal_year = FiscalYearFilter(label=_("fiscal year (B.E.)"), method="by_year")
 
@@ -68,7 +71,7 @@ class CaseFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["volunteer"].queryset = Volunteer.objects.visible_to(user)
+        self.user = user
 
     def search(self, queryset, name, value):
         """Case number, person's name (Thai substring) or national ID in any typed form."""
@@ -83,6 +86,19 @@ class CaseFilter(django_filters.FilterSet):
         with contextlib.suppress(ValidationError):  # not an ID: the other keys still apply
             q |= Q(person__national_id=normalise_national_id(value))
         return queryset.filter(q)
+
+    def by_volunteer(self, queryset, name, value):
+        """Cases assigned a volunteer the user sees, found as the volunteer list finds them
+        (a Thai name substring, a national ID in any typed form, a registration number)."""
+        value = value.strip()[:100]
+        if not value:
+            return queryset
+        registrations = Registration.objects.visible_to(self.user)
+        volunteers = Volunteer.objects.visible_to(self.user).search(
+            value, registrations=registrations
+        )
+        assigned = CaseAssignment.objects.filter(volunteer__in=volunteers.values("pk"))
+        return queryset.filter(pk__in=assigned.values("case"))
 
     def by_problem(self, queryset, name, value):
         return queryset.filter(problems__contains=[value]) if value else queryset

@@ -1,10 +1,12 @@
 """Staff forms for cases. Forms only clean input; the views hand it to cases.services."""
 
 import copy
+from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -29,15 +31,16 @@ from cases.models import (
     RiskFlag,
     Urgency,
 )
-from centres.forms import AddressFieldsMixin
+from centres.forms import AddressFieldsMixin, offer_centres
 from centres.models import Centre
 from volunteer_centre.forms import (
+    MAX_CHOICES,
     PersonIdentityFormMixin,
     ThaiDateField,
     ThaiFormMixin,
     validate_not_in_future,
 )
-from volunteer_centre.thai import to_arabic_digits
+from volunteer_centre.thai import to_arabic_digits, whole_number
 from volunteers.models import Registration, Volunteer
 
 
@@ -62,6 +65,84 @@ class VolunteerChoiceField(forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, obj):
         return obj.display_name
+
+
+@dataclass
+class ChoiceSearch:
+    """A search box of the page that fills a narrowed list (NarrowedChoicesMixin.narrow)."""
+
+    param: str  # its GET parameter
+    label: str
+    field_label: str
+    query: str
+    found: int
+    keep: list[tuple[str, str]]  # the page's other GET parameters, kept by a new search
+
+
+VOLUNTEER_SEARCH = _("Find volunteers of the centre (name, national ID or registration number)")
+AGENCY_SEARCH = _("Find the agency (a part of its name)")
+
+
+def search_volunteers(volunteers, text: str):
+    """Name, national ID or registration number (Volunteer.objects.search)."""
+    return volunteers.search(text)
+
+
+def search_agencies(agencies, text: str):
+    return agencies.filter(Q(name_th__icontains=text) | Q(name_en__icontains=text))
+
+
+class NarrowedChoicesMixin:
+    """Fields choosing among an open-ended set (a centre's volunteers, the partner agencies):
+    while the set has at most MAX_CHOICES members the field lists them all; beyond, it lists
+    those already chosen and those found by the page's search (a GET parameter of ``search``,
+    the request's GET), and ``searches`` tells the template which search boxes to show. Any
+    member of the field's queryset is accepted, whether listed or not."""
+
+    FOUND = 20  # the most a search lists
+
+    def __init__(self, *args, search: QueryDict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.search_params = search if search is not None else QueryDict()
+        self.searches: list[ChoiceSearch] = []
+
+    def narrow(self, name: str, *, param: str, label, find) -> None:
+        """Narrow the field ``name`` (its queryset set); ``find(queryset, text)`` searches.
+        One query while the set is short; beyond, one for those chosen and one for those
+        found, and the list's own query is not made."""
+        field = self.fields[name]
+        queryset = field.queryset
+        few = list(queryset[: MAX_CHOICES + 1])
+        if len(few) <= MAX_CHOICES:
+            shown = few
+        else:
+            query = to_arabic_digits(str(self.search_params.get(param) or "").strip())[:100]
+            chosen = self._chosen_pks(name)
+            shown = list(queryset.filter(pk__in=chosen)) if chosen else []
+            found = list(find(queryset, query)[: self.FOUND]) if query else []
+            shown += [item for item in found if item not in shown]
+            keep = [(key, value) for key in self.search_params if key != param
+                    for value in self.search_params.getlist(key)]  # fmt: skip
+            self.searches.append(
+                ChoiceSearch(param, label, field.label, query, len(found), keep)
+            )  # fmt: skip
+            field.help_text = _("Too many to list them all: find them with the search above.")
+        choices = [(item.pk, field.label_from_instance(item)) for item in shown]
+        if not isinstance(field, forms.ModelMultipleChoiceField) and field.empty_label is not None:
+            choices.insert(0, ("", field.empty_label))
+        field.widget.choices = choices
+
+    def _chosen_pks(self, name: str) -> list[int]:
+        if self.is_bound:
+            key = self.add_prefix(name)
+            values = self.data.getlist(key) if hasattr(self.data, "getlist") else [
+                self.data.get(key)
+            ]  # fmt: skip
+        else:
+            value = self.initial.get(name, self.fields[name].initial)
+            values = value if isinstance(value, list | tuple) else [value]
+        pks = (whole_number(getattr(v, "pk", v), 10) for v in values if v not in (None, ""))
+        return [pk for pk in pks if pk is not None]
 
 
 def clean_postcode(value: str) -> str:
@@ -185,7 +266,7 @@ class PersonForm(
         return cleaned
 
 
-class IntakeForm(ThaiFormMixin, forms.Form):
+class IntakeForm(NarrowedChoicesMixin, ThaiFormMixin, forms.Form):
     """The case part of the intake; the person comes from PersonForm or an existing record."""
 
     prefix = "case"
@@ -221,14 +302,13 @@ class IntakeForm(ThaiFormMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         centres = Centre.objects.writable_by(user).active()
-        self.fields["centre"].queryset = centres
-        if len(centres) == 1:
-            self.fields["centre"].initial = centres[0]
-            self.fields["centre"].widget = forms.HiddenInput()
+        offer_centres(self, "centre", centres, hide_single=True)
         self.fields["volunteers"].queryset = centre_volunteers(centres)
+        self.narrow("volunteers", param="volunteer_q", label=VOLUNTEER_SEARCH,
+                    find=search_volunteers)  # fmt: skip
 
 
-class VisitForm(ThaiFormMixin, forms.Form):
+class VisitForm(NarrowedChoicesMixin, ThaiFormMixin, forms.Form):
     visited_on = ThaiDateField(label=_("visited on"))
     volunteers = VolunteerChoiceField(
         Volunteer.objects.none(), label=_("volunteers"), required=False
@@ -241,6 +321,8 @@ class VisitForm(ThaiFormMixin, forms.Form):
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["volunteers"].queryset = centre_volunteers([case.centre])
+        self.narrow("volunteers", param="volunteer_q", label=VOLUNTEER_SEARCH,
+                    find=search_volunteers)  # fmt: skip
 
 
 def agencies_for(case):
@@ -249,7 +331,7 @@ def agencies_for(case):
     return Agency.objects.active().filter(Q(province_id=province) | Q(province__isnull=True))
 
 
-class AssistanceForm(ThaiFormMixin, forms.Form):
+class AssistanceForm(NarrowedChoicesMixin, ThaiFormMixin, forms.Form):
     ITEM_ROWS = 3
 
     kind = forms.ChoiceField(label=_("kind"), choices=AssistanceKind.choices)
@@ -278,6 +360,8 @@ class AssistanceForm(ThaiFormMixin, forms.Form):
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["provider_agency"].queryset = agencies_for(case)
+        self.narrow("provider_agency", param="agency_q", label=AGENCY_SEARCH,
+                    find=search_agencies)  # fmt: skip
         for i in range(1, self.ITEM_ROWS + 1):
             self.fields[f"item_{i}_name"] = forms.CharField(
                 label=_("item %(n)d") % {"n": i}, max_length=200, required=False
@@ -304,7 +388,7 @@ class AssistanceForm(ThaiFormMixin, forms.Form):
         return rows
 
 
-class ReferralForm(ThaiFormMixin, forms.Form):
+class ReferralForm(NarrowedChoicesMixin, ThaiFormMixin, forms.Form):
     agency = forms.ModelChoiceField(Agency.objects.none(), label=_("refer to"))
     referred_on = ThaiDateField(label=_("referred on"))
     reason = forms.CharField(
@@ -333,6 +417,7 @@ class ReferralForm(ThaiFormMixin, forms.Form):
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies_for(case)
+        self.narrow("agency", param="agency_q", label=AGENCY_SEARCH, find=search_agencies)
         self.fields["consent"].queryset = case.consents.filter(withdrawn_on__isnull=True)
 
 
@@ -353,13 +438,15 @@ class StatusForm(forms.Form):
         self.fields["to_status"].choices = [(s, labels[s]) for s in allowed]
 
 
-class AssignForm(forms.Form):
+class AssignForm(NarrowedChoicesMixin, forms.Form):
     volunteers = VolunteerChoiceField(Volunteer.objects.none(), label=_("assigned volunteers"))
     note = forms.CharField(label=_("note"), max_length=1000, required=False)
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["volunteers"].queryset = centre_volunteers([case.centre])
+        self.narrow("volunteers", param="volunteer_q", label=VOLUNTEER_SEARCH,
+                    find=search_volunteers)  # fmt: skip
 
 
 class ReferralStatusForm(ThaiFormMixin, forms.Form):

@@ -28,6 +28,7 @@ from cases.forms import (
     HouseholdForm,
     IntakeForm,
     MemberFormSet,
+    NarrowedChoicesMixin,
     PersonEditForm,
     PersonForm,
     ReferralForm,
@@ -211,11 +212,11 @@ class IntakeView(WriterRequiredMixin, View):
     template_name = "cases/intake_form.html"
 
     def get(self, request):
-        return self._render(PersonForm(), IntakeForm(user=request.user))
+        return self._render(PersonForm(), IntakeForm(user=request.user, search=request.GET))
 
     def post(self, request):
         confirmed_new = bool(request.POST.get("confirm_new_person"))
-        intake_form = IntakeForm(request.POST, user=request.user)
+        intake_form = IntakeForm(request.POST, user=request.user, search=request.GET)
         choice = request.POST.get("person_choice", "new")
         existing = None
         if choice != "new":
@@ -311,7 +312,11 @@ class CaseActionView(View):
         return super().dispatch(request, *args, **kwargs)
 
     def form_kwargs(self):
-        return {"case": self.case}
+        kwargs = {"case": self.case}
+        if issubclass(self.form_class, NarrowedChoicesMixin):
+            # The page's searches fill the lists too long to show whole.
+            kwargs["search"] = self.request.GET
+        return kwargs
 
     def get(self, request, pk):
         return self._render(self.form_class(**self.form_kwargs()))

@@ -4,10 +4,10 @@ email, its link to a volunteer record, and the search."""
 from django import forms
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from centres.forms import find_centre_among
 from centres.models import Centre, Province, Region, StaffAssignment
 from centres.services import ACCOUNT_ROLES
 from volunteer_centre.forms import ThaiDateField, ThaiFormMixin
@@ -38,27 +38,7 @@ def _try(normalise, value):
 def find_centre(user, text: str) -> Centre:
     """The centre ``text`` names among those ``user`` sees: its code (BKN), or a part of its
     name that only one centre has. Raises ValidationError naming a few candidates."""
-    text = " ".join(to_arabic_digits(text or "").split())[:200]
-    centres = Centre.objects.visible_to(user)
-    by_code = centres.filter(code__iexact=text).first()
-    if by_code is not None:
-        return by_code
-    matches = list(
-        centres.filter(Q(name_th__contains=text) | Q(name_en__icontains=text)).order_by("code")[:6]
-    )
-    if len(matches) == 1:
-        return matches[0]
-    if not matches:
-        raise ValidationError(
-            _("No centre has the code or name “%(text)s”. Type its code, such as BKN."),
-            code="no_centre",
-            params={"text": text},
-        )
-    raise ValidationError(
-        _("Several centres match: %(choices)s. Type the code of one."),
-        code="several_centres",
-        params={"choices": ", ".join(f"{c.code} ({c.name_th})" for c in matches[:5])},
-    )
+    return find_centre_among(Centre.objects.visible_to(user), text)
 
 
 def find_volunteer(user, text: str) -> Volunteer:

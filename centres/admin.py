@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -24,10 +24,10 @@ from centres.roles import (
     staff_assignment_delete,
     staff_assignment_save,
 )
-from volunteer_centre.admin import LargeTableAdminMixin, ThaiDatesAdminMixin
+from volunteer_centre.admin import AutocompleteAdminMixin, LargeTableAdminMixin, ThaiDatesAdminMixin
 
 
-class ScopedAdminMixin(LargeTableAdminMixin):
+class ScopedAdminMixin(LargeTableAdminMixin, AutocompleteAdminMixin):
     """The admin side of the access rule, for every centre-owned model.
 
     Lists, change pages, autocomplete results and actions start from the model's
@@ -100,7 +100,7 @@ class WrittenByServicesAdminMixin:
         return self.fields or ()
 
 
-class MinistryOnlyAdminMixin:
+class MinistryOnlyAdminMixin(AutocompleteAdminMixin):
     """Accounts and assignments decide who sees what: only ministry administrators touch them,
     whatever model permissions a staff user was given."""
 
@@ -137,6 +137,10 @@ class MinistryUserAdmin(MinistryOnlyAdminMixin, UserAdmin):
 
     list_display = ["username", "first_name", "last_name", "email", "is_active", "is_staff"]
     list_filter = ["is_active", "is_staff", "groups"]
+    # More than a hundred permissions, one per model and action: typed, not listed (the
+    # groups an administrator makes are few and stay a list).
+    filter_horizontal = ["groups"]
+    autocomplete_fields = ["user_permissions"]
 
     def get_readonly_fields(self, request, obj=None):
         # Set by the system on sign-up and log-in. Read-only, they are shown through the Thai
@@ -210,6 +214,9 @@ class MinistryGroupAdmin(MinistryOnlyAdminMixin, GroupAdmin):
     load_reference_data: shown here, never edited or deleted. Other groups are the ministry's."""
 
     list_display = ["name", "role"]
+    # More than a hundred permissions: typed (PermissionAdmin's search), not listed.
+    filter_horizontal = []
+    autocomplete_fields = ["permissions"]
 
     @admin.display(description=_("role"))
     def role(self, obj):
@@ -228,6 +235,31 @@ class MinistryGroupAdmin(MinistryOnlyAdminMixin, GroupAdmin):
 
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset.exclude(name__in=GROUP_NAMES.values()))
+
+
+@admin.register(Permission)
+class PermissionAdmin(MinistryOnlyAdminMixin, admin.ModelAdmin):
+    """The permissions a group or an account is given, found by the autocomplete of those
+    forms (a model's name or an action, such as "volunteer" or "add"). Defined by the code:
+    read-only, and left out of the admin's index."""
+
+    list_display = ["__str__", "codename"]
+    search_fields = ["name", "codename", "content_type__app_label", "content_type__model"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("content_type")
+
+    def has_module_permission(self, request):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -1,10 +1,74 @@
-"""Form pieces for the staff pages: a structured Thai address with cascading selects."""
+"""Form pieces for the staff pages: a structured Thai address with cascading selects, and the
+choice of a centre (a select while the user works for few, typed beyond)."""
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from centres.models import District, Province, Subdistrict
+from centres.models import Centre, District, Province, Subdistrict
+from volunteer_centre.forms import MAX_CHOICES
+from volunteer_centre.thai import to_arabic_digits
+
+
+def find_centre_among(centres, text: str) -> Centre:
+    """The centre of ``centres`` that ``text`` names: its code (BKN), or a part of its name
+    that only one of them has. Raises ValidationError naming a few candidates."""
+    text = " ".join(to_arabic_digits(text or "").split())[:200]
+    by_code = centres.filter(code__iexact=text).first()
+    if by_code is not None:
+        return by_code
+    matches = list(
+        centres.filter(Q(name_th__contains=text) | Q(name_en__icontains=text)).order_by("code")[:6]
+    )
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise ValidationError(
+            _("No centre has the code or name “%(text)s”. Type its code, such as BKN."),
+            code="no_centre",
+            params={"text": text},
+        )
+    raise ValidationError(
+        _("Several centres match: %(choices)s. Type the code of one."),
+        code="several_centres",
+        params={"choices": ", ".join(f"{c.code} ({c.name_th})" for c in matches[:5])},
+    )
+
+
+class CentreCodeField(forms.CharField):
+    """One of ``centres``, typed by its code or a part of its name: for a user who works for
+    more centres than a list should hold (a ministry administrator works for all of them)."""
+
+    def __init__(self, centres, **kwargs):
+        kwargs.setdefault("help_text", _("The centre's code (BKN) or a part of its name."))
+        super().__init__(max_length=200, **kwargs)
+        self.centres = centres
+        self.widget.attrs.update(autocapitalize="characters", autocomplete="off")
+
+    def prepare_value(self, value):
+        return value.code if isinstance(value, Centre) else value
+
+    def clean(self, value):
+        text = super().clean(value)
+        return find_centre_among(self.centres, text) if text else None
+
+
+def offer_centres(form: forms.BaseForm, name: str, centres, *, hide_single: bool = False):
+    """Make ``form``'s centre field ``name`` choose among ``centres``: preselected when there is
+    one (hidden with ``hide_single``), a select while they are few, typed (CentreCodeField)
+    beyond MAX_CHOICES. One query: the select's own is not made when the field is typed."""
+    few = list(centres[: MAX_CHOICES + 1])
+    field = form.fields[name]
+    if len(few) > MAX_CHOICES:
+        form.fields[name] = CentreCodeField(centres, label=field.label, required=field.required)
+        return
+    field.queryset = centres
+    if len(few) == 1:
+        field.initial = few[0]
+        if hide_single:
+            field.widget = forms.HiddenInput()
 
 
 class AddressFieldsMixin:

@@ -71,6 +71,8 @@ CENTRE_RECORDS = (
 CENTRE_HISTORY = ("cases.casetransfer", "volunteers.registrationstatuschange")
 # Who may log in and what they reach: the ministry's alone.
 ACCOUNTS = ("auth.user", "auth.group", "centres.staffassignment")
+# Defined by the code; read where a group or an account is given permissions.
+PERMISSION_LIST = ("auth.permission",)
 
 
 def _grant(models: tuple[str, ...], actions: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
@@ -87,7 +89,7 @@ _CENTRE_WORK = {
 # accounts neither).
 PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Role.MINISTRY_ADMIN: {
-        **_grant(GEOGRAPHY + CENTRE_HISTORY, VIEW),
+        **_grant(GEOGRAPHY + CENTRE_HISTORY + PERMISSION_LIST, VIEW),
         **_grant(SHARED + CENTRE_TREE + CENTRE_RECORDS + ACCOUNTS, KEEP),
     },
     Role.SUPERVISOR: _grant(

@@ -45,7 +45,8 @@ MIXED = "chair of B who also supervises Bangkok"
 ROLES = [ADMIN, SUPERVISOR, CHAIR, STAFF_A, MIXED]
 WRITERS_OF_A = {ADMIN, CHAIR, STAFF_A}
 
-ACCOUNT_MODELS = {"auth.user", "auth.group", "centres.staffassignment"}
+# The permissions, which groups and accounts are given, are read with the accounts.
+ACCOUNT_MODELS = {"auth.user", "auth.group", "auth.permission", "centres.staffassignment"}
 READ_ACTIONS = {"changelist", "change", "history"}
 
 # Staff pages. READ: every insider reads it. CREATE: a form that records something new at one of

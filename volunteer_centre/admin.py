@@ -2,7 +2,12 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.admin.widgets import AdminDateWidget
+from django.contrib.admin.widgets import (
+    AdminDateWidget,
+    AutocompleteSelect,
+    AutocompleteSelectMultiple,
+)
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection, models
 from django.db.models import QuerySet
@@ -85,3 +90,49 @@ class LargeTableAdminMixin:
 
     paginator = LargeTablePaginator
     show_full_result_count = False
+
+
+class _ValidValuesMixin:
+    """Django's autocomplete looks up every submitted value to show it again: a tampered
+    value that is no key at all ("abc") ended in a server error instead of the form's
+    "select a valid choice" beside the field. Only values the key could hold are looked up."""
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        to_field = getattr(remote, "field_name", None)
+        opts = remote.model._meta
+        key = opts.get_field(to_field) if to_field else opts.pk
+        valid = []
+        for item in value:
+            try:
+                key.to_python(item)
+            except ValidationError:
+                continue
+            valid.append(item)
+        return super().optgroups(name, valid, attr)
+
+
+class ValidValuesAutocompleteSelect(_ValidValuesMixin, AutocompleteSelect):
+    pass
+
+
+class ValidValuesAutocompleteSelectMultiple(_ValidValuesMixin, AutocompleteSelectMultiple):
+    pass
+
+
+class AutocompleteAdminMixin:
+    """The admin's autocomplete fields, with widgets that survive a tampered value."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = ValidValuesAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = ValidValuesAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)

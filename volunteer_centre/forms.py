@@ -9,6 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from volunteer_centre.identity import normalise_national_id, normalise_phone
 from volunteer_centre.thai import format_input_date, parse_date, to_arabic_digits
 
+# The longest list a form offers to choose from. Past it (a thousand centres, a centre's
+# hundreds of volunteers, every person recorded) a page has a search, an autocomplete, a typed
+# code or a list narrowed by an earlier choice: tests/test_no_long_selects.py checks every page.
+MAX_CHOICES = 100
+
 
 class ThaiDateInput(forms.DateInput):
     """A text date input that shows dd/mm/yyyy in the Buddhist Era while Thai is active."""

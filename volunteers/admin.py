@@ -34,6 +34,7 @@ from volunteers.admin_filters import (
     matching_registrations,
 )
 from volunteers.admin_forms import VolunteerImportForm
+from volunteers.countries import CountriesTypedAdminMixin
 from volunteers.importing import ImportFileError, volunteers_import
 from volunteers.models import (
     Attendance,
@@ -212,7 +213,9 @@ class AttendanceInline(_ScopedInline, admin.TabularInline):
 
 
 @admin.register(Volunteer)
-class VolunteerAdmin(ScopedAdminMixin, ThaiDatesAdminMixin, ExportMixin, admin.ModelAdmin):
+class VolunteerAdmin(
+    CountriesTypedAdminMixin, ScopedAdminMixin, ThaiDatesAdminMixin, ExportMixin, admin.ModelAdmin
+):
     list_display = ["name", "identity", "phone_number", "registrations_list", "birth_date",
                     "training_hours"]  # fmt: skip
     list_filter = [ProgrammeFilter, StatusFilter, RegionFilter, ProvinceFilter, CentreFilter]
@@ -462,7 +465,7 @@ class OrganisationMembershipInline(_ScopedInline, admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ScopedAdmin):
+class OrganisationAdmin(CountriesTypedAdminMixin, ScopedAdmin):
     list_display = ["name", "kind", "country", "contact_person", "phone", "email"]
     list_filter = ["kind"]
     search_fields = ["name", "name_en", "contact_person"]

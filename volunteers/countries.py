@@ -4,18 +4,23 @@ django-countries' own Thai catalogue (th_TH) holds the English names and Django 
 for ``th``; the Thai names here come from the Unicode CLDR through Babel instead.
 """
 
+import contextlib
 import functools
 import re
 
 from babel import Locale
+from django import forms
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from django_countries import Countries, CountryTuple
+from django_countries.fields import CountryField
 
 from volunteer_centre.thai import uses_buddhist_era as thai_active
 
 # Thai writes the vowels เ แ โ ใ ไ before the consonant they follow in speech and in the
 # dictionary: sorting on the consonant first gives dictionary order for lists of names.
 _LEADING_VOWEL = re.compile(r"([\u0e40-\u0e44])([\u0e01-\u0e2e])")
+_PARENTHESES = re.compile(r"[()]")
 
 
 def thai_sort_key(text: str) -> str:
@@ -48,10 +53,20 @@ class ThaiCountries(Countries):
     @functools.cached_property
     def _lookup(self) -> dict[str, str]:
         table = {}
+        aliases: dict[str, set[str]] = {}
         with translation.override("en"):
             for code in self.countries:
                 names = [code, self.alpha3(code), self.name(code), thai_country_name(code)]
                 table.update({name.casefold(): code for name in names if name})
+                # "เมียนมา (พม่า)" is typed เมียนมา or พม่า: each part, where only one
+                # country has it (not คองโก, the part of two names).
+                for name in names[2:]:
+                    for part in _PARENTHESES.split(name or ""):
+                        if part := " ".join(part.split()):
+                            aliases.setdefault(part.casefold(), set()).add(code)
+        for alias, codes in aliases.items():
+            if len(codes) == 1:
+                table.setdefault(alias, codes.pop())
         return table
 
     def find(self, text: str) -> str:
@@ -60,3 +75,55 @@ class ThaiCountries(Countries):
 
 
 thai_countries = ThaiCountries()
+
+
+class CountryNameField(forms.CharField):
+    """A country typed by its name in Thai or English, or its code (JP, or JPN as printed on
+    a passport), instead of a list of some 250 countries to scroll. Cleans to the ISO code;
+    shows the country's name in the user's language."""
+
+    def __init__(self, *, required=True, **kwargs):
+        # What CountryField.formfield() passes a choice field (see countries_typed_in_admin).
+        for unused in ("choices", "coerce", "empty_value", "max_length"):
+            kwargs.pop(unused, None)
+        if not kwargs.get("help_text"):
+            kwargs["help_text"] = _(
+                "Its name in Thai or English, or its code on the passport (JPN)."
+            )
+        super().__init__(required=required, max_length=100, **kwargs)
+        self.widget.attrs.update(autocomplete="off", spellcheck="false")
+
+    def prepare_value(self, value):
+        code = str(value or "")
+        if len(code) == 2 and code.isupper():
+            # The stored code, shown as the user reads it.
+            with contextlib.suppress(KeyError):
+                return thai_countries.name(code) or code
+        return value
+
+    def to_python(self, value):
+        text = " ".join(str(value or "").split())
+        if not text:
+            return ""
+        code = thai_countries.find(text)
+        if not code:
+            raise forms.ValidationError(
+                _("No country is called “%(text)s”: type its name in Thai or English, or its "
+                  "code on the passport, such as JPN."),
+                code="unknown_country",
+                params={"text": text[:100]},
+            )  # fmt: skip
+        return code
+
+
+class CountriesTypedAdminMixin:
+    """Country fields of an admin form typed (CountryNameField), not chosen from a list."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, CountryField):
+            from django.contrib.admin.widgets import AdminTextInputWidget
+
+            return db_field.formfield(
+                choices_form_class=CountryNameField, widget=AdminTextInputWidget, **kwargs
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -4,13 +4,19 @@ status."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from centres.forms import AddressFieldsMixin
+from centres.forms import AddressFieldsMixin, CentreCodeField, offer_centres
 from centres.models import Centre
 from volunteer_centre.forms import PersonIdentityFormMixin, ThaiDateField, ThaiFormMixin
+from volunteers.countries import CountryNameField
 from volunteers.models import Registration, Volunteer
 
 
 class VolunteerForm(PersonIdentityFormMixin, ThaiFormMixin, AddressFieldsMixin, forms.ModelForm):
+    # Typed, not chosen among some 250 countries.
+    nationality = Volunteer._meta.get_field("nationality").formfield(
+        choices_form_class=CountryNameField
+    )
+
     class Meta:
         model = Volunteer
         fields = [
@@ -69,11 +75,9 @@ class RegistrationForm(ThaiFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        centres = Centre.objects.writable_by(user).active()
-        self.fields["centre"].queryset = centres
-        if centres.count() == 1:
-            self.fields["centre"].initial = centres.first()
-        self.fields["centre"].help_text = _("Only the centres you work for are listed.")
+        offer_centres(self, "centre", Centre.objects.writable_by(user).active())
+        if not isinstance(self.fields["centre"], CentreCodeField):
+            self.fields["centre"].help_text = _("Only the centres you work for are listed.")
 
 
 class RegistrationStatusForm(ThaiFormMixin, forms.Form):

@@ -309,3 +309,24 @@ def test_a_chair_who_also_supervises_a_region_holds_both_groups_and_writes_at_ho
     north_page = reverse("admin:volunteers_volunteer_change", args=[north.pk])
     assert not client.get(north_page).context["has_change_permission"]
     assert client.post(north_page, {"first_name": "แก้"}).status_code == 403
+
+
+def test_a_group_is_given_permissions_found_by_the_autocomplete(client, ministry_admin, chair_b):
+    """More than a hundred permissions: the group and user pages find them as typed, and
+    list only those given."""
+    permission = Permission.objects.get(codename="view_volunteer")
+    url = reverse("admin:autocomplete")
+    params = {"app_label": "auth", "model_name": "group", "field_name": "permissions",
+              "term": "view_volunteer"}  # fmt: skip
+    client.force_login(ministry_admin)
+    found = [int(r["id"]) for r in client.get(url, params).json()["results"]]
+    assert permission.pk in found and len(found) < 5
+    group = Group.objects.create(name="ผู้อ่าน")
+    group.permissions.add(permission)
+    page = client.get(reverse("admin:auth_group_change", args=[group.pk])).content.decode()
+    select = page[page.index('name="permissions"') : page.index("</select>", page.index(
+        'name="permissions"'))]  # fmt: skip
+    assert select.count("<option") == 1
+    # Only a ministry administrator reads the permissions, whatever a chair was given.
+    client.force_login(chair_b)
+    assert client.get(url, params).status_code == 403

@@ -725,3 +725,36 @@ def test_a_chair_who_supervises_a_region_edits_a_shared_volunteer_but_not_its_ro
     shared.refresh_from_db()
     assert shared.first_name == "สมหมายใหม่"
     assert list(shared.registrations.all()) == [theirs]
+
+
+def test_the_admin_takes_a_nationality_typed_by_name_and_shows_it_by_name(
+    client, staff_a, centre_a
+):
+    """About 250 countries: typed by name (Thai or English) or passport code, not listed."""
+    client.force_login(staff_a)
+    foreign = {"national_id": "", "passport_number": "TZ1234567", "name_latin": "Takashi YAMA",
+               "registrations-0-programme": "foreign"}  # fmt: skip
+    url = reverse("admin:volunteers_volunteer_add")
+    response = client.post(url, volunteer_form(centre_a, **foreign, nationality="นาร์เนีย"))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["nationality"]
+    response = client.post(url, volunteer_form(centre_a, **foreign, nationality="jpn"))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    volunteer = Volunteer.objects.get()
+    assert volunteer.nationality == "JP"
+    with translation.override("th"):
+        page = client.get(reverse("admin:volunteers_volunteer_change", args=[volunteer.pk]))
+    assert 'name="nationality" value="ญี่ปุ่น"' in page.content.decode()
+
+
+def test_a_tampered_volunteer_in_an_autocomplete_is_a_form_error_not_a_500(
+    client, staff_a, centre_a
+):
+    client.force_login(staff_a)
+    response = client.post(reverse("admin:volunteers_registration_add"), {
+        "volunteer": "ไม่ใช่ตัวเลข", "programme": "apm", "centre": centre_a.pk,
+        "number": "12/2562", "registered_on": "11/03/2562", "status": "active",
+    })  # fmt: skip
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["volunteer"]
+    assert not Registration.objects.exists()
