@@ -16,8 +16,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from centres.models import Subdistrict
+from centres.roles import roles_sync
 from tests.factories import (
     RegistrationFactory,
+    StaffAssignmentFactory,
     VolunteerFactory,
     also_supervising_the_north,
     national_id,
@@ -171,6 +173,30 @@ def test_a_chair_who_supervises_a_region_exports_what_they_read(client, staff_a,
     client.post(reverse("set_language"), {"language": "en", "next": "/admin/"})
     assert export(client) == golden("export_chair_a_north.csv")
     assert xlsx_rows(export(client, "xlsx")) == csv_rows(golden("export_chair_a_north.csv"))
+
+
+def test_a_ministry_administrator_who_is_no_superuser_exports_the_whole_registry(
+    client, ministry_admin, sample
+):
+    client.force_login(ministry_admin)
+    assert export(client) == golden("export_th.csv")
+
+
+def test_centre_staff_export_what_their_chair_does(client, centre_a, sample):
+    staff = StaffAssignmentFactory(role="staff", centre=centre_a).user
+    roles_sync(staff)
+    client.force_login(staff)
+    client.post(reverse("set_language"), {"language": "en", "next": "/admin/"})
+    assert export(client) == golden("export_chair_a.csv")
+
+
+def test_a_supervisor_exports_the_volunteers_of_their_region_only(client, supervisor_north, sample):
+    client.force_login(supervisor_north)
+    rows = csv_rows(export(client))[1:]
+    assert [(r[4], r[22], r[23]) for r in rows] == [
+        ("ประเสริฐ", "CMI", "0006/2563"),
+        ("วิชัย", "CMI", "0008/2564"),
+    ]
 
 
 def test_formula_cells_are_defused_in_both_formats(client, superuser, sample):
