@@ -219,7 +219,9 @@ class AttendanceInline(_ScopedInline, admin.TabularInline):
 
 
 @admin.register(Volunteer)
-class VolunteerAdmin(CountriesTypedAdminMixin, ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin):
+class VolunteerAdmin(
+    CountriesTypedAdminMixin, ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin
+):
     list_display = ["name", "identity", "phone_number", "registrations_list", "birth_date",
                     "training_hours"]  # fmt: skip
     list_filter = [ProgrammeFilter, StatusFilter, RegionFilter, ProvinceFilter, CentreFilter]
