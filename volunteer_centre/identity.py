@@ -50,7 +50,9 @@ def normalise_national_id(value: str) -> str:
 def format_national_id(digits: str) -> str:
     """1101700230708 -> 1-1017-00230-70-8; anything else is returned unchanged."""
     if len(digits or "") == 13 and digits.isdigit():
-        return pin.format(digits)
+        # stdnum's pin.format, without its compact() again: exports format a million of these.
+        d = digits
+        return f"{d[0]}-{d[1:5]}-{d[5:10]}-{d[10:12]}-{d[12]}"
     return digits or ""
 
 
@@ -82,6 +84,8 @@ def format_phone(e164: str) -> str:
     """+66812345678 -> 081 234 5678 (national form for Thai numbers, international otherwise)."""
     if not e164:
         return ""
+    if (fast := _format_thai_phone(e164)) is not None:
+        return fast
     try:
         number = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:
@@ -112,3 +116,22 @@ class PersonDisplayMixin:
     @property
     def phone_display(self) -> str:
         return format_phone(self.phone)
+
+
+def _format_thai_phone(e164: str) -> str | None:
+    """libphonenumber's national form of a Thai number in E.164, by its rules for Thailand
+    (the first digit and the length choose the grouping), or None for any other number.
+
+    Parsing with phonenumbers costs some 40 µs a number, the most of an export row; what this
+    returns is checked against phonenumbers for every leading digit and length in the tests.
+    """
+    nsn = e164[3:]
+    if not (e164.startswith("+66") and nsn.isascii() and nsn.isdigit()):
+        return None
+    if nsn[0] == "2" and len(nsn) == 8:  # Bangkok: 02 123 4567
+        return f"0{nsn[0]} {nsn[1:4]} {nsn[4:]}"
+    if nsn[0] in "13456789" and len(nsn) in (8, 9):  # other lines and mobiles: 081 234 5678
+        return f"0{nsn[:2]} {nsn[2:5]} {nsn[5:]}"
+    if nsn[0] == "1" and len(nsn) == 10:  # 1800 123 456, written without the 0
+        return f"{nsn[:4]} {nsn[4:7]} {nsn[7:]}"
+    return None

@@ -1,5 +1,16 @@
 """Cells written to files that people open in a spreadsheet (CSV and XLSX exports)."""
 
+import io
+import itertools
+import re
+import zipfile
+from collections.abc import Iterable
+
+import openpyxl
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
 # Characters that make Excel, LibreOffice or Google Sheets read a cell as a formula (a tab or a
 # carriage return before one of them is skipped by some of them, so those count too).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -18,3 +29,132 @@ def safe_cell(value):
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
         return "'" + value
     return value
+
+
+_FORMULA_FIRST = frozenset(_FORMULA_STARTS)
+# A cell's start in a row joined by the unit separator (\x1f) is right after one.
+_FORMULA_IN_ROW = re.compile("\x1f[" + re.escape("".join(_FORMULA_STARTS)) + "]")
+
+
+def safe_texts(texts: list[str]) -> list[str]:
+    """safe_cell of each of ``texts`` (all strings), at a fraction of its cost: an export makes
+    tens of millions of cells, and hardly any starts like a formula.
+
+    One search of the joined row finds whether any may; a separator inside a cell can only
+    make it look at the cells one by one for nothing.
+    """
+    if _FORMULA_IN_ROW.search("\x1f" + "\x1f".join(texts)) is None:
+        return texts
+    return ["'" + text if text[:1] in _FORMULA_FIRST else text for text in texts]
+
+
+# -- XLSX of any size ------------------------------------------------------------------------------
+
+# Excel's last row; the header takes one.
+XLSX_MAX_ROWS = 1_048_576
+_SHEET = "xl/worksheets/sheet1.xml"
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# What makes a cell more than its text between tags: XML's specials, control characters
+# (line breaks and tabs included: they decide the cell's style and its whitespace).
+_NEEDS_CARE = re.compile(r"[&<>\x00-\x1f]")
+
+
+class TooManyRows(ValueError):
+    """More rows than an Excel sheet holds."""
+
+
+def write_xlsx(
+    file,
+    headers: list[str],
+    chunks: Iterable[list[list[str]]],
+    *,
+    title: str,
+    max_rows: int = XLSX_MAX_ROWS - 1,
+) -> int:
+    """Write an XLSX workbook of one sheet to ``file`` (a binary file open for writing): the
+    headers in bold and frozen, then the rows of ``chunks`` (lists of rows of text), in
+    constant memory and at some 15 times the speed of openpyxl's own write-only sheets.
+
+    openpyxl writes the workbook around the sheet (styles, theme, properties, the sheet's
+    view and columns); the rows are streamed into its sheet as the same inline-string cells
+    its write-only mode writes, without building an element for each cell. Characters XML
+    cannot carry (control characters) become U+FFFD. Returns the number of rows written;
+    raises TooManyRows beyond ``max_rows`` (Excel's limit; the file is then incomplete).
+    """
+    chunks = iter(chunks)
+    first = next(chunks, [])
+    widths = [len(h) for h in headers]
+    for row in first[:200]:
+        widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet(_sheet_title(title))
+    sheet.freeze_panes = "A2"
+    letters = [get_column_letter(i) for i in range(1, len(headers) + 1)]
+    for letter, width in zip(letters, widths, strict=True):
+        sheet.column_dimensions[letter].width = min(max(width, 6), 60) + 2
+    bold = []
+    for text in headers:
+        cell = WriteOnlyCell(sheet, value=_ILLEGAL_XML.sub("\ufffd", text))
+        cell.font = Font(bold=True)
+        bold.append(cell)
+    sheet.append(bold)
+    wrapped = WriteOnlyCell(sheet)
+    wrapped.alignment = Alignment(wrap_text=True)
+    wrap_style = wrapped.style_id  # registers the style: cells with line breaks use it
+    skeleton = io.BytesIO()
+    book.save(skeleton)
+
+    count = 0
+    with (
+        zipfile.ZipFile(skeleton) as source,
+        # The fastest deflate: a quarter larger than the default, in a third of the time.
+        zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target,
+    ):
+        for info in source.infolist():
+            if info.filename != _SHEET:
+                target.writestr(info, source.read(info), zipfile.ZIP_DEFLATED)
+                continue
+            head, tail = source.read(info).split(b"</sheetData>")
+            with target.open(_SHEET, "w") as out:
+                out.write(head)
+                for chunk in itertools.chain([first], chunks):
+                    if count + len(chunk) > max_rows:
+                        raise TooManyRows(max_rows)
+                    parts = []
+                    for row in chunk:
+                        count += 1
+                        parts.append(_row_xml(count + 1, letters, row, wrap_style))
+                    out.write("".join(parts).encode())
+                out.write(b"</sheetData>" + tail)
+    return count
+
+
+def _row_xml(number: int, letters: list[str], row: list[str], wrap_style: int) -> str:
+    # Most rows hold nothing to escape: one search of the whole row, not one a cell.
+    plain = _NEEDS_CARE.search("".join(row)) is None
+    cells = []
+    for letter, text in zip(letters, row, strict=True):
+        if not text:
+            continue
+        style = ""
+        if plain:
+            space = ' xml:space="preserve"' if text[0] == " " or text[-1] == " " else ""
+        else:
+            text = _ILLEGAL_XML.sub("\ufffd", text)
+            text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            space = ' xml:space="preserve"' if text != text.strip(" \t\r\n") else ""
+            if "\n" in text:
+                style = f' s="{wrap_style}"'
+        cells.append(
+            f'<c r="{letter}{number}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>'
+        )
+    if not row[-1]:
+        # Empty cells are left out, but not the last: a reader that does not look for the
+        # sheet's width (openpyxl's read-only mode) then sees every row as wide as the header.
+        cells.append(f'<c r="{letters[-1]}{number}"/>')
+    return f'<row r="{number}">{"".join(cells)}</row>'
+
+
+def _sheet_title(title: str) -> str:
+    """A sheet name Excel accepts: 31 characters at most, none of []:*?/\\."""
+    return re.sub(r"[\[\]:*?/\\]", " ", title).strip()[:31] or "Sheet1"

@@ -2,15 +2,19 @@
 
 Every list, change page, autocomplete, filter and export starts from ``visible_to(user)``
 (ScopedAdminMixin). The volunteer list stays at a fixed number of queries whatever its length:
-registrations come in one prefetch, filter choices in one query each.
+registrations come in one prefetch, filter choices in one query each. The export reads the
+list's volunteers in chunks (volunteers.exporting) and streams them.
 """
 
+import tempfile
+
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Count, Prefetch, Q
 from django.forms.models import BaseInlineFormSet
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -19,12 +23,12 @@ from django.utils.html import format_html_join
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
 from centres.access import scope_for
 from centres.admin import ScopedAdminMixin, WrittenByServicesAdminMixin
 from volunteer_centre.admin import ThaiDatesAdminMixin
+from volunteer_centre.spreadsheets import TooManyRows, write_xlsx
 from volunteers.admin_filters import (
     CentreFilter,
     ProgrammeFilter,
@@ -35,7 +39,8 @@ from volunteers.admin_filters import (
 )
 from volunteers.admin_forms import VolunteerImportForm
 from volunteers.countries import CountriesTypedAdminMixin
-from volunteers.importing import ImportFileError, volunteers_import
+from volunteers.exporting import csv_stream, export_chunks
+from volunteers.importing import ExportRows, ImportFileError, volunteers_import
 from volunteers.models import (
     Attendance,
     CentreRole,
@@ -47,9 +52,10 @@ from volunteers.models import (
     Volunteer,
     VolunteerImport,
 )
-from volunteers.resources import VolunteerResource
 
 EXPORT_FORMATS = {"csv": CSV, "xlsx": XLSX}
+# An XLSX export up to this size is made in memory, a larger one in a temporary file.
+XLSX_IN_MEMORY = 8 * 2**20
 
 
 class ScopedAdmin(ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin):
@@ -214,7 +220,7 @@ class AttendanceInline(_ScopedInline, admin.TabularInline):
 
 @admin.register(Volunteer)
 class VolunteerAdmin(
-    CountriesTypedAdminMixin, ScopedAdminMixin, ThaiDatesAdminMixin, ExportMixin, admin.ModelAdmin
+    CountriesTypedAdminMixin, ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin
 ):
     list_display = ["name", "identity", "phone_number", "registrations_list", "birth_date",
                     "training_hours"]  # fmt: skip
@@ -250,8 +256,7 @@ class VolunteerAdmin(
         (_("Skills"), {"fields": ["skills", "languages", "training_hours"]}),
     ]
     readonly_fields = ["training_hours"]
-    resource_classes = [VolunteerResource]
-    import_export_change_list_template = "admin/volunteers/volunteer/change_list.html"
+    change_list_template = "admin/volunteers/volunteer/change_list.html"
 
     def get_queryset(self, request):
         visible = Registration.objects.visible_to(request.user).select_related("centre")
@@ -301,32 +306,79 @@ class VolunteerAdmin(
 
     # -- export --------------------------------------------------------------------------------
 
-    def get_export_resource_kwargs(self, request, **kwargs):
-        return {"user": request.user, "registrations": matching_registrations(request, self)}
+    def has_export_permission(self, request):
+        """Whoever may read the list may take it away as a file (its scope, nothing more)."""
+        return self.has_view_permission(request)
+
+    def get_export_queryset(self, request):
+        """The list's volunteers: its filters and search as the list page applies them,
+        without the page's counts and slicing."""
+        changelist_class = self.get_changelist(request)
+
+        class ExportChangeList(changelist_class):
+            def get_results(self, request):
+                pass
+
+        list_display = self.get_list_display(request)
+        changelist = ExportChangeList(
+            request, self.model, list_display,
+            self.get_list_display_links(request, list_display), self.get_list_filter(request),
+            self.date_hierarchy, self.get_search_fields(request),
+            self.get_list_select_related(request), self.list_per_page, self.list_max_show_all,
+            self.list_editable, self, self.get_sortable_by(request), self.search_help_text,
+        )  # fmt: skip
+        return changelist.queryset
 
     def export_action(self, request):
-        # The library's export page (format and field pickers) is replaced by the two direct
-        # links of the list; its URL still works and leads to the CSV with the same filters.
+        # The export page of django-import-export, which this admin used to have (format and
+        # field pickers), is replaced by the list's two links; its URL still leads to the CSV
+        # with the same filters.
         url = reverse("admin:volunteers_volunteer_export_file", args=["csv"])
         query = request.GET.urlencode()
         return redirect(f"{url}?{query}" if query else url)
 
     def export_file_view(self, request, file_format):
+        """The list as CSV (streamed as it is read) or XLSX (written to a temporary file, then
+        sent): one row per volunteer with their latest registration matching the filters."""
         if not self.has_view_permission(request) or not self.has_export_permission(request):
             raise PermissionDenied
         format_class = EXPORT_FORMATS.get(file_format)
         if format_class is None:
             raise Http404
-        data = self.get_export_data(
-            format_class(),
-            request,
-            self.get_export_queryset(request),
-            encoding="utf-8-sig",  # Excel reads Thai in a CSV only with the byte-order mark
-        )
-        response = HttpResponse(data, content_type=format_class().get_content_type())
+        try:
+            volunteers = self.get_export_queryset(request)
+        except IncorrectLookupParameters:
+            # What the list page answers to a filter it does not know.
+            return redirect(reverse("admin:volunteers_volunteer_changelist") + "?e=1")
+        rows = ExportRows()  # headers and labels in the language of this request
+        chunks = export_chunks(volunteers, matching_registrations(request, self), rows)
         name = f"volunteers-{timezone.localdate().isoformat()}.{file_format}"
-        response["Content-Disposition"] = content_disposition_header(True, name)
-        return response
+        content_type = format_class().get_content_type()
+        if file_format == "csv":
+            response = StreamingHttpResponse(
+                csv_stream(rows.headers, chunks), content_type=content_type
+            )
+            response["Content-Disposition"] = content_disposition_header(True, name)
+            return response
+        # FileResponse closes the file once sent.
+        file = tempfile.SpooledTemporaryFile(max_size=XLSX_IN_MEMORY)  # noqa: SIM115
+        try:
+            write_xlsx(file, rows.headers, chunks, title=str(self.opts.verbose_name_plural))
+        except TooManyRows as error:
+            file.close()
+            messages.error(
+                request,
+                _(
+                    "This list has more volunteers than an Excel sheet holds (%(count)s): "
+                    "export it as CSV, or narrow it with the filters."
+                )
+                % {"count": formats.number_format(error.args[0], force_grouping=True)},
+            )
+            query = request.GET.urlencode()
+            url = reverse("admin:volunteers_volunteer_changelist")
+            return redirect(f"{url}?{query}" if query else url)
+        file.seek(0)
+        return FileResponse(file, as_attachment=True, filename=name, content_type=content_type)
 
     # -- import --------------------------------------------------------------------------------
 
@@ -344,6 +396,7 @@ class VolunteerAdmin(
                 wrap(self.import_rejects_view),
                 name="volunteers_volunteer_import_rejects",
             ),
+            path("export/", wrap(self.export_action), name="volunteers_volunteer_export"),
             path(
                 "export/<str:file_format>/",
                 wrap(self.export_file_view),

@@ -33,9 +33,9 @@ from django.utils.translation import gettext_lazy as _
 from import_export.formats.base_formats import CSV, XLSX
 
 from centres.models import Centre, Subdistrict
-from volunteer_centre.identity import format_phone, normalise_national_id
-from volunteer_centre.spreadsheets import safe_cell
-from volunteer_centre.thai import BE_OFFSET, BE_THRESHOLD, be_year, to_arabic_digits
+from volunteer_centre.identity import format_national_id, format_phone, normalise_national_id
+from volunteer_centre.spreadsheets import safe_cell, safe_texts
+from volunteer_centre.thai import BE_OFFSET, BE_THRESHOLD, to_arabic_digits
 from volunteers.countries import thai_countries
 from volunteers.models import (
     BIRTH_DATE_REQUIRED,
@@ -360,61 +360,75 @@ _CHOICES = {
 
 # -- the export side: one volunteer and one of their registrations as a row ---------------------
 
+# What export rows are made of: a volunteer's and a registration's fields as plain values, in the
+# order of the columns (``values_list(*EXPORT_VOLUNTEER_FIELDS)``), so that an export of a
+# million rows builds no model instances. A subdistrict's id is its code; the centre's code is
+# joined.
+EXPORT_VOLUNTEER_FIELDS = [c.model_field for c in VOLUNTEER_COLUMNS]
+EXPORT_REGISTRATION_FIELDS = [
+    "centre__code" if c.kind == "centre" else c.model_field for c in REGISTRATION_COLUMNS
+]
+_AT = {c.key: i for i, c in enumerate(COLUMNS)}
+_DATES = [i for i, c in enumerate(COLUMNS) if c.kind == "date"]
+# Written by their Thai names in Thai (the import reads both).
+_NAMED = [(i, c.key) for i, c in enumerate(COLUMNS) if c.kind in ("choice", "country")]
+_NO_REGISTRATION = ("",) * len(REGISTRATION_COLUMNS)
 
-def export_row(volunteer: Volunteer, registration: Registration | None) -> dict[str, str]:
-    """The columns of one volunteer in the active language, in forms the import reads back."""
-    thai = (translation.get_language() or "").startswith("th")
 
-    def day(value):
+class ExportRows:
+    """Turns volunteers and their registrations, read as EXPORT_*_FIELDS, into the export's
+    cells in the active language, in forms the import reads back, defused (safe_cell).
+
+    Made once per export: the names of choices and countries are looked up once each, through
+    the models' own display methods, rather than once per row.
+    """
+
+    def __init__(self):
+        # The language of the request, kept: a streamed file is made after the view returns.
+        self.language = translation.get_language()
+        self.thai = (self.language or "").startswith("th")
+        self.headers = [header(c) for c in COLUMNS]
+        self._names: dict[tuple[str, str], str] = {}
+
+    def _name(self, key: str, value: str) -> str:
+        if (key, value) not in self._names:
+            with translation.override(self.language):
+                if key == "nationality":
+                    name = Volunteer(nationality=value).nationality_display
+                elif key == "sex":
+                    name = Volunteer(sex=value).get_sex_display()
+                elif key == "programme":
+                    name = Registration(programme=value).programme_abbreviation
+                else:
+                    name = Registration(status=value).get_status_display()
+                self._names[key, value] = str(name)
+        return self._names[key, value]
+
+    def _day(self, value) -> str:
         if not value:
             return ""
-        if thai:
-            return f"{value.day:02d}/{value.month:02d}/{be_year(value.year)}"
+        if self.thai:
+            return f"{value.day:02d}/{value.month:02d}/{value.year + BE_OFFSET}"
         return value.isoformat()
 
-    v, r = volunteer, registration
-    row = {
-        "national_id": v.national_id_display,
-        "passport_number": v.passport_number,
-        "nationality": (v.nationality_display if thai else v.nationality.code) or "",
-        "title": v.title,
-        "first_name": v.first_name,
-        "last_name": v.last_name,
-        "name_latin": v.name_latin,
-        "birth_date": day(v.birth_date),
-        "sex": v.get_sex_display() if thai and v.sex else v.sex,
-        "phone": format_phone(v.phone),
-        "email": v.email,
-        "line_id": v.line_id,
-        "house_number": v.house_number,
-        "moo": v.moo,
-        "village": v.village,
-        "soi": v.soi,
-        "road": v.road,
-        "subdistrict_code": v.subdistrict_id or "",
-        "postcode": v.postcode,
-        "skills": v.skills,
-        "languages": v.languages,
-    }
-    if r is not None:
-        row |= {
-            "programme": r.programme_abbreviation if thai else r.programme,
-            "centre_code": r.centre.code,
-            "registration_number": r.number,
-            "registered_on": day(r.registered_on),
-            "status": r.get_status_display() if thai else r.status,
-            "ended_on": day(r.ended_on),
-            "end_reason": r.end_reason,
-            "other_ministry": r.other_ministry,
-            "visa_type": r.visa_type,
-            "visa_expires_on": day(r.visa_expires_on),
-            "work_permit_number": r.work_permit_number,
-            "host_organisation": r.host_organisation,
-            "certifying_agency": r.certifying_agency,
-            "service_starts_on": day(r.service_starts_on),
-            "service_ends_on": day(r.service_ends_on),
-        }
-    return {key: safe_cell(str(row.get(key, ""))) for key in COLUMN_BY_KEY}
+    def row(self, volunteer: tuple, registration: tuple | None) -> list[str]:
+        """The cells of ``volunteer`` with ``registration`` (None: the registration's cells are
+        empty), in the order of COLUMNS."""
+        cells = [*volunteer, *(registration or _NO_REGISTRATION)]
+        cells[_NATIONAL_ID] = format_national_id(cells[_NATIONAL_ID] or "")
+        cells[_PHONE] = format_phone(cells[_PHONE])
+        cells[_SUBDISTRICT] = cells[_SUBDISTRICT] or ""
+        day = self._day
+        for i in _DATES:
+            cells[i] = day(cells[i]) if cells[i] else ""
+        if self.thai:
+            for i, key in _NAMED:
+                if cells[i]:
+                    cells[i] = self._name(key, cells[i])
+        return safe_texts(cells)
+
+
+_NATIONAL_ID, _PHONE, _SUBDISTRICT = _AT["national_id"], _AT["phone"], _AT["subdistrict_code"]
 
 
 # -- the report -----------------------------------------------------------------------------------

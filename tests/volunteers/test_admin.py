@@ -266,9 +266,11 @@ def test_a_chair_of_b_gets_no_volunteer_of_a_from_autocomplete(client, staff_b, 
 
 def test_a_chair_of_b_exports_only_b(client, staff_b, a_and_b):
     client.force_login(staff_b)
-    content = client.get(
-        reverse("admin:volunteers_volunteer_export_file", args=["csv"])
-    ).content.decode("utf-8-sig")
+    content = (
+        client.get(reverse("admin:volunteers_volunteer_export_file", args=["csv"]))
+        .getvalue()
+        .decode("utf-8-sig")
+    )
     assert format_national_id(a_and_b[1].national_id) in content
     assert format_national_id(a_and_b[0].national_id) not in content
 
@@ -474,11 +476,11 @@ def test_the_export_has_thai_headers_in_thai_and_english_keys_in_english(
 ):
     volunteer_at(centre_a, 1)
     client.force_login(superuser)
-    thai = export(client, "csv").content.decode("utf-8-sig").splitlines()
+    thai = export(client, "csv").getvalue().decode("utf-8-sig").splitlines()
     assert thai[0].startswith("เลขประจำตัวประชาชน,เลขที่หนังสือเดินทาง,สัญชาติ,คำนำหน้า,ชื่อ")
     assert "อพม." in thai[1] and "11/03/2562" in thai[1]
     client.post(reverse("set_language"), {"language": "en", "next": "/admin/"})
-    english = export(client, "csv").content.decode("utf-8-sig").splitlines()
+    english = export(client, "csv").getvalue().decode("utf-8-sig").splitlines()
     assert english[0].startswith("national_id,passport_number,nationality,title,first_name")
     assert ",apm," in english[1] and "2019-03-11" in english[1]
 
@@ -487,7 +489,7 @@ def test_the_export_follows_the_filters(client, superuser, centre_a):
     kept = volunteer_at(centre_a, 1, programme=Programme.APM)
     dropped = volunteer_at(centre_a, 2, programme=Programme.APS)
     client.force_login(superuser)
-    book = openpyxl.load_workbook(io.BytesIO(export(client, "xlsx", programme="apm").content))
+    book = openpyxl.load_workbook(io.BytesIO(export(client, "xlsx", programme="apm").getvalue()))
     ids = [row[0] for row in book.active.iter_rows(min_row=2, values_only=True)]
     assert ids == [format_national_id(kept.national_id)]
     assert format_national_id(dropped.national_id) not in ids
@@ -535,7 +537,7 @@ def test_export_then_import_gives_the_same_registry(client, superuser, centre_a,
                         service_starts_on=dt.date(2017, 5, 1))  # fmt: skip
     before = registry()
     assert len(before[0]) == 4 and len(before[1]) == 4
-    content = export(client, file_format).content
+    content = export(client, file_format).getvalue()
     Volunteer.objects.all().delete()
     response = client.post(
         reverse("admin:volunteers_volunteer_import"),

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import phonenumbers
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
@@ -9,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.th import pin
 
-from volunteer_centre.identity import format_national_id, normalise_national_id
+from volunteer_centre.identity import format_national_id, format_phone, normalise_national_id
 from volunteers.countries import thai_countries, thai_sort_key
 from volunteers.validation import (
     NationalIDFormField,
@@ -64,6 +65,26 @@ def test_twelve_or_fourteen_digits_are_refused_with_the_count(digits):
 
 def test_a_national_id_is_shown_in_the_printed_form():
     assert format_national_id("1101700230708") == "1-1017-00230-70-8"
+
+
+@given(st.text(alphabet="0123456789", min_size=13, max_size=13))
+def test_any_thirteen_digits_are_printed_as_stdnum_prints_them(digits):
+    assert format_national_id(digits) == pin.format(digits)
+
+
+@given(st.sampled_from("123456789"), st.text(alphabet="0123456789", min_size=5, max_size=11))
+def test_thai_numbers_are_shown_as_libphonenumber_shows_them(first, rest):
+    # format_phone formats most Thai numbers itself (it is most of an export row's cost).
+    number = phonenumbers.parse(f"+66{first}{rest}", None)
+    expected = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    assert format_phone(f"+66{first}{rest}") == expected
+
+
+def test_a_foreign_number_is_shown_in_the_international_form():
+    assert format_phone("+81312345678") == "+81 3-1234-5678"
+    assert format_phone("+856201234567") == phonenumbers.format_number(
+        phonenumbers.parse("+856201234567"), phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
 
 
 def test_the_national_id_form_field_cleans_and_shows_the_thai_way():
