@@ -156,12 +156,12 @@ def bench_requests_run(
 ) -> list[Result]:
     """Request each page once counting its queries (and, with ``runs`` 0, timing that one),
     then ``runs`` times timed; a job once, counting its queries and its peak memory."""
-    with _quiet_refusals():
+    with quiet_refusals():
         return [_request_run(client, user, request, runs, progress) for request in requests]
 
 
 @contextmanager
-def _quiet_refusals() -> Iterator[None]:
+def quiet_refusals() -> Iterator[None]:
     """Pages refused to a user (403, 404) are expected here and listed at the end: Django's
     request log would print a warning for each. Errors (500) are still logged."""
     logger = logging.getLogger("django.request")

@@ -23,6 +23,7 @@ from cases.bench.pages import (
     bench_users,
     matches,
 )
+from cases.bench.plans import bench_plans
 from cases.bench.run import Result, bench_requests_run, markdown, table
 from cases.bench.small import bench_small, small_database_name
 
@@ -62,12 +63,20 @@ class Command(BaseCommand):
             help="a tiny data set in the test database, every page once at N and 2N rows: "
             "query counts must not grow, no page over the size budget; exits 1 otherwise",
         )
+        parser.add_argument(
+            "--plans",
+            action="store_true",
+            help="a middle-sized data set in the test database, every page once as every role, "
+            "each SELECT explained: lists the pages whose plans read thousands of rows",
+        )
         parser.add_argument("--import-rows", type=int, default=IMPORT_ROWS)
         parser.add_argument("--markdown", metavar="FILE", help="also write the tables here")
 
     def handle(self, *args, **options):
         if options["small"]:
             return self.small(options)
+        if options["plans"]:
+            return self.plans(options)
         say = self.stdout.write
         name = options["database_name"]
         if bench_database_use(name, fresh=not options["reuse"]):
@@ -104,19 +113,31 @@ class Command(BaseCommand):
         if options["markdown"]:
             Path(options["markdown"]).write_text("\n".join(markdown(results)) + "\n")
 
-    def small(self, options):
-        """In the test database: the one already in use under the test runner, else created
-        for the run and dropped after it."""
-        say = self.stdout.write
+    @staticmethod
+    def in_test_database(run):
+        """``run()`` in the test database: the one already in use under the test runner, else
+        created for the run and dropped after it."""
         test_name = small_database_name()
         switched = connection.settings_dict["NAME"] != test_name
         if switched:
             bench_database_use(test_name, fresh=True)
         try:
-            report = bench_small(seed=options["seed"], progress=say)
+            return run()
         finally:
             if switched:
                 bench_database_drop(test_name)
+
+    def plans(self, options):
+        say = self.stdout.write
+        report = self.in_test_database(lambda: bench_plans(seed=options["seed"], progress=say))
+        for text in report.table():
+            say(text)
+        say("As KNOWN_READING:")
+        say(report.known())
+
+    def small(self, options):
+        say = self.stdout.write
+        report = self.in_test_database(lambda: bench_small(seed=options["seed"], progress=say))
         for text in report.table():
             say(text)
         problems = report.problems()
