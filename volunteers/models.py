@@ -390,8 +390,9 @@ class RegistrationQuerySet(CentreOwnedQuerySet):
             names = Volunteer.objects.filter(
                 _name_contains("first_name", word) | _name_contains("last_name", word)
             )
-            by_number = Registration.objects.filter(number__icontains=word).order_by()
-            by_name = Registration.objects.filter(volunteer__in=names.order_by().values("pk"))
+            # Both from this queryset: a chair's centres narrow them on their index.
+            by_number = self.filter(number__icontains=word).order_by()
+            by_name = self.filter(volunteer__in=names.order_by().values("pk"))
             by_name = by_name.order_by().values("pk")
             by_number = by_number.values("pk")
             condition &= Q(pk__in=by_number.union(by_name))
