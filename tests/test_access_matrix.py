@@ -44,7 +44,7 @@ from tests.factories import (
     UserFactory,
     national_id,
 )
-from volunteers.models import Event, Organisation, VolunteerImport
+from volunteers.models import Event, Membership, Organisation, VolunteerImport
 from volunteers.services import registration_suspend
 
 SECRET = "ลับเฉพาะเอ"  # in the names of centre A's records; no outsider page may show it
@@ -367,6 +367,11 @@ def records(centre_a, chair_a):
     # Shared by every centre: any user with a scope reads it, so it carries no secret.
     found["volunteers.organisation"] = Organisation.objects.create(name="เครือข่ายทดสอบ",
                                                                    kind="network")  # fmt: skip
+    # A's volunteer's membership of the shared organisation: A's record, as the volunteer is.
+    found["volunteers.membership"] = Membership.objects.create(
+        volunteer=registration.volunteer, organisation=found["volunteers.organisation"],
+        role=SECRET,
+    )  # fmt: skip
     found["volunteers.volunteerimport"] = VolunteerImport.objects.create(
         created_by=chair_a, file_name=f"{SECRET}.csv", content=f"first_name\n{SECRET}\n".encode()
     )

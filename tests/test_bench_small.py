@@ -18,9 +18,6 @@ KNOWN_GROWING = {
     # autocomplete widget, which looks up the chosen record: a query a row.
     "ministry:admin/volunteers.volunteer/change",
     "chair:admin/volunteers.volunteer/change",
-    # The organisation's memberships inline, likewise (the ministry's page: a chair only
-    # reads organisations, without the inline's forms).
-    "ministry:admin/volunteers.organisation/change",
 }
 
 

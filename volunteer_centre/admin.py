@@ -73,6 +73,25 @@ class LargeTablePaginator(Paginator):
     takes the estimate; any filter, search or scope (a chair's list) counts exactly.
     """
 
+    # From this offset on, a page is read in two steps (see page()).
+    DEFERRED_FROM = 1000
+
+    def page(self, number):
+        """Page ``number``; a deep one reads its ids first, then its rows.
+
+        With an OFFSET, PostgreSQL builds every row it skips: page 500 of the registrations
+        joined 50,000 volunteers and centres to show 100 (570 ms). The ids come from the list's
+        order alone (an index), then the page's rows with their joins and prefetches.
+        """
+        page = super().page(number)
+        rows = page.object_list
+        bottom = (page.number - 1) * self.per_page
+        if isinstance(rows, QuerySet) and bottom >= self.DEFERRED_FROM:
+            ids = list(rows.values_list("pk", flat=True))
+            found = {row.pk: row for row in self.object_list.filter(pk__in=ids)}
+            page.object_list = [found[pk] for pk in ids if pk in found]
+        return page
+
     @cached_property
     def count(self) -> int:
         rows = self.object_list

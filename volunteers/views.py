@@ -14,6 +14,7 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from centres.views import ScopedQuerysetMixin, WriterRequiredMixin, user_can_write
+from volunteer_centre.admin import LargeTablePaginator
 from volunteers import services
 from volunteers.filters import VolunteerFilter
 from volunteers.forms import RegistrationForm, RegistrationStatusForm, VolunteerForm
@@ -32,6 +33,8 @@ class VolunteerListView(ScopedQuerysetMixin, FilterView):
     model = Volunteer
     filterset_class = VolunteerFilter
     paginate_by = 25
+    # The whole national list is counted from PostgreSQL's estimate, as in the admin.
+    paginator_class = LargeTablePaginator
     template_name = "volunteers/volunteer_list.html"
 
     def get_queryset(self):
