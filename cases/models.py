@@ -16,8 +16,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
-from django.db.models.functions import Cast, Upper
 from django.db.models.fields.json import KeyTransform
+from django.db.models.functions import Cast, Upper
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language, pgettext_lazy

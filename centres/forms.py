@@ -5,6 +5,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from centres.models import Centre, District, Province, Subdistrict
@@ -69,6 +71,37 @@ def offer_centres(form: forms.BaseForm, name: str, centres, *, hide_single: bool
         field.initial = few[0]
         if hide_single:
             field.widget = forms.HiddenInput()
+
+
+def _attrs_html(attrs: dict) -> str:
+    """HTML attributes as django/forms/widgets/attrs.html writes them."""
+    return mark_safe(  # noqa: S308 - every part built by format_html
+        "".join(
+            format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+            for name, value in attrs.items()
+            if value is not False
+        )
+    )
+
+
+class QuickSelect(forms.Select):
+    """A select written in Python, exactly as Django's select templates write it: a template
+    an option costs about 0.2 ms, and a person's form lists the 77 provinces twice."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        out = [format_html('<select name="{}"{}>', widget["name"], _attrs_html(widget["attrs"]))]
+        for group_name, group_choices, _index in widget["optgroups"]:
+            if group_name:
+                out.append(format_html('\n  <optgroup label="{}">', group_name))
+            for option in group_choices:
+                html = '\n  <option value="{}"{}>{}</option>\n'
+                out.append(format_html(html, str(option["value"]), _attrs_html(option["attrs"]),
+                                       option["label"]))  # fmt: skip
+            if group_name:
+                out.append("\n  </optgroup>")
+        out.append("\n</select>")
+        return mark_safe("".join(out))  # noqa: S308 - every part built by format_html
 
 
 class _ListedChoiceIterator(forms.models.ModelChoiceIterator):
@@ -153,6 +186,7 @@ class AddressFieldsMixin:
             required=required,
             label=_("subdistrict"),
             initial=instance_sub,
+            widget=QuickSelect,
         )
         # Keep the three selects together, in order, before the rest of the address.
         order = [f"{p}province", f"{p}district", sub_name]
@@ -180,7 +214,7 @@ class AddressFieldsMixin:
             required=required,
             label=label,
             initial=initial,
-            widget=forms.Select(
+            widget=QuickSelect(
                 attrs={
                     "data-geo-child": f"id_{self.add_prefix(child)}",
                     "data-geo-url": reverse(options_url, args=["CODE"]),
