@@ -2,14 +2,13 @@
 
 Everything centre-owned goes through ScopedAdminMixin (visible_to, read-only supervisors, 404
 outside scope). Case status, visits, assistance, consent and referrals are written only by
-cases.services: the forms below validate by running the service in a savepoint that is
-always rolled back (so the admin shows exactly the service's messages next to the fields),
-and save by running it for real.
+cases.services: the forms below check their input, and the admin's save runs each service
+once (ServiceSaveAdminMixin); a refusal rolls the whole save back and shows the service's
+messages next to the fields.
 """
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Callable
 
@@ -56,20 +55,36 @@ from volunteer_centre.thai import to_arabic_digits, whole_number
 # ---------------------------------------------------------------------------------------------
 
 
-class _DryRun(Exception):
-    """Raised to roll back a service run that only checked the input."""
+class ServiceRefused(Exception):
+    """A service refused part of an admin save. Raised out of the save's transaction, so that
+    everything the save wrote is rolled back."""
 
 
-def service_errors(call: Callable[[], object]) -> ValidationError | None:
-    """Run ``call`` in a savepoint that is always rolled back; return its ValidationError."""
-    try:
-        with transaction.atomic():
-            call()
-            raise _DryRun
-    except _DryRun:
-        return None
-    except ValidationError as error:
-        return error
+class ServiceSave:
+    """What the services refused during one admin save, by the prefix of the form whose input
+    they refused (None for the page's main form)."""
+
+    def __init__(self) -> None:
+        self.refused: dict[str | None, list[ValidationError]] = {}
+
+    def run(self, form: forms.BaseForm, call: Callable[[], object]) -> object | None:
+        """``call()``, a service run for ``form``; its ValidationError is kept for the form
+        (the service's own atomic block has undone what it wrote) and None returned."""
+        try:
+            return call()
+        except ValidationError as error:
+            self.refused.setdefault(form.prefix, []).append(error)
+            return None
+
+    def check(self) -> None:
+        """After the save's last service: anything refused undoes the whole save."""
+        if self.refused:
+            raise ServiceRefused
+
+
+def service_save(request) -> ServiceSave:
+    """The refusals of the save of ``request`` (ServiceSaveAdminMixin sets them up)."""
+    return request.__dict__.setdefault("_vc_service_save", ServiceSave())
 
 
 def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
@@ -87,13 +102,46 @@ def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
-def check_with_service(form: forms.BaseForm, call: Callable[[], object]) -> None:
-    error = service_errors(call)
-    if error is not None:
-        add_service_error(form, error)
+class RefusalsFormMixin:
+    """A form of an admin page that ServiceSaveAdminMixin shows again after a refused save:
+    the services' messages go beside the fields they name, and the form is then invalid, so
+    the page is shown, not saved. ``refused`` is set on the form's class, per request."""
+
+    refused: dict[str | None, list[ValidationError]] = {}
+
+    def add_refusals(self) -> None:
+        for error in self.refused.get(self.prefix, ()):
+            add_service_error(self, error)
 
 
-class ServiceForm(forms.ModelForm):
+class ServiceSaveAdminMixin:
+    """An admin whose save writes through the services, each run once.
+
+    The forms check only their input. The save (save_form, save_model, save_related) runs the
+    services for real, inside the transaction of Django's change view; each refusal is kept
+    (ServiceSave.run) and the save goes on, so that one submit shows every message. If any
+    service refused, ServiceRefused leaves the transaction, which rolls back everything the
+    save wrote (no half-saved case, no event of a save that did not happen), and the page is
+    built again from the same submit with the messages beside the fields: the forms are
+    checked again, no service runs."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        save = request.__dict__["_vc_service_save"] = ServiceSave()
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ServiceRefused:
+            request.__dict__["_vc_refused"] = save.refused
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    @staticmethod
+    def refusals(request) -> dict:
+        """For the forms' classes: the refusals to show (none during a save)."""
+        return {"refused": request.__dict__.get("_vc_refused", {})}
+
+
+class ServiceForm(RefusalsFormMixin, forms.ModelForm):
     """A ModelForm whose new rows are written by a service, never by ``save()``.
 
     Subclasses define ``run(actor, case)``. The model's own validation is skipped on purpose:
@@ -106,9 +154,7 @@ class ServiceForm(forms.ModelForm):
         raise NotImplementedError
 
     def _post_clean(self):
-        if self.errors or not self.instance._state.adding or not self.has_changed():
-            return
-        check_with_service(self, lambda: self.run(self.actor, self.instance.case))
+        self.add_refusals()
 
 
 class UndeletableAdminMixin:
@@ -146,17 +192,23 @@ class ServiceInline(
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        formset.form = type(formset.form.__name__, (formset.form,), {"actor": request.user})
+        formset.form = type(
+            formset.form.__name__,
+            (formset.form,),
+            {"actor": request.user, **ServiceSaveAdminMixin.refusals(request)},
+        )
         formset.service_inline = True
         return formset
 
 
-def save_service_formset(formset) -> None:
+def save_service_formset(formset, save: ServiceSave) -> None:
+    """Each new row of ``formset`` through its service, once; refusals are kept in ``save``."""
     created = []
     for form in formset.extra_forms:
         if form.has_changed() and not form.cleaned_data.get("DELETE"):
-            result = form.run(form.actor, formset.instance)
-            created += result if isinstance(result, list) else [result]
+            result = save.run(form, lambda form=form: form.run(form.actor, formset.instance))
+            if result is not None:
+                created += result if isinstance(result, list) else [result]
     # What the admin's change message reads from a formset it saved itself.
     formset.new_objects, formset.changed_objects, formset.deleted_objects = created, [], []
 
@@ -744,8 +796,8 @@ class ReferralInline(ServiceInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class CaseAddForm(forms.ModelForm):
-    """Opening a case: validated and saved by services.case_open."""
+class CaseAddForm(RefusalsFormMixin, forms.ModelForm):
+    """Opening a case: validated and saved by services.case_open (CaseAdmin.save_form)."""
 
     actor = None
 
@@ -762,11 +814,11 @@ class CaseAddForm(forms.ModelForm):
         return services.case_open(actor=self.actor, **data)
 
     def _post_clean(self):
-        if not self.errors:
-            check_with_service(self, self.open)
+        # No model validation: the service checks everything, with the messages our users read.
+        self.add_refusals()
 
 
-class CaseChangeForm(forms.ModelForm):
+class CaseChangeForm(RefusalsFormMixin, forms.ModelForm):
     """The case's descriptive fields, plus a status step that services.case_change_status
     takes (the status itself is never edited)."""
 
@@ -854,15 +906,19 @@ class CaseChangeForm(forms.ModelForm):
                 _("Save the new visits, assistance and referrals first, then close the case."),
             )
             return cleaned
-        # Copies: the services update the case object they are given, and these runs are undone.
-        check_with_service(self, lambda: self.update(copy.copy(self.instance)))
-        if cleaned.get("new_status"):
-            check_with_service(self, lambda: self.change_status(copy.copy(self.instance)))
+        # The corrections and the status step are checked by their services, on save.
+        self.add_refusals()
         return cleaned
 
 
 @admin.register(Case)
-class CaseAdmin(UndeletableAdminMixin, ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin):
+class CaseAdmin(
+    ServiceSaveAdminMixin,
+    UndeletableAdminMixin,
+    ScopedAdminMixin,
+    ThaiDatesAdminMixin,
+    admin.ModelAdmin,
+):
     list_display = ["number", "person_name", "centre", "status", "urgency", "problem_list",
                     "opened_on", "overdue"]  # fmt: skip
     list_select_related = ["person", "centre"]
@@ -882,7 +938,7 @@ class CaseAdmin(UndeletableAdminMixin, ScopedAdminMixin, ThaiDatesAdminMixin, ad
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = CaseChangeForm if obj is not None else CaseAddForm
         form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (form,), {"actor": request.user})
+        return type(form.__name__, (form,), {"actor": request.user, **self.refusals(request)})
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
@@ -941,26 +997,32 @@ class CaseAdmin(UndeletableAdminMixin, ScopedAdminMixin, ThaiDatesAdminMixin, ad
 
     def save_form(self, request, form, change):
         if not change:
-            return form.open()
+            # A new case has no inlines: its one service, and the save stops if it refused.
+            save = service_save(request)
+            case = save.run(form, form.open)
+            save.check()
+            return case
         return form.save(commit=False)
 
     def save_model(self, request, obj, form, change):
         if change:
             # The service re-reads the row, writes what changed and records what it replaced.
-            form.update()
+            service_save(request).run(form, form.update)
 
     def save_related(self, request, form, formsets, change):
+        save = service_save(request)
         if change:
             form.save_m2m()
         for formset in formsets:
             if getattr(formset, "service_inline", False):
-                save_service_formset(formset)
+                save_service_formset(formset, save)
             else:
                 self.save_formset(request, form, formset, change)
         # The status step comes last, after the visits and help recorded in the same submit
-        # (they were checked against the case as it was, open).
+        # (recorded while the case is still open).
         if change and form.cleaned_data.get("new_status"):
-            form.change_status()
+            save.run(form, form.change_status)
+        save.check()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -968,7 +1030,7 @@ class CaseAdmin(UndeletableAdminMixin, ScopedAdminMixin, ThaiDatesAdminMixin, ad
 # ---------------------------------------------------------------------------------------------
 
 
-class ReferralStatusForm(forms.ModelForm):
+class ReferralStatusForm(RefusalsFormMixin, forms.ModelForm):
     actor = None
     service_fields = {"on": "status_on", "outcome": "new_outcome"}
     new_status = forms.ChoiceField(label=_("change status to"), required=False)
@@ -1007,13 +1069,19 @@ class ReferralStatusForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("new_status"):
-            check_with_service(self, self.change_status)
+        # The status step is checked by its service, on save (ReferralAdmin.save_model).
+        self.add_refusals()
         return cleaned
 
 
 @admin.register(Referral)
-class ReferralAdmin(UndeletableAdminMixin, ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin):
+class ReferralAdmin(
+    ServiceSaveAdminMixin,
+    UndeletableAdminMixin,
+    ScopedAdminMixin,
+    ThaiDatesAdminMixin,
+    admin.ModelAdmin,
+):
     form = ReferralStatusForm
     list_display = ["case", "agency", "referred_on", "status", "answered_on", "finished_on"]
     list_select_related = ["case", "agency"]
@@ -1033,11 +1101,13 @@ class ReferralAdmin(UndeletableAdminMixin, ScopedAdminMixin, ThaiDatesAdminMixin
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (form,), {"actor": request.user})
+        return type(form.__name__, (form,), {"actor": request.user, **self.refusals(request)})
 
     def save_model(self, request, obj, form, change):
         if form.cleaned_data.get("new_status"):
-            form.change_status()
+            save = service_save(request)
+            save.run(form, form.change_status)
+            save.check()
 
 
 @admin.register(Consent)

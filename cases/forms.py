@@ -112,7 +112,10 @@ class NarrowedChoicesMixin:
         found, and the list's own query is not made."""
         field = self.fields[name]
         queryset = field.queryset
-        few = list(queryset[: MAX_CHOICES + 1])
+        # Any MAX_CHOICES + 1 members, then those in order: a short set is the whole of it,
+        # and a long one (a ministry's 250,000 volunteers) is never sorted to tell it is long.
+        first = queryset.order_by().values("pk")[: MAX_CHOICES + 1]
+        few = list(queryset.filter(pk__in=first))
         if len(few) <= MAX_CHOICES:
             shown = few
         else:

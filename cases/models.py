@@ -16,6 +16,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import Cast, Upper
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -935,7 +936,21 @@ class CaseEvent(models.Model):
         ordering = ["at", "pk"]
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
-        indexes = [models.Index(fields=["case", "at"], name="case_event_case_at")]
+        indexes = [
+            models.Index(fields=["case", "at"], name="case_event_case_at"),
+            # The person page's corrections (services.person_corrections): the events of a
+            # person's and of their households' corrections, found by the ids they keep.
+            models.Index(
+                KeyTransform("person", "detail"),
+                condition=Q(kind="person_updated"),
+                name="case_event_person_updated",
+            ),
+            models.Index(
+                KeyTransform("household", "detail"),
+                condition=Q(kind="household_updated"),
+                name="case_event_household_updated",
+            ),
+        ]
 
     def __str__(self) -> str:
         at = date_format(timezone.localtime(self.at), "SHORT_DATETIME_FORMAT")

@@ -468,7 +468,10 @@ def add_transfer_context(context: dict, user, case: Case) -> None:
         .select_related("to_centre", "requested_by")
         .first()
     )
-    writes_here = Case.objects.writable_by(user).filter(pk=case.pk).exists()
+    # The case page has just asked (its record buttons).
+    writes_here = context.get("can_write")
+    if writes_here is None:
+        writes_here = user_writes_case(user, case)
     context["pending_transfer"] = pending
     context["can_transfer"] = writes_here and case.is_open and pending is None
     if pending is not None:
@@ -515,10 +518,9 @@ class TransferRequestView(View):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
+        # A supervisor's region read beside a chair's centre: read, never transferred
+        # (_writable_case answers 403 for a case the user does not write).
         self.case = _writable_case(request, kwargs["pk"])
-        # A supervisor's region read beside a chair's centre: read, never transferred.
-        if not Case.objects.writable_by(request.user).filter(pk=self.case.pk).exists():
-            raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, pk):
