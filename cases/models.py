@@ -981,7 +981,11 @@ class CaseEvent(models.Model):
         ordering = ["at", "pk"]
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
-        indexes = [models.Index(fields=["case", "at"], name="case_event_case_at")]
+        indexes = [
+            models.Index(fields=["case", "at"], name="case_event_case_at"),
+            # The desk's recent activity of a ministry administrator: the latest of all.
+            models.Index(fields=["at"], name="case_event_at"),
+        ]
 
     def __str__(self) -> str:
         at = date_format(timezone.localtime(self.at), "SHORT_DATETIME_FORMAT")
@@ -1530,3 +1534,6 @@ class ActiveVolunteer(models.Model):
                 name="active_volunteer_multi",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer_id}: {', '.join(self.placements)}"

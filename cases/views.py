@@ -8,7 +8,8 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -48,6 +49,7 @@ from cases.models import (
     CaseStatus,
     CaseTransfer,
     Consent,
+    DashboardTally,
     Household,
     HouseholdMember,
     LawfulBasis,
@@ -139,8 +141,17 @@ class DeskView(ScopedQuerysetMixin, TemplateView):
         week_end = today + dt.timedelta(days=6 - today.weekday())
         cases = self.get_queryset()
         open_cases = cases.open()
-        by_urgency = open_cases.aggregate(
-            **{u.value: Count("pk", filter=Q(urgency=u.value)) for u in Urgency}
+        # Open cases by urgency from the summary rows the triggers keep (cases.tallies), of
+        # the same centres as the user's cases: a few rows a centre, not every open case.
+        by_urgency = (
+            DashboardTally.objects.visible_to(self.request.user)
+            .filter(facet="", fiscal_year=0)
+            .aggregate(
+                **{
+                    u.value: Coalesce(Sum("n", filter=Q(figure=f"urgency_{u.value}")), 0)
+                    for u in Urgency
+                }
+            )
         )
         due = (
             open_cases.with_next_follow_up()

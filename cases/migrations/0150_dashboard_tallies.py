@@ -82,4 +82,8 @@ class Migration(migrations.Migration):
             model_name='case',
             index=models.Index(condition=models.Q(('status', 'closed'), _negated=True), fields=['opened_on', 'id'], name='case_open_opened'),
         ),
+        migrations.AddIndex(
+            model_name='caseevent',
+            index=models.Index(fields=['at'], name='case_event_at'),
+        ),
     ]
