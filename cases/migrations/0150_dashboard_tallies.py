@@ -86,4 +86,9 @@ class Migration(migrations.Migration):
             model_name='caseevent',
             index=models.Index(fields=['at'], name='case_event_at'),
         ),
+        migrations.RemoveIndex(model_name='caseevent', name='case_event_case_at'),
+        migrations.AddIndex(
+            model_name='caseevent',
+            index=models.Index(fields=['case', 'at'], include=('id',), name='case_event_case_at'),
+        ),
     ]
