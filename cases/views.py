@@ -147,7 +147,7 @@ class DeskView(ScopedQuerysetMixin, TemplateView):
         # the same centres as the user's cases: a few rows a centre, not every open case.
         by_urgency = (
             DashboardTally.objects.visible_to(self.request.user)
-            .filter(facet="", fiscal_year=0)
+            .filter(facet="", fiscal_year=0, figure__in=[f"urgency_{u}" for u in Urgency.values])
             .aggregate(
                 **{
                     u.value: Coalesce(Sum("n", filter=Q(figure=f"urgency_{u.value}")), 0)
