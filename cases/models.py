@@ -572,7 +572,8 @@ class CaseQuerySet(ScopedQuerySet):
         return self.open().filter(not_yet_due_q(today))
 
 
-def _unvisited_allowance_q(today: dt.date, *, passed: bool) -> Q:
+def unvisited_q(today: dt.date, *, passed: bool) -> Q:
+    """Never visited, and the first-visit allowance of the urgency over (or not yet)."""
     q = Q(pk__in=[])
     for urgency, days in first_visit_days().items():
         cutoff = today - dt.timedelta(days=days)
@@ -584,12 +585,12 @@ def _unvisited_allowance_q(today: dt.date, *, passed: bool) -> Q:
 def overdue_q(today: dt.date) -> Q:
     """The overdue rule on an open case's columns: its latest visit's follow-up date has
     passed, or it was never visited and the first-visit allowance of its urgency is over."""
-    return Q(follow_up_on__lt=today) | _unvisited_allowance_q(today, passed=True)
+    return Q(follow_up_on__lt=today) | unvisited_q(today, passed=True)
 
 
 def not_yet_due_q(today: dt.date) -> Q:
     """Open cases that are not overdue yet but will be unless visited (see ``overdue_q``)."""
-    return Q(follow_up_on__gte=today) | _unvisited_allowance_q(today, passed=False)
+    return Q(follow_up_on__gte=today) | unvisited_q(today, passed=False)
 
 
 class Case(models.Model):
@@ -1489,8 +1490,11 @@ class DashboardTally(models.Model):
     else the Thai fiscal year of the figure's date. ``active`` counts distinct persons at the
     centre; ``ActiveVolunteer`` corrects the sums over several centres."""
 
+    # No index of its own: the key's index, (facet, fiscal year, figure, centre), serves every
+    # read, and the table is written in that order (see cases.tallies) so a page's slice is a
+    # few contiguous pages.
     centre = models.ForeignKey(
-        Centre, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        Centre, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
     )
     facet = models.CharField(max_length=20, blank=True)
     figure = models.CharField(max_length=30)

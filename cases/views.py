@@ -186,7 +186,8 @@ def desk_recent_events(user, limit: int = 15):
     and the newest of those are kept: about 10 ms for a centre of 2,000 cases, not 300."""
     events = CaseEvent.objects.visible_to(user)
     if not scope_for(user).sees_all:
-        sql, params = Case.objects.visible_to(user).values("pk").query.sql_with_params()
+        cases = Case.objects.visible_to(user).order_by().values("id")
+        sql, params = cases.query.sql_with_params()
         # The inner SQL is Django's own for the scoped cases; every value is a parameter.
         latest = RawSQL(  # noqa: S611
             f"SELECT x.id FROM ({sql}) c CROSS JOIN LATERAL (SELECT e.id, e.at "  # noqa: S608

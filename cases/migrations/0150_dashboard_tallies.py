@@ -60,14 +60,15 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='dashboardtally',
             name='centre',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='centres.centre'),
+            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='centres.centre'),
         ),
         migrations.AddConstraint(
             model_name='dashboardtally',
             constraint=models.UniqueConstraint(fields=('facet', 'fiscal_year', 'figure', 'centre'), name='dashboard_tally_key'),
         ),
         migrations.RunSQL(
-            tallies.FUNCTIONS + tallies.REBUILD + tallies.TRIGGERS, tallies.DROP
+            tallies.STORAGE + tallies.FUNCTIONS + tallies.REBUILD + tallies.TRIGGERS,
+            tallies.DROP,
         ),
         migrations.RunSQL("SELECT vc_tallies_rebuild()", migrations.RunSQL.noop),
         migrations.AddIndex(
