@@ -340,7 +340,7 @@ class Dashboard:
         depends on today and so cannot be tallied itself."""
         # Two counts by centre, not one with OR nor joined to the places: each is then read
         # from its partial index alone (the planner, joining, walks each centre's cases).
-        cases = self._cases().open()
+        cases, rows = self._cases().open(), self._centre_rows  # the same queries at any size
         not_yet: dict = defaultdict(lambda: {"n": 0})
         for qs in (
             cases.filter(follow_up_on__gte=self.today),
@@ -353,8 +353,8 @@ class Dashboard:
                 .values_list("centre_id", "n")
                 .order_by()
             ):
-                if centre in self._centre_rows:
-                    not_yet[self._centre_rows[centre]]["n"] += n
+                if centre in rows:
+                    not_yet[rows[centre]]["n"] += n
         facet = self.filters.problem
         out = {}
         for row, tallies in self._case_tallies.items():
