@@ -27,7 +27,9 @@ from functools import cached_property
 
 from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
-from django.utils import formats, timezone
+from django.utils import formats, numberformat, timezone
+from django.utils.html import format_html_join
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cases.dashboards.levels import (
@@ -110,15 +112,41 @@ class Table:
 
     def cells(self, values: dict) -> list[tuple[str, str]]:
         """(column key, the figure in the active language's number format) per column."""
-        return [(c.key, c.format(values[c.key])) for c in self.columns]
+        number = self._number_format
+        return [(c.key, number(c, values[c.key])) for c in self.columns]
+
+    @cached_property
+    def _number_format(self):
+        """``formats.number_format`` with the active language's separators looked up once
+        for the table instead of three times a cell (the same text)."""
+        lang = get_language()
+        separators = [
+            formats.get_format(name, lang, use_l10n=True)
+            for name in ("DECIMAL_SEPARATOR", "NUMBER_GROUPING", "THOUSAND_SEPARATOR")
+        ]
+        decimal, grouping, thousands = separators
+
+        def number(column: Column, value) -> str:
+            places = 2 if column.money else 0
+            return numberformat.format(
+                value, decimal, places, grouping, thousands, force_grouping=True, use_l10n=True
+            )
+
+        return number
+
+    def cells_html(self, values: dict) -> str:
+        """The row's figure cells as HTML, built here rather than by a template loop: a
+        province's page has some 8,000 of them, which the template engine takes 200 ms to
+        render one by one."""
+        return format_html_join("", '<td class="num" data-column="{}">{}</td>', self.cells(values))
 
     @property
-    def display_rows(self) -> list[tuple[Row, list[tuple[str, str]]]]:
-        return [(row, self.cells(values)) for row, values in self.rows]
+    def display_rows(self) -> list[tuple[Row, str]]:
+        return [(row, self.cells_html(values)) for row, values in self.rows]
 
     @property
-    def display_total(self) -> list[tuple[str, str]]:
-        return self.cells(self.total)
+    def display_total(self) -> str:
+        return self.cells_html(self.total)
 
     def raw_rows(self) -> list[list]:
         """Label and values of every row, then the total row: what the exports write."""
