@@ -214,9 +214,8 @@ BEGIN
         SELECT DISTINCT r.centre_id || ':' || r.programme FROM volunteers_registration r
         WHERE r.volunteer_id = volunteer AND r.status = 'active' ORDER BY 1
     );
-    IF after = '{}' THEN
-        DELETE FROM cases_activevolunteer WHERE volunteer_id = volunteer;
-    ELSIF after IS DISTINCT FROM before THEN
+    -- Never deleted when empty: a writer waiting on this row's lock would find it gone.
+    IF after IS DISTINCT FROM before THEN
         UPDATE cases_activevolunteer SET placements = after,
             centre_count = (SELECT count(DISTINCT split_part(p, ':', 1)) FROM unnest(after) p)
         WHERE volunteer_id = volunteer;

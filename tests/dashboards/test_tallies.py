@@ -119,7 +119,9 @@ def assert_summaries_equal_the_rows():
         )
         not_yet = set(Case.objects.not_yet_due(today).values_list("pk", flat=True))
         assert open_ - no_due - not_yet == live and not (not_yet & live) and not (no_due & live)
-    placements = {a.volunteer_id: sorted(a.placements) for a in ActiveVolunteer.objects.all()}
+    placements = {
+        a.volunteer_id: sorted(a.placements) for a in ActiveVolunteer.objects.all() if a.placements
+    }
     live_placements = defaultdict(set)
     for reg in Registration.objects.filter(status=Registration.Status.ACTIVE):
         live_placements[reg.volunteer_id].add(f"{reg.centre_id}:{reg.programme}")
@@ -196,7 +198,8 @@ class Writer:
             self.imported += 1
             row = good_row(500 + self.imported, centre_code=centre.code,
                            registration_number=f"{self.imported:04d}/2569")  # fmt: skip
-            volunteers_import(actor=actor, content=csv_file([row]), file_name="v.csv")
+            report = volunteers_import(actor=actor, content=csv_file([row]), file_name="v.csv")
+            assert report.committed and report.saved_count == 1, report.rows
         elif kind == "register":
             # The same person at the other centre or in another programme (as the admin
             # saves it): counted once in a row and total spanning both.
