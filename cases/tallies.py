@@ -19,6 +19,10 @@ the table instead, so they are right even when one statement changes several row
 ``SET LOCAL vc.tallies = 'off'`` makes the triggers do nothing (the bench's bulk COPY), after
 which ``SELECT vc_tallies_rebuild()`` recomputes every tally and column from the rows: the
 migration's backfill runs the same function.
+
+Migration 0011 runs these strings as they are here. To change a function or a trigger, write
+a new migration that carries its own copy of the new SQL (CREATE OR REPLACE), and freeze the
+strings 0011 needs into 0011 first: an old migration must keep doing what it did.
 """
 
 FUNCTIONS = r"""
