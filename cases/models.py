@@ -225,6 +225,8 @@ class Person(PersonDisplayMixin, ThaiAddress):
             ),
         ]
         indexes = [
+            # The admin's list order (first name, last name, then the newest first).
+            models.Index(fields=["first_name", "last_name", "-id"], name="person_name_order"),
             GinIndex(_trgm("first_name"), name="person_first_name_trgm"),
             GinIndex(_trgm("last_name"), name="person_last_name_trgm"),
             models.Index(fields=["birth_date", "last_name"], name="person_birth_last_name"),
@@ -288,6 +290,10 @@ class Household(models.Model):
         ordering = ["name", "pk"]
         verbose_name = _("household")
         verbose_name_plural = _("households")
+        indexes = [
+            models.Index(fields=["name", "id"], name="household_name_order"),
+            GinIndex(_trgm("name"), name="household_name_trgm"),
+        ]
 
     def __str__(self) -> str:
         return self.name or _("household %(pk)s") % {"pk": self.pk}
@@ -370,6 +376,7 @@ class HouseholdMember(models.Model):
                 name="household_member_income_not_negative",
             ),
         ]
+        indexes = [GinIndex(_trgm("name"), name="household_member_name_trgm")]
 
     def __str__(self) -> str:
         return str(self.person) if self.person_id else self.name
@@ -670,6 +677,12 @@ class Case(models.Model):
             models.Index(fields=["status", "opened_on"], name="case_status_opened"),
             GinIndex(_trgm("number"), name="case_number_trgm"),
             GinIndex(fields=["problems"], name="case_problems"),
+            # The lists' order (newest first), all cases and a centre's: the first page and
+            # page 500 read their own rows from the index, not a sort of every case.
+            models.Index(fields=["-opened_on", "-id"], name="case_opened_order"),
+            models.Index(fields=["centre", "-opened_on", "-id"], name="case_centre_opened_order"),
+            # The fiscal years that have cases, found by skipping from one year to the next.
+            models.Index(fields=["fiscal_year", "centre"], name="case_fy_centre"),
         ]
 
     def __str__(self) -> str:
@@ -1189,6 +1202,11 @@ class Consent(models.Model):
                 name="consent_withdrawn_after_given",
             ),
         ]
+        indexes = [
+            # The admin's list order (its tie-breaker, the newest first, included).
+            models.Index(fields=["given_on", "recorded_at", "-id"], name="consent_order"),
+            GinIndex(_trgm("guardian_name"), name="consent_guardian_name_trgm"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_given_by_display()} · {_day(self.given_on)}"
@@ -1272,7 +1290,11 @@ class Referral(models.Model):
                 ),
             ),
         ]
-        indexes = [models.Index(fields=["case", "referred_on"], name="referral_case_date")]
+        indexes = [
+            models.Index(fields=["case", "referred_on"], name="referral_case_date"),
+            # The admin's list order (its tie-breaker, the newest first, included).
+            models.Index(fields=["referred_on", "recorded_at", "-id"], name="referral_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case} → {self.agency}"
