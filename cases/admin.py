@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -50,8 +50,11 @@ from cases.search import (
     case_number_in,
     case_number_q,
     cases_matching,
+    may_be_in_a_number,
     national_id_in,
+    person_name_order,
     person_name_q,
+    persons_listed_for,
 )
 from centres.access import scope_for
 from centres.admin import ScopedAdminMixin, WrittenByServicesAdminMixin
@@ -338,6 +341,20 @@ class PersonAdmin(CasesListAdminMixin, ScopedAdminMixin, ThaiDatesAdminMixin, ad
     def district_name(self, obj):
         return obj.subdistrict.district if obj.subdistrict_id else ""
 
+    def get_ordering(self, request):
+        if request.GET.get("q", "").strip():
+            return person_name_order(words_searched=True)
+        return super().get_ordering(request)
+
+    def changelist_view(self, request, extra_context=None):
+        request._vc_person_list = True
+        return super().changelist_view(request, extra_context)
+
+    def get_queryset(self, request):
+        if getattr(request, "_vc_person_list", False):
+            return persons_listed_for(request.user)
+        return super().get_queryset(request)
+
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
             return queryset, False
@@ -428,18 +445,21 @@ class HouseholdAdmin(CasesListAdminMixin, ScopedAdminMixin, ThaiDatesAdminMixin,
     inlines = [HouseholdMemberInline]
 
     def get_search_results(self, request, queryset, search_term):
-        """The search_fields, each word in any of them, without the joins: the members'
-        names (theirs or their person's) through the trigram indexes, then the households."""
+        """The search_fields, each word in any of them, without the joins (which read every
+        member and person, and need a DISTINCT)."""
         words = search_term.split()
         if not words:
             return queryset, False
 
         def test(word):
-            persons = Person.objects.filter(person_name_q([word])).values("pk")
-            members = HouseholdMember.objects.filter(
-                InArray("person_id", persons) | Q(name__icontains=word)
-            ).values("household_id")
-            q = Q(name__icontains=word) | InArray("id", members)
+            # Tested household by household (a member by the household's index, their person
+            # by its key): PostgreSQL walks the list's order and stops at the page, or, for a
+            # centre's few households, checks each; never every member of the country.
+            persons = Person.objects.filter(person_name_q([word]), pk=OuterRef("person_id"))
+            members = HouseholdMember.objects.filter(household=OuterRef("pk")).filter(
+                Q(name__icontains=word) | Q(Exists(persons))
+            )
+            q = Q(name__icontains=word) | Q(Exists(members))
             if any(ch.isdigit() for ch in word):
                 # The code is stored as 11 digits (HouseholdAdminForm): only a word with a
                 # digit can be part of one.
@@ -595,10 +615,12 @@ def fiscal_years_of(cases: QuerySet) -> list[int]:
     look-up a year (a "loose index scan": each step asks for the largest year below the last).
     """
     base = cases.order_by("-fiscal_year").values("fiscal_year")
-    first_sql, first_params = base[:1].query.sql_with_params()
-    step_sql, step_params = base.filter(fiscal_year__lt=RawSQL("years.fy", ()))[
-        :1
-    ].query.sql_with_params()  # noqa: S611
+    below_last = base.filter(fiscal_year__lt=RawSQL("years.fy", ()))  # noqa: S611 - a constant
+    try:
+        first_sql, first_params = base[:1].query.sql_with_params()
+        step_sql, step_params = below_last[:1].query.sql_with_params()
+    except EmptyResultSet:  # a scope that holds nothing
+        return []
     sql = f"""
         WITH RECURSIVE years(fy) AS (
             ({first_sql})
@@ -1142,9 +1164,15 @@ class ReferralAdmin(
             return queryset.filter(case_number_q(number, "case__")), False
 
         def test(word):
-            cases = Case.objects.filter(number__icontains=word).values("pk")
-            agencies = Agency.objects.filter(name_th__icontains=word).values("pk")
-            return Q(InArray("case_id", cases)) | Q(InArray("agency_id", agencies))
+            # The agencies are a short list, read first; the numbers' test only for a word
+            # that can be in a number. An empty part left in has PostgreSQL walk the whole
+            # list in its order to find nothing.
+            agencies = list(Agency.objects.filter(name_th__icontains=word).values_list("pk"))
+            q = Q(agency_id__in=[pk for (pk,) in agencies])
+            if may_be_in_a_number(word):
+                cases = Case.objects.filter(number__icontains=word).values("pk")
+                q |= Q(InArray("case_id", cases))
+            return q
 
         words = search_term.split()
         return (queryset.filter(_any_word(words, test)) if words else queryset), False
@@ -1181,8 +1209,11 @@ class ConsentAdmin(
             return queryset.filter(case_number_q(number, "case__")), False
 
         def test(word):
-            cases = Case.objects.filter(number__icontains=word).values("pk")
-            return Q(InArray("case_id", cases)) | Q(guardian_name__icontains=word)
+            q = Q(guardian_name__icontains=word)
+            if may_be_in_a_number(word):
+                cases = Case.objects.filter(number__icontains=word).values("pk")
+                q |= Q(InArray("case_id", cases))
+            return q
 
         words = search_term.split()
         return (queryset.filter(_any_word(words, test)) if words else queryset), False

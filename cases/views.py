@@ -55,7 +55,7 @@ from cases.models import (
     Referral,
     Urgency,
 )
-from cases.search import CasesPaginator
+from cases.search import CasesPaginator, person_name_order, persons_listed_for
 from cases.services import (
     CASE_TRANSITIONS,
     HOUSEHOLD_FIELDS,
@@ -201,7 +201,14 @@ def _person_search(user, text: str):
     q = Q(first_name__icontains=text) | Q(last_name__icontains=text)
     with contextlib.suppress(ValidationError):
         q |= Q(national_id=normalise_national_id(text))
-    return Person.objects.visible_to(user).filter(q).select_related("centre")[:20]
+    # The same persons and order as visible_to(user).filter(q), in the forms a search of many
+    # persons wants (cases.search).
+    return (
+        persons_listed_for(user)
+        .filter(q)
+        .order_by(*person_name_order(words_searched=True))
+        .select_related("centre")[:20]
+    )
 
 
 class IntakeView(WriterRequiredMixin, View):
