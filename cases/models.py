@@ -678,9 +678,17 @@ class Case(models.Model):
             GinIndex(_trgm("number"), name="case_number_trgm"),
             GinIndex(fields=["problems"], name="case_problems"),
             # The lists' order (newest first), all cases and a centre's: the first page and
-            # page 500 read their own rows from the index, not a sort of every case.
-            models.Index(fields=["-opened_on", "-id"], name="case_opened_order"),
-            models.Index(fields=["centre", "-opened_on", "-id"], name="case_centre_opened_order"),
+            # page 500 read their own rows from the index, not a sort of every case. With the
+            # person: a name search walks the order checking persons, and a centre's persons
+            # are gathered, from the index alone.
+            models.Index(
+                fields=["-opened_on", "-id"], include=["person"], name="case_opened_order"
+            ),
+            models.Index(
+                fields=["centre", "-opened_on", "-id"],
+                include=["person"],
+                name="case_centre_opened_order",
+            ),
             # The fiscal years that have cases, found by skipping from one year to the next.
             models.Index(fields=["fiscal_year", "centre"], name="case_fy_centre"),
         ]

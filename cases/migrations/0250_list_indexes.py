@@ -31,12 +31,14 @@ class Migration(migrations.Migration):
     operations = [
         AddIndexConcurrently(
             model_name="case",
-            index=models.Index(fields=["-opened_on", "-id"], name="case_opened_order"),
+            index=models.Index(fields=["-opened_on", "-id"], include=["person"], name="case_opened_order"),
         ),
         AddIndexConcurrently(
             model_name="case",
             index=models.Index(
-                fields=["centre", "-opened_on", "-id"], name="case_centre_opened_order"
+                fields=["centre", "-opened_on", "-id"],
+                include=["person"],
+                name="case_centre_opened_order",
             ),
         ),
         AddIndexConcurrently(

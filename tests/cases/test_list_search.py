@@ -225,12 +225,13 @@ def test_a_list_expected_to_be_large_shows_the_estimate_as_about(
 # ---------------------------------------------------------------------------------------------
 
 
-def test_the_second_admin_page_lists_the_next_cases_in_order(ministry_client, centre_a):
+def test_the_admin_pages_past_the_first_list_the_next_cases_in_order(ministry_client, centre_a):
     cases_bulk(centre_a, 130)
     Case.objects.filter(sequence__lte=40).update(opened_on=TODAY - dt.timedelta(days=90))
-    response = ministry_client.get(ADMIN_CASES, {"p": 2})
-    expected = Case.objects.order_by("-opened_on", "-pk")[100:130]
-    assert [c.pk for c in response.context["cl"].result_list] == [c.pk for c in expected]
+    ordered = [c.pk for c in Case.objects.order_by("-opened_on", "-pk")]
+    for page, rows in [(1, ordered[:50]), (2, ordered[50:100]), (3, ordered[100:])]:
+        response = ministry_client.get(ADMIN_CASES, {"p": page})
+        assert [c.pk for c in response.context["cl"].result_list] == rows, page
 
 
 def test_the_second_staff_page_lists_the_next_cases_in_order(ministry_client, centre_a):
