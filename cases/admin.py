@@ -47,6 +47,7 @@ from cases.models import (
 from cases.search import (
     CasesPaginator,
     InArray,
+    case_children_listed_for,
     case_number_in,
     case_number_q,
     cases_matching,
@@ -184,10 +185,31 @@ _ID_SEPARATORS = re.compile(r"[\s\-–.]")
 class CasesListAdminMixin:
     """The cases admin's lists at national size: CasesPaginator, and 50 rows a page (Django's
     100 took as long to render as the rest of the page, and a searched page of a common name
-    reads twice the rows to fill)."""
+    reads twice the rows to fill).
+
+    ``listed(request)``, when an admin defines it, gives the changelist's rows: the same rows
+    as get_queryset (visible_to), in a form a list of many of them wants (cases.search). The
+    change pages keep get_queryset, for their one record."""
 
     paginator = CasesPaginator
     list_per_page = 50
+
+    def changelist_view(self, request, extra_context=None):
+        request._vc_listing = True
+        return super().changelist_view(request, extra_context)
+
+    def get_queryset(self, request):
+        listed = getattr(self, "listed", None)
+        if listed is not None and getattr(request, "_vc_listing", False):
+            return listed(request)
+        return super().get_queryset(request)
+
+
+class CaseChildListAdminMixin(CasesListAdminMixin):
+    """Referrals and consents: a centre's among the country's found through its cases."""
+
+    def listed(self, request):
+        return case_children_listed_for(self.model, request.user)
 
 
 def _any_word(words: list[str], test) -> Q:
@@ -347,18 +369,14 @@ class PersonAdmin(CasesListAdminMixin, ScopedAdminMixin, ThaiDatesAdminMixin, ad
         return obj.subdistrict.district if obj.subdistrict_id else ""
 
     def get_ordering(self, request):
-        if request.GET.get("q", "").strip():
-            return person_name_order(words_searched=True)
+        # A search, or a centre's persons among the country's: the few rows are found first
+        # and sorted, not looked for along the names' index (see person_name_order).
+        if request.GET.get("q", "").strip() or not scope_for(request.user).sees_all:
+            return person_name_order(few_rows=True)
         return super().get_ordering(request)
 
-    def changelist_view(self, request, extra_context=None):
-        request._vc_person_list = True
-        return super().changelist_view(request, extra_context)
-
-    def get_queryset(self, request):
-        if getattr(request, "_vc_person_list", False):
-            return persons_listed_for(request.user)
-        return super().get_queryset(request)
+    def listed(self, request):
+        return persons_listed_for(request.user)
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
@@ -1141,7 +1159,7 @@ class ReferralStatusForm(forms.ModelForm):
 
 @admin.register(Referral)
 class ReferralAdmin(
-    CasesListAdminMixin, UndeletableAdminMixin, ScopedAdminMixin, ThaiDatesAdminMixin,
+    CaseChildListAdminMixin, UndeletableAdminMixin, ScopedAdminMixin, ThaiDatesAdminMixin,
     admin.ModelAdmin,
 ):  # fmt: skip
     form = ReferralStatusForm
@@ -1193,7 +1211,7 @@ class ReferralAdmin(
 
 @admin.register(Consent)
 class ConsentAdmin(
-    CasesListAdminMixin, UndeletableAdminMixin, ScopedAdminMixin, ThaiDatesAdminMixin,
+    CaseChildListAdminMixin, UndeletableAdminMixin, ScopedAdminMixin, ThaiDatesAdminMixin,
     admin.ModelAdmin,
 ):  # fmt: skip
     list_display = ["case", "given_by", "guardian_name", "given_on", "withdrawn_on"]

@@ -109,12 +109,28 @@ def persons_listed_for(user) -> QuerySet:
     return Person.objects.filter(Q(scope.centre_q("centre__")) | Q(InArray("id", cases)))
 
 
-def person_name_order(words_searched: bool):
-    """The persons' order (first name, then last name), as expressions when names are
-    searched: by the columns themselves PostgreSQL walks the names' index and checks every
-    person before the matches (a Thai name late in the alphabet: 18 s) instead of sorting the
-    few the trigram indexes find. Same order: the expressions keep the columns' collation."""
-    if not words_searched:
+def case_children_listed_for(model, user) -> QuerySet:
+    """The rows of a case's child ``model`` (referrals, consents) ``user`` sees, the same as
+    ``model.objects.visible_to(user)``, with the scope's cases gathered first: through the join
+    PostgreSQL walked the country's referrals in the list's order, checking each one's case
+    centre, to fill a chair's page (1.6 s)."""
+    from cases.models import Case
+
+    scope = scope_for(user)
+    if scope.sees_all or scope.is_empty:
+        return model.objects.visible_to(user)
+    cases = Case.objects.filter(scope.centre_q("centre__")).values("pk")
+    return model.objects.filter(InArray("case_id", cases))
+
+
+def person_name_order(few_rows: bool):
+    """The persons' order (first name, then last name), as expressions for a list of few of
+    them (a search, a centre's persons): by the columns themselves PostgreSQL walks the names'
+    index, checking every person until it has a page, and the matches sit together in name
+    order (a Thai name late in the alphabet: 18 s), where sorting the few found by the trigram
+    or the centre's indexes takes milliseconds. Same order: the expressions keep the columns'
+    collation."""
+    if not few_rows:
         return ["first_name", "last_name"]
     return [Concat("first_name", Value("")).asc(), Concat("last_name", Value("")).asc()]
 

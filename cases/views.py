@@ -206,7 +206,7 @@ def _person_search(user, text: str):
     return (
         persons_listed_for(user)
         .filter(q)
-        .order_by(*person_name_order(words_searched=True))
+        .order_by(*person_name_order(few_rows=True))
         .select_related("centre")[:20]
     )
 

@@ -337,3 +337,18 @@ def test_a_centre_without_cases_is_left_out_of_the_place_filters(chair_client, s
         if getattr(s, "parameter_name", "") == "district"
     )
     assert [code for code, _name in spec.lookup_choices] == ["1005"]
+
+
+@pytest.mark.parametrize("model", [Referral, Consent])
+def test_a_chairs_referral_and_consent_lists_hold_those_of_their_centres_cases(
+    model, chair_client, chair_a, superuser, centre_a, centre_b
+):
+    ours = cases_bulk(centre_a, 3)
+    theirs = cases_bulk(centre_b, 2, start=50)
+    _households_and_work(centre_a, ours)
+    _households_and_work(centre_b, theirs)
+    url = reverse(f"admin:cases_{model._meta.model_name}_changelist")
+    listed = [row.pk for row in chair_client.get(url).context["cl"].result_list]
+    expected = model.objects.visible_to(chair_a).order_by(*model._meta.ordering, "-pk")
+    assert listed == [row.pk for row in expected]
+    assert {row.case_id for row in model.objects.filter(pk__in=listed)} == {c.pk for c in ours}
