@@ -17,8 +17,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
+from django.db.models.lookups import IsNull
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -56,6 +57,7 @@ from cases.search import (
     person_name_order,
     person_name_q,
     persons_listed_for,
+    planner_rows,
 )
 from centres.access import scope_for
 from centres.admin import ScopedAdminMixin, WrittenByServicesAdminMixin
@@ -457,6 +459,11 @@ class HouseholdAdminForm(forms.ModelForm):
         return value
 
 
+# Persons (by PostgreSQL's estimate) from which a searched name is common enough that walking
+# the households in order finds a page sooner than finding its persons first.
+COMMON_NAME_FROM = 2000
+
+
 @admin.register(Household)
 class HouseholdAdmin(CasesListAdminMixin, ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin):
     form = HouseholdAdminForm
@@ -475,14 +482,27 @@ class HouseholdAdmin(CasesListAdminMixin, ScopedAdminMixin, ThaiDatesAdminMixin,
             return queryset, False
 
         def test(word):
-            # Tested household by household (a member by the household's index, their person
-            # by its key): PostgreSQL walks the list's order and stops at the page, or, for a
-            # centre's few households, checks each; never every member of the country.
-            persons = Person.objects.filter(person_name_q([word]), pk=OuterRef("person_id"))
-            members = HouseholdMember.objects.filter(household=OuterRef("pk")).filter(
-                Q(name__icontains=word) | Q(Exists(persons))
-            )
-            q = Q(name__icontains=word) | Q(Exists(members))
+            # The members, and their persons, of each household. For a name PostgreSQL expects
+            # many persons to hold (COMMON_NAME_FROM), tested household by household along the
+            # list's order, which meets a page's worth within its first thousand households; a
+            # rarer name lets PostgreSQL find its few persons and members first (an EXISTS it
+            # may hash), since walking would then read every household.
+            names = person_name_q([word])
+            common = planner_rows(Person.objects.filter(names)) > COMMON_NAME_FROM
+            persons = Person.objects.filter(names, pk=OuterRef("person_id"))
+            members = HouseholdMember.objects.filter(household=OuterRef("pk"))
+            if common:
+                # Scalar subqueries (never hashed): evaluated row by row.
+                def found(rows):
+                    return IsNull(Subquery(rows.values("pk")[:1]), False)
+
+            else:
+
+                def found(rows):
+                    return Exists(rows)
+
+            member = members.filter(Q(name__icontains=word) | Q(found(persons)))
+            q = Q(name__icontains=word) | Q(found(member))
             if any(ch.isdigit() for ch in word):
                 # The code is stored as 11 digits (HouseholdAdminForm): only a word with a
                 # digit can be part of one.

@@ -166,8 +166,10 @@ class CasesPaginator(LargeTablePaginator):
     The count: a list of more than ``LIST_ESTIMATED_COUNT_FROM`` rows by the planner's estimate
     (a ministry's unfiltered million cases, a common name across the country, one status
     nationwide) shows the estimate, and ``estimated`` is set so that the page says "about";
-    counting it would read every matching row, the list's slowest part. A smaller list, such
-    as any centre's, is counted exactly.
+    counting it would read every matching row, the list's slowest part. Such a list is first
+    counted up to one page and a row (unordered, LIMIT): one that fits a page is counted
+    exactly whatever the estimate said. A smaller list, such as any centre's, is counted
+    exactly.
 
     The page: ``OFFSET 49900 LIMIT 100`` fetches and throws away the 49,900 rows before the
     page; asked for their ids alone, PostgreSQL skips them inside the index of the list's order
@@ -188,8 +190,13 @@ class CasesPaginator(LargeTablePaginator):
         else:
             estimate = planner_rows(rows)
             if estimate > settings.LIST_ESTIMATED_COUNT_FROM:
+                # An estimate can be far off (a search that finds nothing): up to a page and
+                # one more row, in any order, is counted for certain.
+                seen = rows.order_by()[: self.per_page + 1].count()
+                if seen <= self.per_page:
+                    return seen
                 self.estimated = True
-                return estimate
+                return max(estimate, seen)
         return rows.count()
 
     def page(self, number):

@@ -216,8 +216,23 @@ def test_a_list_expected_to_be_large_shows_the_estimate_as_about(
     assert response.context["paginator"].count > 5
     count = response.context["paginator"].count
     assert f'<p class="muted">ประมาณ {count} กรณี</p>' in response.content.decode()
-    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == 1 and "LIMIT 26" in counts[0]  # a page and a row, no more
     assert len(response.context["object_list"]) == 25
+
+
+def test_a_search_expected_to_be_large_that_fits_a_page_is_counted_exactly(
+    ministry_client, centre_a, settings
+):
+    settings.LIST_ESTIMATED_COUNT_FROM = 5
+    cases_bulk(centre_a, 30)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE cases_case")
+    Case.objects.filter(sequence__gt=3).update(status="monitoring")  # the estimate: 30 assessing
+    response = ministry_client.get(CASES, {"status": "assessing"})
+    assert not response.context["paginator"].estimated
+    assert response.context["paginator"].count == 3
+    assert '<p class="muted">3 กรณี</p>' in response.content.decode()
 
 
 # ---------------------------------------------------------------------------------------------
