@@ -1296,10 +1296,9 @@ class TransferCentreListFilter(CentreListFilter):
     title = _("sending or receiving centre")
 
     def queryset(self, request, queryset):
-        value = self.value()
-        if not value:
+        if not self.value():
             return queryset
-        pk = whole_number(value, 10)
+        pk = self.centre_pk()  # an id (a link) or a code (typed)
         if pk is None:
             return queryset.none()
         return queryset.filter(Q(from_centre_id=pk) | Q(to_centre_id=pk))
