@@ -95,8 +95,8 @@ class CaseListView(ScopedQuerysetMixin, FilterView):
     model = Case
     filterset_class = CaseFilter
     paginate_by = 25
-    # The estimate for a ministry's unfiltered million cases (the admin's rule), exact counts
-    # otherwise; a page past the first found by its keys.
+    # PostgreSQL's estimate ("about N") for a list it expects to be large (a ministry's million
+    # cases, a common name nationwide), exact counts otherwise; a later page found by its keys.
     paginator_class = CasesPaginator
     template_name = "cases/case_list.html"
 
