@@ -14,9 +14,11 @@ from collections.abc import Callable
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Q
+from django.core.exceptions import EmptyResultSet, ValidationError
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
+from django.db.models.lookups import IsNull
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +43,20 @@ from cases.models import (
     Referral,
     ReferralStatus,
     Visit,
+)
+from cases.search import (
+    CasesPaginator,
+    InArray,
+    case_children_listed_for,
+    case_number_in,
+    case_number_q,
+    cases_matching,
+    may_be_in_a_number,
+    national_id_in,
+    person_name_order,
+    person_name_q,
+    persons_listed_for,
+    planner_rows,
 )
 from centres.access import scope_for
 from centres.admin import ScopedAdminMixin, WrittenByServicesAdminMixin
@@ -220,19 +236,41 @@ def save_service_formset(formset, save: ServiceSave) -> None:
 _ID_SEPARATORS = re.compile(r"[\s\-–.]")
 
 
-def national_id_in(term: str) -> str | None:
-    """The 13 digits of a national ID typed with dashes, spaces or Thai digits, else None."""
-    digits = _ID_SEPARATORS.sub("", to_arabic_digits(term))
-    return digits if len(digits) == 13 and digits.isdigit() else None
+class CasesListAdminMixin:
+    """The cases admin's lists at national size: CasesPaginator, and 50 rows a page (Django's
+    100 took as long to render as the rest of the page, and a searched page of a common name
+    reads twice the rows to fill).
+
+    ``listed(request)``, when an admin defines it, gives the changelist's rows: the same rows
+    as get_queryset (visible_to), in a form a list of many of them wants (cases.search). The
+    change pages keep get_queryset, for their one record."""
+
+    paginator = CasesPaginator
+    list_per_page = 50
+
+    def changelist_view(self, request, extra_context=None):
+        request._vc_listing = True
+        return super().changelist_view(request, extra_context)
+
+    def get_queryset(self, request):
+        listed = getattr(self, "listed", None)
+        if listed is not None and getattr(request, "_vc_listing", False):
+            return listed(request)
+        return super().get_queryset(request)
 
 
-def person_name_q(words: list[str], prefix: str = "") -> Q:
-    """Every word found in the first or last name. icontains matches the trigram indexes."""
+class CaseChildListAdminMixin(CasesListAdminMixin):
+    """Referrals and consents: a centre's among the country's found through its cases."""
+
+    def listed(self, request):
+        return case_children_listed_for(self.model, request.user)
+
+
+def _any_word(words: list[str], test) -> Q:
+    """Every word passes ``test(word)`` (a Q): the admin's rule for a search of several words."""
     q = Q()
     for word in words:
-        q &= Q(**{f"{prefix}first_name__icontains": word}) | Q(
-            **{f"{prefix}last_name__icontains": word}
-        )
+        q &= test(word)
     return q
 
 
@@ -369,7 +407,7 @@ def duplicate_warning(request, person: Person) -> None:
 
 
 @admin.register(Person)
-class PersonAdmin(ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin):
+class PersonAdmin(CasesListAdminMixin, ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin):
     form = PersonAdminForm
     list_display = ["display_name", "national_id_display", "birth_date", "sex", "district_name",
                     "centre"]  # fmt: skip
@@ -383,6 +421,16 @@ class PersonAdmin(ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("district"), ordering="subdistrict__district__name_th")
     def district_name(self, obj):
         return obj.subdistrict.district if obj.subdistrict_id else ""
+
+    def get_ordering(self, request):
+        # A search, or a centre's persons among the country's: the few rows are found first
+        # and sorted, not looked for along the names' index (see person_name_order).
+        if request.GET.get("q", "").strip() or not scope_for(request.user).sees_all:
+            return person_name_order(few_rows=True)
+        return super().get_ordering(request)
+
+    def listed(self, request):
+        return persons_listed_for(request.user)
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
@@ -463,8 +511,13 @@ class HouseholdAdminForm(forms.ModelForm):
         return value
 
 
+# Persons (by PostgreSQL's estimate) from which a searched name is common enough that walking
+# the households in order finds a page sooner than finding its persons first.
+COMMON_NAME_FROM = 2000
+
+
 @admin.register(Household)
-class HouseholdAdmin(ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin):
+class HouseholdAdmin(CasesListAdminMixin, ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin):
     form = HouseholdAdminForm
     list_display = ["__str__", "house_registration_code", "centre"]
     list_select_related = ["centre"]
@@ -472,6 +525,43 @@ class HouseholdAdmin(ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin):
                      "members__person__last_name", "members__name"]  # fmt: skip
     autocomplete_fields = ["centre"]
     inlines = [HouseholdMemberInline]
+
+    def get_search_results(self, request, queryset, search_term):
+        """The search_fields, each word in any of them, without the joins (which read every
+        member and person, and need a DISTINCT)."""
+        words = search_term.split()
+        if not words:
+            return queryset, False
+
+        def test(word):
+            # The members, and their persons, of each household. For a name PostgreSQL expects
+            # many persons to hold (COMMON_NAME_FROM), tested household by household along the
+            # list's order, which meets a page's worth within its first thousand households; a
+            # rarer name lets PostgreSQL find its few persons and members first (an EXISTS it
+            # may hash), since walking would then read every household.
+            names = person_name_q([word])
+            common = planner_rows(Person.objects.filter(names)) > COMMON_NAME_FROM
+            persons = Person.objects.filter(names, pk=OuterRef("person_id"))
+            members = HouseholdMember.objects.filter(household=OuterRef("pk"))
+            if common:
+                # Scalar subqueries (never hashed): evaluated row by row.
+                def found(rows):
+                    return IsNull(Subquery(rows.values("pk")[:1]), False)
+
+            else:
+
+                def found(rows):
+                    return Exists(rows)
+
+            member = members.filter(Q(name__icontains=word) | Q(found(persons)))
+            q = Q(name__icontains=word) | Q(found(member))
+            if any(ch.isdigit() for ch in word):
+                # The code is stored as 11 digits (HouseholdAdminForm): only a word with a
+                # digit can be part of one.
+                q |= Q(house_registration_code__icontains=word)
+            return q
+
+        return queryset.filter(_any_word(words, test)), False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -503,36 +593,90 @@ class AgencyAdmin(ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin):
 # ---------------------------------------------------------------------------------------------
 
 
-class CentreListFilter(admin.SimpleListFilter):
+# A filter with more choices than this is typed (a centre's code, a district's DOPA code)
+# instead of listed: a ministry administrator's thousand centres and nine hundred districts
+# made every case list page 300 KB of links.
+LISTED_CHOICES_UP_TO = 100
+
+
+class TypedWhenLongFilter(admin.SimpleListFilter):
+    """A list filter whose choices are links while they are few, and a text box when there
+    are more than LISTED_CHOICES_UP_TO (``lookups`` fetches one more to tell)."""
+
+    template = "admin/cases/typed_filter.html"
+    placeholder = ""
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        self.typed = len(self.lookup_choices) > LISTED_CHOICES_UP_TO
+        if self.typed:
+            self.lookup_choices = []
+        else:
+            self.template = "admin/filter.html"
+
+    def has_output(self):
+        return self.typed or super().has_output()
+
+    def choices(self, changelist):
+        if not self.typed:
+            yield from super().choices(changelist)
+            return
+        yield {
+            "parameter": self.parameter_name,
+            "value": self.value() or "",
+            "placeholder": self.placeholder,
+            # The list's other parameters, kept by the box's form as hidden inputs.
+            "keep": [
+                (k, v) for k, v in changelist.params.items() if k not in (self.parameter_name, "p")
+            ],  # fmt: skip
+            "clear": changelist.get_query_string(remove=[self.parameter_name, "p"]),
+        }
+
+
+class CentreListFilter(TypedWhenLongFilter):
     title = _("centre")
     parameter_name = "centre"
+    placeholder = _("centre code")
 
     def lookups(self, request, model_admin):
-        return [(c.pk, c.name_th) for c in Centre.objects.visible_to(request.user).only("name_th")]
+        centres = Centre.objects.visible_to(request.user).only("name_th")
+        return [(c.pk, c.name_th) for c in centres[: LISTED_CHOICES_UP_TO + 1]]
 
-    def queryset(self, request, queryset):
-        value = self.value()
-        if not value:
-            return queryset
-        # A tampered id lists nothing rather than failing.
+    def centre_pk(self) -> int | None:
+        """The centre chosen: its id (a link), or its code typed in any case."""
+        value = (self.value() or "").strip()
         pk = whole_number(value, 10)
-        return queryset.filter(centre_id=pk) if pk is not None else queryset.none()
-
-
-class CentrePlaceListFilter(admin.SimpleListFilter):
-    """The districts (or provinces) of the centres in scope that have cases."""
-
-    place_model = District
-
-    def lookups(self, request, model_admin):
-        centres = Centre.objects.visible_to(request.user).filter(cases__isnull=False)
-        places = self.place_model.objects.filter(centres__in=centres).distinct()
-        return [(p.pk, p.name_th) for p in places.only("name_th")]
+        if pk is not None:
+            return pk
+        return Centre.objects.filter(code__iexact=value).values_list("pk", flat=True).first()
 
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
-        return queryset.filter(**{f"centre__{self.parameter_name}_id": self.value()})
+        # A tampered id or an unknown code lists nothing rather than failing.
+        pk = self.centre_pk()
+        return queryset.filter(centre_id=pk) if pk is not None else queryset.none()
+
+
+class CentrePlaceListFilter(TypedWhenLongFilter):
+    """The districts (or provinces) of the centres in scope that have cases."""
+
+    place_model = District
+    placeholder = _("DOPA code")
+
+    def lookups(self, request, model_admin):
+        # Exists per centre (a look-up in the cases' centre index), not a join of every case.
+        centres = Centre.objects.visible_to(request.user).filter(
+            Exists(Case.objects.filter(centre=OuterRef("pk")))
+        )
+        places = self.place_model.objects.filter(centres__in=centres).distinct()
+        return [(p.pk, p.name_th) for p in places.only("name_th")[: LISTED_CHOICES_UP_TO + 1]]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        code = to_arabic_digits(self.value().strip())
+        return queryset.filter(**{f"centre__{self.parameter_name}_id": code})
 
 
 class DistrictListFilter(CentrePlaceListFilter):
@@ -559,18 +703,38 @@ class ProblemListFilter(admin.SimpleListFilter):
         return queryset.filter(problems__contains=[self.value()]) if self.value() else queryset
 
 
+def fiscal_years_of(cases: QuerySet) -> list[int]:
+    """The fiscal years ``cases`` have, newest first, in one query.
+
+    A DISTINCT reads every case; this walks down the (fiscal_year, centre) index instead, one
+    look-up a year (a "loose index scan": each step asks for the largest year below the last).
+    """
+    base = cases.order_by("-fiscal_year").values("fiscal_year")
+    below_last = base.filter(fiscal_year__lt=RawSQL("years.fy", ()))  # noqa: S611 - a constant
+    try:
+        first_sql, first_params = base[:1].query.sql_with_params()
+        step_sql, step_params = below_last[:1].query.sql_with_params()
+    except EmptyResultSet:  # a scope that holds nothing
+        return []
+    sql = f"""
+        WITH RECURSIVE years(fy) AS (
+            ({first_sql})
+            UNION ALL
+            SELECT ({step_sql}) FROM years WHERE years.fy IS NOT NULL
+        )
+        SELECT fy FROM years WHERE fy IS NOT NULL
+    """  # noqa: S608 - both parts are the ORM's SQL, the values are bound parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*first_params, *step_params))
+        return [row[0] for row in cursor.fetchall()]
+
+
 class FiscalYearListFilter(admin.SimpleListFilter):
     title = _("fiscal year")
     parameter_name = "fiscal_year"
 
     def lookups(self, request, model_admin):
-        years = (
-            Case.objects.visible_to(request.user)
-            .order_by("-fiscal_year")
-            .values_list("fiscal_year", flat=True)
-            .distinct()
-        )
-        return [(y, str(y)) for y in years]
+        return [(y, str(y)) for y in fiscal_years_of(Case.objects.visible_to(request.user))]
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -914,6 +1078,7 @@ class CaseChangeForm(RefusalsFormMixin, forms.ModelForm):
 @admin.register(Case)
 class CaseAdmin(
     ServiceSaveAdminMixin,
+    CasesListAdminMixin,
     UndeletableAdminMixin,
     ScopedAdminMixin,
     ThaiDatesAdminMixin,
@@ -986,14 +1151,12 @@ class CaseAdmin(
             return queryset, False
         if digits := national_id_in(term):
             return queryset.filter(person__national_id=digits), False
+        if number := case_number_in(term):
+            return queryset.filter(case_number_q(number)), False
         words = term.split()
-        # The name test goes through a subquery on persons so that their trigram indexes are
-        # used; a join ORed with the case number would scan.
-        persons = Person.objects.filter(person_name_q(words)).values("pk")
-        q = Q(person_id__in=persons)
-        if len(words) == 1:
-            q |= Q(number__icontains=words[0])
-        return queryset.filter(q), False
+        # Every word in the person's names; a single word may also be part of the number.
+        number_part = words[0] if len(words) == 1 else None
+        return cases_matching(queryset, number_part, person_name_q(words)), False
 
     def save_form(self, request, form, change):
         if not change:
@@ -1077,6 +1240,7 @@ class ReferralStatusForm(RefusalsFormMixin, forms.ModelForm):
 @admin.register(Referral)
 class ReferralAdmin(
     ServiceSaveAdminMixin,
+    CaseChildListAdminMixin,
     UndeletableAdminMixin,
     ScopedAdminMixin,
     ThaiDatesAdminMixin,
@@ -1099,6 +1263,27 @@ class ReferralAdmin(
     def has_add_permission(self, request):
         return False  # referrals are sent from their case
 
+    def get_search_results(self, request, queryset, search_term):
+        """The search_fields (each word in the case number or the agency's name), through the
+        cases' and the agencies' own indexes instead of a join ORed across three tables; a
+        whole case number by the number's unique index."""
+        if number := case_number_in(search_term):
+            return queryset.filter(case_number_q(number, "case__")), False
+
+        def test(word):
+            # The agencies are a short list, read first; the numbers' test only for a word
+            # that can be in a number. An empty part left in has PostgreSQL walk the whole
+            # list in its order to find nothing.
+            agencies = list(Agency.objects.filter(name_th__icontains=word).values_list("pk"))
+            q = Q(agency_id__in=[pk for (pk,) in agencies])
+            if may_be_in_a_number(word):
+                cases = Case.objects.filter(number__icontains=word).values("pk")
+                q |= Q(InArray("case_id", cases))
+            return q
+
+        words = search_term.split()
+        return (queryset.filter(_any_word(words, test)) if words else queryset), False
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         return type(form.__name__, (form,), {"actor": request.user, **self.refusals(request)})
@@ -1111,7 +1296,10 @@ class ReferralAdmin(
 
 
 @admin.register(Consent)
-class ConsentAdmin(UndeletableAdminMixin, ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin):
+class ConsentAdmin(
+    CaseChildListAdminMixin, UndeletableAdminMixin, ScopedAdminMixin, ThaiDatesAdminMixin,
+    admin.ModelAdmin,
+):  # fmt: skip
     list_display = ["case", "given_by", "guardian_name", "given_on", "withdrawn_on"]
     list_select_related = ["case"]
     list_filter = ["given_by"]
@@ -1122,6 +1310,22 @@ class ConsentAdmin(UndeletableAdminMixin, ScopedAdminMixin, ThaiDatesAdminMixin,
 
     def has_add_permission(self, request):
         return False  # consent is recorded on its case
+
+    def get_search_results(self, request, queryset, search_term):
+        """The search_fields (each word in the case number or the guardian's name), through
+        the cases' and the guardians' trigram indexes; a whole case number by its index."""
+        if number := case_number_in(search_term):
+            return queryset.filter(case_number_q(number, "case__")), False
+
+        def test(word):
+            q = Q(guardian_name__icontains=word)
+            if may_be_in_a_number(word):
+                cases = Case.objects.filter(number__icontains=word).values("pk")
+                q |= Q(InArray("case_id", cases))
+            return q
+
+        words = search_term.split()
+        return (queryset.filter(_any_word(words, test)) if words else queryset), False
 
     def has_change_permission(self, request, obj=None):
         # Read-only page; the withdraw action is a change, allowed to writers.
@@ -1158,10 +1362,9 @@ class TransferCentreListFilter(CentreListFilter):
     title = _("sending or receiving centre")
 
     def queryset(self, request, queryset):
-        value = self.value()
-        if not value:
+        if not self.value():
             return queryset
-        pk = whole_number(value, 10)
+        pk = self.centre_pk()  # an id (a link) or a code (typed)
         if pk is None:
             return queryset.none()
         return queryset.filter(Q(from_centre_id=pk) | Q(to_centre_id=pk))

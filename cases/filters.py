@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, CaseAssignment, CaseStatus, Problem, Urgency
+from cases.search import case_number_in, case_number_q, cases_matching
 from volunteer_centre.identity import normalise_national_id
 from volunteer_centre.thai import to_arabic_digits, whole_number
 from volunteers.models import Registration, Volunteer
@@ -74,18 +75,21 @@ class CaseFilter(django_filters.FilterSet):
         self.user = user
 
     def search(self, queryset, name, value):
-        """Case number, person's name (Thai substring) or national ID in any typed form."""
+        """Case number, person's name (Thai substring) or national ID in any typed form.
+
+        A whole case number or a national ID is a key, looked up in its unique index (see
+        cases.search); anything else is part of a number or of a name, through the trigram
+        indexes of the cases' numbers and of the persons' names."""
         value = to_arabic_digits(value.strip())[:100]
         if not value:
             return queryset
-        q = (
-            Q(number__icontains=value)
-            | Q(person__first_name__icontains=value)
-            | Q(person__last_name__icontains=value)
+        with contextlib.suppress(ValidationError):  # not an ID: the other keys apply
+            return queryset.filter(person__national_id=normalise_national_id(value))
+        if number := case_number_in(value):
+            return queryset.filter(case_number_q(number))
+        return cases_matching(
+            queryset, value, Q(first_name__icontains=value) | Q(last_name__icontains=value)
         )
-        with contextlib.suppress(ValidationError):  # not an ID: the other keys still apply
-            q |= Q(person__national_id=normalise_national_id(value))
-        return queryset.filter(q)
 
     def by_volunteer(self, queryset, name, value):
         """Cases assigned a volunteer the user sees, found as the volunteer list finds them

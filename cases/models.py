@@ -227,6 +227,8 @@ class Person(PersonDisplayMixin, ThaiAddress):
             ),
         ]
         indexes = [
+            # The admin's list order (first name, last name, then the newest first).
+            models.Index(fields=["first_name", "last_name", "-id"], name="person_name_order"),
             GinIndex(_trgm("first_name"), name="person_first_name_trgm"),
             GinIndex(_trgm("last_name"), name="person_last_name_trgm"),
             models.Index(fields=["birth_date", "last_name"], name="person_birth_last_name"),
@@ -290,6 +292,10 @@ class Household(models.Model):
         ordering = ["name", "pk"]
         verbose_name = _("household")
         verbose_name_plural = _("households")
+        indexes = [
+            models.Index(fields=["name", "id"], name="household_name_order"),
+            GinIndex(_trgm("name"), name="household_name_trgm"),
+        ]
 
     def __str__(self) -> str:
         return self.name or _("household %(pk)s") % {"pk": self.pk}
@@ -372,6 +378,7 @@ class HouseholdMember(models.Model):
                 name="household_member_income_not_negative",
             ),
         ]
+        indexes = [GinIndex(_trgm("name"), name="household_member_name_trgm")]
 
     def __str__(self) -> str:
         return str(self.person) if self.person_id else self.name
@@ -718,6 +725,20 @@ class Case(models.Model):
                 condition=~Q(status="closed"),
                 name="case_open_opened",
             ),
+            # The lists' order (newest first), all cases and a centre's: the first page and
+            # page 500 read their own rows from the index, not a sort of every case. With the
+            # person: a name search walks the order checking persons, and a centre's persons
+            # are gathered, from the index alone.
+            models.Index(
+                fields=["-opened_on", "-id"], include=["person"], name="case_opened_order"
+            ),
+            models.Index(
+                fields=["centre", "-opened_on", "-id"],
+                include=["person"],
+                name="case_centre_opened_order",
+            ),
+            # The fiscal years that have cases, found by skipping from one year to the next.
+            models.Index(fields=["fiscal_year", "centre"], name="case_fy_centre"),
         ]
 
     def __str__(self) -> str:
@@ -1254,6 +1275,11 @@ class Consent(models.Model):
                 name="consent_withdrawn_after_given",
             ),
         ]
+        indexes = [
+            # The admin's list order (its tie-breaker, the newest first, included).
+            models.Index(fields=["given_on", "recorded_at", "-id"], name="consent_order"),
+            GinIndex(_trgm("guardian_name"), name="consent_guardian_name_trgm"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_given_by_display()} · {_day(self.given_on)}"
@@ -1337,7 +1363,11 @@ class Referral(models.Model):
                 ),
             ),
         ]
-        indexes = [models.Index(fields=["case", "referred_on"], name="referral_case_date")]
+        indexes = [
+            models.Index(fields=["case", "referred_on"], name="referral_case_date"),
+            # The admin's list order (its tie-breaker, the newest first, included).
+            models.Index(fields=["referred_on", "recorded_at", "-id"], name="referral_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case} → {self.agency}"

@@ -58,6 +58,7 @@ from cases.models import (
     Referral,
     Urgency,
 )
+from cases.search import CasesPaginator, person_name_order, persons_listed_for
 from cases.services import (
     CASE_TRANSITIONS,
     HOUSEHOLD_FIELDS,
@@ -98,6 +99,9 @@ class CaseListView(ScopedQuerysetMixin, FilterView):
     model = Case
     filterset_class = CaseFilter
     paginate_by = 25
+    # PostgreSQL's estimate ("about N") for a list it expects to be large (a ministry's million
+    # cases, a common name nationwide), exact counts otherwise; a later page found by its keys.
+    paginator_class = CasesPaginator
     template_name = "cases/case_list.html"
 
     def get_queryset(self):
@@ -228,7 +232,14 @@ def _person_search(user, text: str):
     q = Q(first_name__icontains=text) | Q(last_name__icontains=text)
     with contextlib.suppress(ValidationError):
         q |= Q(national_id=normalise_national_id(text))
-    return Person.objects.visible_to(user).filter(q).select_related("centre")[:20]
+    # The same persons and order as visible_to(user).filter(q), in the forms a search of many
+    # persons wants (cases.search).
+    return (
+        persons_listed_for(user)
+        .filter(q)
+        .order_by(*person_name_order(few_rows=True))
+        .select_related("centre")[:20]
+    )
 
 
 class IntakeView(WriterRequiredMixin, View):
