@@ -15,25 +15,32 @@ forms and the import refuse the same things with the same messages.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
+import gzip
 import io
+import pickle
 import re
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import BinaryIO
 
+import openpyxl
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models.expressions import DatabaseDefault
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from import_export.formats.base_formats import CSV, XLSX
+from import_export.formats.base_formats import XLSX
 
 from centres.models import Centre, Subdistrict
-from volunteer_centre.identity import format_national_id, format_phone, normalise_national_id
+from volunteer_centre.identity import format_national_id, format_phone
 from volunteer_centre.spreadsheets import safe_cell, safe_texts
 from volunteer_centre.thai import BE_OFFSET, BE_THRESHOLD, to_arabic_digits
 from volunteers.countries import thai_countries
@@ -45,7 +52,6 @@ from volunteers.models import (
     Sex,
     Volunteer,
 )
-from volunteers.validation import normalise_passport_number, normalise_registration_number
 
 # -- columns ------------------------------------------------------------------------------------
 
@@ -163,56 +169,125 @@ class ImportFileError(Exception):
 @dataclass
 class Table:
     headers: list
-    rows: list[list]  # data rows; row i is line i + 2 of the spreadsheet (the header is 1)
+    rows: Iterable[list]  # data rows; row i is line i + 2 of the spreadsheet (the header is 1)
     format: str  # "csv" or "xlsx"
 
 
 _ZIP_MAGIC = b"PK\x03\x04"
+_GZIP_MAGIC = b"\x1f\x8b"
 # Old Excel (.xls), PDF and images: say what the file is not, rather than "bad CSV".
 _BINARY_MAGIC = (b"\xd0\xcf\x11\xe0", b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")
+_BLOCK = 1 << 20
 
 
-def read_table(content: bytes, file_name: str) -> Table:
-    """Read the first sheet of an XLSX file or a CSV file (UTF-8, or Windows Thai cp874)."""
+def open_source(content: bytes | BinaryIO) -> BinaryIO:
+    """A seekable binary file of ``content``: bytes, a file, or what ``store_upload`` kept."""
+    file = io.BytesIO(content) if isinstance(content, bytes | bytearray | memoryview) else content
+    file.seek(0)
+    if file.read(2) == _GZIP_MAGIC:
+        file.seek(0)
+        return gzip.GzipFile(fileobj=file, mode="rb")
+    file.seek(0)
+    return file
+
+
+def store_upload(upload: BinaryIO) -> bytes:
+    """What the preview keeps of an upload until it is confirmed: a CSV gzipped (a fifth of
+    its size, read back as a stream), an XLSX as it is (already compressed)."""
+    upload.seek(0)
+    if upload.read(4) == _ZIP_MAGIC:
+        upload.seek(0)
+        return upload.read()
+    upload.seek(0)
+    out = io.BytesIO()
+    with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=1, mtime=0) as packed:
+        while block := upload.read(_BLOCK):
+            packed.write(block)
+    return out.getvalue()
+
+
+def _utf8(file: BinaryIO) -> bool:
+    """Whether all of ``file`` is UTF-8, read a block at a time."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        while block := file.read(_BLOCK):
+            decoder.decode(block)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    finally:
+        file.seek(0)
+    return True
+
+
+def open_table(content: bytes | BinaryIO, file_name: str) -> Table:
+    """The first sheet of an XLSX file or a CSV file (UTF-8, or Windows Thai cp874), its rows
+    read as they are iterated: a file of any length in the memory of a few rows."""
+    file = open_source(content)
     suffix = PurePath(file_name or "").suffix.lower()
     not_ours = ImportFileError(
         _("Only CSV and XLSX files can be imported: «%(name)s» is neither.") % {"name": file_name}
     )
-    if suffix == ".xlsx" or (content.startswith(_ZIP_MAGIC) and suffix != ".csv"):
-        if not content.startswith(_ZIP_MAGIC):
+    start = file.read(4096)
+    file.seek(0)
+    if suffix == ".xlsx" or (start.startswith(_ZIP_MAGIC) and suffix != ".csv"):
+        if not start.startswith(_ZIP_MAGIC):
             raise not_ours
+        unreadable = _("This Excel file cannot be read: save it again as .xlsx or .csv.")
         try:
-            dataset = XLSX().create_dataset(content)
+            # read_only: rows are parsed from the sheet's XML as they are asked for.
+            book = openpyxl.load_workbook(file, read_only=True, data_only=True)
+            rows = book.active.iter_rows(values_only=True)
+            headers = list(next(rows, None) or [])
         except Exception as error:  # openpyxl raises many kinds on a damaged workbook
-            raise ImportFileError(
-                _("This Excel file cannot be read: save it again as .xlsx or .csv.")
-            ) from error
-        return Table(list(dataset.headers or []), [list(row) for row in dataset], "xlsx")
+            raise ImportFileError(unreadable) from error
+
+        def sheet_rows():
+            try:
+                for row in rows:
+                    yield list(row)
+            except Exception as error:
+                raise ImportFileError(unreadable) from error
+            finally:
+                book.close()
+
+        return Table(headers, sheet_rows(), "xlsx")
     if suffix not in (".csv", ".txt", ""):
         raise not_ours
-    if b"\x00" in content[:4096] or content.startswith((_ZIP_MAGIC, *_BINARY_MAGIC)):
+    if b"\x00" in start or start.startswith((_ZIP_MAGIC, *_BINARY_MAGIC)):
         raise not_ours
+    # Excel on Thai Windows saves CSV in the Thai code page.
+    encoding, errors = ("utf-8-sig", "strict") if _utf8(file) else ("cp874", "replace")
+    text = io.TextIOWrapper(file, encoding=encoding, errors=errors, newline="")
+    sample = text.read(4096)
+    text.seek(0)
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel on Thai Windows saves CSV in the Thai code page.
-        text = content.decode("cp874", errors="replace")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
-    if not rows:
+    reader = csv.reader(text, dialect)
+    headers = next(reader, None)
+    if headers is None:
         raise ImportFileError(_("The file is empty."))
-    return Table(rows[0], rows[1:], "csv")
+    return Table(headers, reader, "csv")
 
 
-def write_table(headers: list, rows: list[list], file_format: str) -> bytes:
+def read_table(content: bytes, file_name: str) -> Table:
+    """``open_table`` with every row read: for files of a size that fits in memory."""
+    table = open_table(content, file_name)
+    return Table(table.headers, list(table.rows), table.format)
+
+
+def write_table(headers: list, rows: Iterable[list], file_format: str) -> bytes:
     """A CSV (UTF-8 with the byte-order mark Excel needs for Thai) or XLSX file."""
-    dataset = tablib.Dataset(*rows, headers=headers)
     if file_format == "xlsx":
-        return XLSX().export_data(dataset)
-    return CSV().export_data(dataset).encode("utf-8-sig")
+        return XLSX().export_data(tablib.Dataset(*rows, headers=headers))
+    # What tablib writes (csv.writer, Excel's dialect), a row at a time.
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8-sig")
 
 
 # -- cell values ----------------------------------------------------------------------------------
@@ -433,6 +508,12 @@ _NATIONAL_ID, _PHONE, _SUBDISTRICT = _AT["national_id"], _AT["phone"], _AT["subd
 
 # -- the report -----------------------------------------------------------------------------------
 
+# The report keeps the first rows for the preview and the first rejected rows for their
+# messages; a file's other rows are counted, and its rejected rows written to a temporary file
+# for the rejects file. Its size does not grow with the file's.
+PREVIEW_ROWS = 500
+REJECTED_ROWS_KEPT = 1000
+
 
 @dataclass
 class RowReport:
@@ -442,6 +523,9 @@ class RowReport:
     label: str = ""
     saved: bool = False
 
+    def error_texts(self) -> list[str]:
+        return [f"{c}: {m}" if c else m for c, m in self.errors]
+
 
 @dataclass
 class ImportReport:
@@ -450,22 +534,44 @@ class ImportReport:
     headers: list
     dry_run: bool
     partial: bool
-    rows: list[RowReport] = field(default_factory=list)
+    rows: list[RowReport] = field(default_factory=list)  # the first PREVIEW_ROWS
     blank_rows: int = 0
     warnings: list[str] = field(default_factory=list)
     committed: bool = False
+    row_count: int = 0
+    rejected_count: int = 0
+    saved_count: int = 0
+    kept_rejected: list[RowReport] = field(default_factory=list)  # the first rejected rows
+    # Every rejected row (cells, number, errors), pickled one after another.
+    _rejects: tempfile.SpooledTemporaryFile | None = field(default=None, repr=False)
+
+    def add(self, row: RowReport) -> None:
+        """Count ``row`` once it is checked (and saved, or not)."""
+        self.row_count += 1
+        if len(self.rows) < PREVIEW_ROWS:
+            self.rows.append(row)
+        if not row.errors:
+            return
+        self.rejected_count += 1
+        if len(self.kept_rejected) < REJECTED_ROWS_KEPT:
+            self.kept_rejected.append(row)
+        if self._rejects is None:
+            self._rejects = tempfile.SpooledTemporaryFile(max_size=_BLOCK)  # noqa: SIM115
+        pickle.dump((row.cells, row.number, "; ".join(row.error_texts())), self._rejects)
 
     @property
     def rejected(self) -> list[RowReport]:
-        return [row for row in self.rows if row.errors]
+        """The rejected rows, the first REJECTED_ROWS_KEPT of them."""
+        return self.kept_rejected
 
     @property
     def valid(self) -> list[RowReport]:
+        """The valid rows among the first PREVIEW_ROWS."""
         return [row for row in self.rows if not row.errors]
 
     @property
-    def saved_count(self) -> int:
-        return sum(row.saved for row in self.rows)
+    def valid_count(self) -> int:
+        return self.row_count - self.rejected_count
 
     def error_lines(self) -> list[str]:
         return [
@@ -473,7 +579,7 @@ class ImportReport:
             % {"row": row.number, "column": column, "message": message}
             if column
             else gettext("Row %(row)d: %(message)s") % {"row": row.number, "message": message}
-            for row in self.rejected
+            for row in self.kept_rejected
             for column, message in row.errors
         ]
 
@@ -487,53 +593,68 @@ class ImportReport:
         else:
             text = gettext("Nothing saved: %(rejected)d of %(rows)d rows were rejected.")
         text %= {
-            "rows": len(self.rows),
-            "valid": len(self.valid),
-            "rejected": len(self.rejected),
+            "rows": self.row_count,
+            "valid": self.valid_count,
+            "rejected": self.rejected_count,
             "saved": self.saved_count,
         }
         if self.blank_rows:
             text += " " + gettext("%(blank)d blank rows skipped.") % {"blank": self.blank_rows}
         return text
 
+    def _rejected_rows(self) -> Iterator[list]:
+        if self._rejects is None:
+            return
+        self._rejects.seek(0)
+        while True:
+            try:
+                # Our own temporary file, written by add().
+                cells, number, errors = pickle.load(self._rejects)  # noqa: S301
+            except EOFError:
+                return
+            # The cells go back as they came, but defused: they are what someone else typed.
+            yield [safe_cell(cell) for cell in cells] + [number, safe_cell(errors)]
+
     def rejects_file(self) -> bytes:
-        """The rejected rows as they came, with their row number and errors appended."""
-        # The cells go back as they came, but defused: they are what someone else typed.
-        rows = [
-            [safe_cell(cell) for cell in row.cells]
-            + [row.number, safe_cell("; ".join(f"{c}: {m}" if c else m for c, m in row.errors))]
-            for row in self.rejected
-        ]
+        """Every rejected row as it came, with its row number and errors appended."""
         headers = [*self.headers, header(ROW_COLUMN), header(ERRORS_COLUMN)]
-        return write_table(headers, rows, self.format)
+        return write_table(headers, self._rejected_rows(), self.format)
 
     def rejects_file_name(self) -> str:
         stem = PurePath(self.file_name).stem or "volunteers"
         return f"{stem}-rejected.{self.format}"
 
     def as_json(self) -> dict:
+        errors = self.error_lines()
         return {
             "summary": self.summary(),
-            "rows": len(self.rows),
-            "valid": len(self.valid),
-            "rejected": len(self.rejected),
+            "rows": self.row_count,
+            "valid": self.valid_count,
+            "rejected": self.rejected_count,
             "saved": self.saved_count,
             "blank_rows": self.blank_rows,
             "committed": self.committed,
             "warnings": self.warnings,
-            "errors": self.error_lines(),
+            "errors": errors,
+            # Rejected rows whose messages are not listed (beyond REJECTED_ROWS_KEPT).
+            "errors_not_listed": self.rejected_count - len(self.kept_rejected),
             "preview": [
                 {"row": row.number, "label": row.label, "saved": row.saved,
-                 "errors": [f"{c}: {m}" if c else m for c, m in row.errors]}
-                for row in self.rows[:PREVIEW_ROWS]
+                 "errors": row.error_texts()}
+                for row in self.rows
             ],
         }  # fmt: skip
 
 
-PREVIEW_ROWS = 500
-
-
 # -- the import -----------------------------------------------------------------------------------
+
+# Rows checked and written together: a few queries a chunk, whatever its length.
+IMPORT_CHUNK_ROWS = 2000
+# Cells and field values met again (dates, names, titles, centre codes) are parsed and cleaned
+# once; a cache is emptied when it reaches this size, so that it stays small.
+_CACHE_LIMIT = 20_000
+_CACHEABLE = frozenset({str, int, float, bool, dt.date, type(None)})
+_MISSING = object()
 
 
 def _map_headers(headers: list) -> tuple[dict[str, int], list[str], dict[str, str]]:
@@ -576,68 +697,175 @@ def _messages(error: ValidationError) -> list[str]:
     return [str(message) for message in error.messages]
 
 
-def _try(normalise, value: str) -> str:
+def _clean_field(instance, f) -> tuple[str, object]:
+    """One step of Model.clean_fields(), as Django takes it: ("skip", None), ("ok", the cleaned
+    value) or ("error", the field's error list)."""
+    raw_value = getattr(instance, f.attname)
+    if f.blank and raw_value in f.empty_values:
+        return "skip", None
+    if isinstance(raw_value, DatabaseDefault):
+        return "skip", None
     try:
-        return normalise(value)
-    except ValidationError:
-        return ""
+        return "ok", f.clean(raw_value, instance)
+    except ValidationError as error:
+        return "error", error.error_list
+
+
+_VOLUNTEER_KEYS = frozenset(c.key for c in VOLUNTEER_COLUMNS)
+_SEEN_TABLE = "volunteer_import_seen"
+
+
+def _seen_key(kind: str, *value: str) -> str:
+    # One text key for the three kinds: n(ational ID), p(assport: country, number),
+    # r(egistration: programme, number).
+    return "\x1f".join([kind, *value])
 
 
 class _Importer:
-    """Turns rows into a volunteer and a registration each, checks and saves them."""
+    """Turns rows into a volunteer and a registration each, checks and saves them, a chunk of
+    rows at a time: what the chunk refers to (centres, subdistricts, national IDs, passports and
+    registration numbers already taken) is read in one query each, and its valid rows are
+    written with COPY."""
 
-    def __init__(self, actor, table: Table, positions: dict[str, int], shown: dict[str, str]):
-        self.positions = positions
+    def __init__(self, actor, positions: dict[str, int], shown: dict[str, str]):
+        self.actor = actor
+        self.positions = [
+            (COLUMN_BY_KEY[key], index)
+            for key, index in positions.items()
+            if key not in (ROW_COLUMN.key, ERRORS_COLUMN.key)
+        ]
         self.shown = shown
         self.choices = {kind: build() for kind, build in _CHOICES.items()}
-
-        def column_values(key):
-            index = positions.get(key)
-            if index is None:
-                return set()
-            return {cell_text(row[index]) for row in table.rows if index < len(row)} - {""}
-
-        codes = {c.upper() for c in column_values("centre_code")}
-        self.centres = {c.code.upper(): c for c in Centre.objects.filter(code__in=codes)}
-        allowed = Centre.objects.all() if actor is None else Centre.objects.writable_by(actor)
-        self.allowed_centres = set(
-            allowed.filter(pk__in=[c.pk for c in self.centres.values()]).values_list(
-                "pk", flat=True
-            )
-        )
-        self.subdistricts = Subdistrict.objects.in_bulk(
-            [to_arabic_digits(code) for code in column_values("subdistrict_code")]
-        )
-
-        # Every key already in the database, in one query each; rows of this file are added to
-        # the "seen" tables as they go, with their row number for the message.
-        def normalised(key, normalise):
-            return {_try(normalise, value) for value in column_values(key)} - {""}
-
-        ids = normalised("national_id", normalise_national_id)
-        self.existing_ids = set(
-            Volunteer.objects.filter(national_id__in=ids).values_list("national_id", flat=True)
-        )
-        passports = normalised("passport_number", normalise_passport_number)
-        self.existing_passports = set(
-            Volunteer.objects.filter(passport_number__in=passports).values_list(
-                "nationality", "passport_number"
-            )
-        )
-        numbers = normalised("registration_number", normalise_registration_number)
-        self.existing_numbers = set(
-            Registration.objects.filter(number__in=numbers).values_list("programme", "number")
-        )
+        self.centres: dict[str, Centre] = {}  # code (upper case) -> centre, as they are met
+        self.allowed_centres: set[int] = set()
+        self.subdistricts: dict[str, Subdistrict] = {}
+        self._missing: set[str] = set()  # codes of this chunk that name nothing
+        self._parsed: dict[tuple, tuple[bool, object]] = {}
+        self._cleaned: dict[tuple, dict] = {}
+        # The keys of this chunk already in the database, and those of this file's rows so far
+        # with their row numbers (earlier chunks' in a temporary table: memory stays flat).
+        self.existing_ids: set[str] = set()
+        self.existing_passports: set[tuple[str, str]] = set()
+        self.existing_numbers: set[tuple[str, str]] = set()
         self.seen_ids: dict[str, int] = {}
         self.seen_passports: dict[tuple[str, str], int] = {}
         self.seen_numbers: dict[tuple[str, str], int] = {}
+        self._seen_table = False
+        self._new_seen: dict[str, int] = {}
+        self._sequences: tuple[str, str] | None = None
 
     def _shown(self, key: str) -> str:
         if not key:
             return ""
         return self.shown.get(key) or header(COLUMN_BY_KEY[key])
 
+    # -- one chunk's references
+
+    def _column_values(self, rows: list[RowReport], key: str) -> set[str]:
+        index = dict((c.key, i) for c, i in self.positions).get(key)
+        if index is None:
+            return set()
+        return {cell_text(row.cells[index]) for row in rows if index < len(row.cells)} - {""}
+
+    def _prepare(self, rows: list[RowReport]) -> None:
+        self._missing = set()
+        codes = {c.upper() for c in self._column_values(rows, "centre_code")} - self.centres.keys()
+        if codes:
+            found = {c.code.upper(): c for c in Centre.objects.filter(code__in=codes)}
+            allowed = Centre.objects.all() if self.actor is None else Centre.objects.writable_by(
+                self.actor)  # fmt: skip
+            self.allowed_centres |= set(
+                allowed.filter(pk__in=[c.pk for c in found.values()]).values_list("pk", flat=True)
+            )
+            self.centres |= found
+            self._missing |= codes - found.keys()
+        codes = {
+            to_arabic_digits(code) for code in self._column_values(rows, "subdistrict_code")
+        } - self.subdistricts.keys()
+        if codes:
+            found = Subdistrict.objects.in_bulk(list(codes))
+            self.subdistricts |= found
+            self._missing |= {f"subdistrict:{code}" for code in codes - found.keys()}
+
+    def _load_keys(self, checked: list) -> None:
+        """The national IDs, passports and registration numbers of the chunk that are taken:
+        in the database, or by an earlier row of this file."""
+        ids, passports, numbers = set(), set(), set()
+        for _row, volunteer, registration, errors in checked:
+            if volunteer.national_id and "national_id" not in errors:
+                ids.add(volunteer.national_id)
+            if volunteer.passport_number and "passport_number" not in errors:
+                passports.add((volunteer.nationality.code, volunteer.passport_number))
+            if registration.number and "registration_number" not in errors:
+                numbers.add((registration.programme, registration.number))
+        self.existing_ids = set(
+            Volunteer.objects.filter(national_id__in=ids).values_list("national_id", flat=True)
+        ) if ids else set()  # fmt: skip
+        self.existing_passports = set(
+            Volunteer.objects.filter(passport_number__in={p for _c, p in passports}).values_list(
+                "nationality", "passport_number")
+        ) if passports else set()  # fmt: skip
+        self.existing_numbers = set(
+            Registration.objects.filter(number__in={n for _p, n in numbers}).values_list(
+                "programme", "number")
+        ) if numbers else set()  # fmt: skip
+        self.seen_ids, self.seen_passports, self.seen_numbers = {}, {}, {}
+        if not self._seen_table:
+            return
+        keys = [_seen_key("n", v) for v in ids]
+        keys += [_seen_key("p", *v) for v in passports] + [_seen_key("r", *v) for v in numbers]
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT key, row FROM pg_temp.{_SEEN_TABLE} "  # noqa: S608 (a constant)
+                           "WHERE key = ANY(%s)", [keys])  # fmt: skip
+            found = cursor.fetchall()
+        tables = {"n": self.seen_ids, "p": self.seen_passports, "r": self.seen_numbers}
+        for key, number in found:
+            kind, *value = key.split("\x1f")
+            tables[kind][value[0] if kind == "n" else tuple(value)] = number
+
+    def _remember_seen(self) -> None:
+        """Keep this chunk's keys for the chunks after it, in a temporary table."""
+        seen = {_seen_key("n", k): n for k, n in self.seen_ids.items()}
+        seen |= {_seen_key("p", *k): n for k, n in self.seen_passports.items()}
+        seen |= {_seen_key("r", *k): n for k, n in self.seen_numbers.items()}
+        with connection.cursor() as cursor:
+            if not self._seen_table:
+                cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{_SEEN_TABLE}")
+                cursor.execute(f"CREATE TEMPORARY TABLE {_SEEN_TABLE} "
+                               "(key text PRIMARY KEY, row integer NOT NULL)")  # fmt: skip
+                self._seen_table = True
+            cursor.execute(
+                f"INSERT INTO pg_temp.{_SEEN_TABLE} "  # noqa: S608 (a constant)
+                "SELECT * FROM unnest(%s::text[], %s::int[]) ON CONFLICT DO NOTHING",
+                [list(seen), list(seen.values())],
+            )
+
+    def finish(self) -> None:
+        if self._seen_table:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{_SEEN_TABLE}")
+            self._seen_table = False
+
+    # -- one row
+
     def _parse(self, column: Column, value):
+        key = (column.key, type(value), value) if type(value) in _CACHEABLE else None
+        if key is not None and key in self._parsed:
+            ok, result = self._parsed[key]
+        else:
+            try:
+                ok, result = True, self._parse_cell(column, value)
+            except ValidationError as error:
+                ok, result = False, _messages(error)
+            if key is not None:
+                if len(self._parsed) >= _CACHE_LIMIT:
+                    self._parsed.clear()
+                self._parsed[key] = ok, result
+        if not ok:
+            raise ValidationError(result)
+        return result
+
+    def _parse_cell(self, column: Column, value):
         text = cell_text(value)
         if column.kind == "date":
             return parse_date_cell(value)
@@ -684,29 +912,64 @@ class _Importer:
             return self.subdistricts[text]
         return text
 
-    def check(self, row: RowReport) -> tuple[Volunteer, Registration] | None:
-        errors: dict[str, list[str]] = {}
-        values = {}
-        for key, index in self.positions.items():
-            if key in (ROW_COLUMN.key, ERRORS_COLUMN.key):
+    def _clean_fields(self, instance, exclude: set[str]) -> None:
+        """Model.clean_fields(exclude), with each field's outcome for a value it has had before
+        taken from a cache (fields clean a value the same way whatever the row)."""
+        errors = {}
+        state = instance.__dict__
+        model = type(instance)
+        for f in instance._meta.fields:
+            if f.name in exclude or f.generated:
                 continue
-            column = COLUMN_BY_KEY[key]
-            cell = row.cells[index] if index < len(row.cells) else None
+            raw = state.get(f.attname, _MISSING)
+            cache = self._cleaned.setdefault((model, f.attname), {})
+            key = (type(raw), raw) if type(raw) in _CACHEABLE else None
+            outcome = cache.get(key) if key is not None else None
+            if outcome is None:
+                outcome = _clean_field(instance, f)
+                if key is not None:
+                    if len(cache) >= _CACHE_LIMIT:
+                        cache.clear()
+                    cache[key] = outcome
+            kind, value = outcome
+            if kind == "ok":
+                setattr(instance, f.attname, value)
+            elif kind == "error":
+                errors[f.name] = value
+        if errors:
+            raise ValidationError(errors)
+
+    def _full_clean(self, instance, exclude: list[str]) -> None:
+        """Model.full_clean(exclude, validate_unique=False, validate_constraints=False)."""
+        errors = {}
+        try:
+            self._clean_fields(instance, set(exclude))
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        try:
+            instance.clean()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def check(self, row: RowReport) -> tuple[Volunteer, Registration, dict[str, list[str]]]:
+        """The row's volunteer and registration, and its errors but duplicates."""
+        errors: dict[str, list[str]] = {}
+        people, registered = {}, {}
+        cells = row.cells
+        for column, index in self.positions:
+            cell = cells[index] if index < len(cells) else None
             try:
                 value = self._parse(column, cell)
             except ValidationError as error:
-                errors[key] = _messages(error)
+                errors[column.key] = _messages(error)
                 continue
             if value == "" and column.model_field in _NULLABLE:
                 value = None
-            values[column] = value
-        volunteer = Volunteer(
-            **{c.model_field: v for c, v in values.items() if c in VOLUNTEER_COLUMNS}
-        )
-        registration = Registration(
-            volunteer=volunteer,
-            **{c.model_field: v for c, v in values.items() if c in REGISTRATION_COLUMNS},
-        )
+            (people if column.key in _VOLUNTEER_KEYS else registered)[column.model_field] = value
+        volunteer = Volunteer(**people)
+        registration = Registration(volunteer=volunteer, **registered)
         identity = volunteer.national_id or volunteer.passport_number or ""
         row.label = " ".join(filter(None, [volunteer.first_name, volunteer.last_name, identity]))
         for model, instance in ((Volunteer, volunteer), (Registration, registration)):
@@ -718,9 +981,7 @@ class _Importer:
             # Already resolved from the preloaded tables: no query per row to check them again.
             exclude += ["volunteer", "centre", "subdistrict"]
             try:
-                instance.full_clean(
-                    exclude=exclude, validate_unique=False, validate_constraints=False
-                )
+                self._full_clean(instance, exclude)
             except ValidationError as error:
                 for name, field_errors in error.error_dict.items():
                     column = _COLUMN_BY_FIELD.get((model, name))
@@ -732,11 +993,7 @@ class _Importer:
                         field_errors = [e for e in field_errors if e.code != BIRTH_DATE_REQUIRED]
                     for field_error in field_errors:
                         errors.setdefault(key, []).extend(field_error.messages)
-        self._check_duplicates(row, volunteer, registration, errors)
-        row.errors = [
-            (self._shown(key), message) for key, messages in errors.items() for message in messages
-        ]
-        return None if row.errors else (volunteer, registration)
+        return volunteer, registration, errors
 
     def _check_duplicates(self, row, volunteer, registration, errors):
         checks = [
@@ -749,14 +1006,70 @@ class _Importer:
         for key, existing, seen, value in checks:
             if not value or key in errors:
                 continue
-            if value in existing:
-                errors[key] = [str(DUPLICATE_MESSAGES[key])]
-            elif value in seen:
+            # The file's own rows first: those of earlier chunks are in the database by now.
+            if value in seen:
                 errors[key] = [
                     gettext("The same as row %(row)d of this file.") % {"row": seen[value]}
                 ]
+            elif value in existing:
+                errors[key] = [str(DUPLICATE_MESSAGES[key])]
             else:
                 seen[value] = row.number
+
+    def check_chunk(self, rows: list[RowReport]) -> list[tuple[RowReport, Volunteer, Registration]]:
+        """Check the rows of a chunk; the valid ones with their volunteer and registration."""
+        self._prepare(rows)
+        checked = [(row, *self.check(row)) for row in rows]
+        self._load_keys(checked)
+        valid = []
+        for row, volunteer, registration, errors in checked:
+            self._check_duplicates(row, volunteer, registration, errors)
+            row.errors = [(self._shown(key), message)
+                          for key, messages in errors.items() for message in messages]  # fmt: skip
+            if not row.errors:
+                valid.append((row, volunteer, registration))
+        return valid
+
+    # -- writing
+
+    def save_chunk(self, valid: list[tuple[RowReport, Volunteer, Registration]], *,
+                   more: bool) -> None:  # fmt: skip
+        """Write the chunk's valid rows with COPY, in one savepoint; should the database refuse
+        one (someone saved the same person since the checks ran), row by row to find which.
+        ``more``: chunks follow, which must know this one's keys."""
+        if more:
+            self._remember_seen()
+        if not valid:
+            return
+        try:
+            with transaction.atomic():
+                self._copy(valid)
+        except IntegrityError:
+            for row, volunteer, registration in valid:
+                volunteer.pk = registration.pk = None
+                self.save(row, volunteer, registration)
+        else:
+            for row, _volunteer, _registration in valid:
+                row.saved = True
+
+    def _copy(self, valid) -> None:
+        if self._sequences is None:
+            self._sequences = tuple(
+                _sequence(model) for model in (Volunteer, Registration)
+            )  # fmt: skip
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(%s), nextval(%s) FROM generate_series(1, %s)",
+                           [*self._sequences, len(valid)])  # fmt: skip
+            for (_row, volunteer, registration), (first, second) in zip(
+                valid, cursor.fetchall(), strict=True
+            ):
+                volunteer.pk = first
+                registration.pk = second
+                registration.volunteer = volunteer
+            _copy_rows(cursor, Volunteer, [v for _r, v, _g in valid])
+            _copy_rows(cursor, Registration, [g for _r, _v, g in valid])
+        for _row, volunteer, registration in valid:
+            volunteer._state.adding = registration._state.adding = False
 
     def save(self, row: RowReport, volunteer: Volunteer, registration: Registration) -> None:
         try:
@@ -780,27 +1093,92 @@ class _Importer:
             row.saved = True
 
 
+def _sequence(model) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)",
+                       [model._meta.db_table, model._meta.pk.column])  # fmt: skip
+        return cursor.fetchone()[0]
+
+
+# COPY's text format: a backslash, tab, line feed or carriage return in a value is escaped.
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_value(value) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, dt.date):  # and datetimes, aware: with their offset
+        return value.isoformat()
+    text = str(value)
+    return text.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(text) else text
+
+
+def _copy_rows(cursor, model, objects: list) -> None:
+    """INSERT ``objects`` (their primary keys set) with one COPY: their fields as Django would
+    write them (get_db_prep_save), in PostgreSQL's text format."""
+    fields = model._meta.concrete_fields
+    plain = (str, int, dt.date, dt.datetime, type(None), bool)
+    lines = []
+    for obj in objects:
+        state = obj.__dict__
+        values = []
+        for f in fields:
+            value = state.get(f.attname, _MISSING)
+            if type(value) not in plain:
+                value = f.get_db_prep_save(getattr(obj, f.attname), connection)
+            if type(value) is str and not _COPY_SPECIAL.search(value):
+                values.append(value)
+            else:
+                values.append(_copy_value(value))
+        lines.append("\t".join(values))
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with connection.wrap_database_errors:
+        cursor.copy_expert(
+            f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN",
+            io.StringIO("\n".join(lines) + "\n"),
+        )
+
+
 def _blank(cells: list) -> bool:
     return all(not cell_text(cell) for cell in cells)
+
+
+def _numbered(rows: Iterable[list]) -> Iterator[list[tuple[int, list]]]:
+    """The rows in chunks of IMPORT_CHUNK_ROWS, each with its line in the file."""
+    chunk = []
+    for number, cells in enumerate(rows, start=2):
+        chunk.append((number, cells))
+        if len(chunk) == IMPORT_CHUNK_ROWS:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def volunteers_import(
     *,
     actor,
-    content: bytes,
+    content: bytes | BinaryIO,
     file_name: str,
     partial: bool = False,
     dry_run: bool = False,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> ImportReport:
     """Import a CSV or XLSX file of volunteers, one person and one registration per row.
+
+    ``content`` is the file's bytes, a binary file, or what ``store_upload`` kept of one. It is
+    read and written a chunk of rows at a time (IMPORT_CHUNK_ROWS), all in one transaction:
+    a few queries a chunk and the memory of one chunk, whatever the file's length.
 
     ``actor`` is the user importing (None for the command line, which may use every centre);
     centre codes outside their scope are refused. Raises ImportFileError when the file as a
     whole cannot be read; row problems are in the report, with the row, column and message.
-    ``progress(done, total)`` is called after each row.
+    ``progress(done, None)`` is called after each chunk with the rows read so far.
     """
-    table = read_table(content, file_name)
+    table = open_table(content, file_name)
     positions, warnings, shown = _map_headers(table.headers)
     report = ImportReport(
         file_name=file_name,
@@ -810,24 +1188,34 @@ def volunteers_import(
         partial=partial,
         warnings=warnings,
     )
-    importer = _Importer(actor, table, positions, shown)
-    total = len(table.rows)
+    importer = _Importer(actor, positions, shown)
+    done = 0
     with transaction.atomic():
-        for index, cells in enumerate(table.rows):
-            if _blank(cells):
-                report.blank_rows += 1
-            else:
-                row = RowReport(number=index + 2, cells=list(cells))
-                report.rows.append(row)
-                checked = importer.check(row)
-                if checked is not None:
-                    importer.save(row, *checked)
+        chunks = _numbered(table.rows)
+        chunk = next(chunks, None)
+        while chunk is not None:
+            following = next(chunks, None)
+            rows = []
+            for number, cells in chunk:
+                if _blank(cells):
+                    report.blank_rows += 1
+                else:
+                    rows.append(RowReport(number=number, cells=list(cells)))
+            valid = importer.check_chunk(rows)
+            importer.save_chunk(valid, more=following is not None)
+            for row in rows:
+                report.add(row)
+                report.saved_count += row.saved
+            done += len(chunk)
             if progress is not None:
-                progress(index + 1, total)
-        report.committed = not dry_run and (partial or not report.rejected)
+                progress(done, None)
+            chunk = following
+        importer.finish()
+        report.committed = not dry_run and (partial or not report.rejected_count)
         if not report.committed:
             transaction.set_rollback(True)
     if not report.committed:
-        for row in report.rows:
+        report.saved_count = 0
+        for row in [*report.rows, *report.kept_rejected]:
             row.saved = False
     return report
