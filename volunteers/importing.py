@@ -464,6 +464,7 @@ class ExportRows:
         self.thai = (self.language or "").startswith("th")
         self.headers = [header(c) for c in COLUMNS]
         self._names: dict[tuple[str, str], str] = {}
+        self._day_texts: dict = {}
 
     def _name(self, key: str, value: str) -> str:
         if (key, value) not in self._names:
@@ -486,6 +487,13 @@ class ExportRows:
             return f"{value.day:02d}/{value.month:02d}/{value.year + BE_OFFSET}"
         return value.isoformat()
 
+    def _days(self) -> dict:
+        # Dates repeat (birth dates, registration days): each is written out once. Bounded
+        # by the days of a century or so; emptied beyond that.
+        if len(self._day_texts) > 100_000:
+            self._day_texts.clear()
+        return self._day_texts
+
     def row(self, volunteer: tuple, registration: tuple | None) -> list[str]:
         """The cells of ``volunteer`` with ``registration`` (None: the registration's cells are
         empty), in the order of COLUMNS."""
@@ -493,13 +501,20 @@ class ExportRows:
         cells[_NATIONAL_ID] = format_national_id(cells[_NATIONAL_ID] or "")
         cells[_PHONE] = format_phone(cells[_PHONE])
         cells[_SUBDISTRICT] = cells[_SUBDISTRICT] or ""
-        day = self._day
+        days = self._day_texts
         for i in _DATES:
-            cells[i] = day(cells[i]) if cells[i] else ""
+            value = cells[i]
+            if not value:
+                cells[i] = ""
+            elif (text := days.get(value)) is not None:
+                cells[i] = text
+            else:
+                cells[i] = self._days()[value] = self._day(value)
         if self.thai:
+            names = self._names
             for i, key in _NAMED:
                 if cells[i]:
-                    cells[i] = self._name(key, cells[i])
+                    cells[i] = names.get((key, cells[i])) or self._name(key, cells[i])
         return safe_texts(cells)
 
 
@@ -741,7 +756,8 @@ class _Importer:
         self.subdistricts: dict[str, Subdistrict] = {}
         self._missing: set[str] = set()  # codes of this chunk that name nothing
         self._parsed: dict[tuple, tuple[bool, object]] = {}
-        self._cleaned: dict[tuple, dict] = {}
+        self._fields: dict[type, list] = {}  # a model's fields, each with its cache
+        self._excluded: dict[tuple, list[str]] = {}
         # The keys of this chunk already in the database, and those of this file's rows so far
         # with their row numbers (earlier chunks' in a temporary table: memory stays flat).
         self.existing_ids: set[str] = set()
@@ -918,12 +934,18 @@ class _Importer:
         errors = {}
         state = instance.__dict__
         model = type(instance)
-        for f in instance._meta.fields:
-            if f.name in exclude or f.generated:
+        fields = self._fields.get(model)
+        if fields is None:
+            fields = self._fields[model] = [
+                (f, f.name, f.attname, {}) for f in model._meta.fields if not f.generated
+            ]
+        for f, name, attname, cache in fields:
+            if name in exclude:
                 continue
-            raw = state.get(f.attname, _MISSING)
-            cache = self._cleaned.setdefault((model, f.attname), {})
-            key = (type(raw), raw) if type(raw) in _CACHEABLE else None
+            raw = state.get(attname, _MISSING)
+            # Choices are str enums (Registration.Status.ACTIVE): hashable as well.
+            cacheable = type(raw) in _CACHEABLE or isinstance(raw, str)
+            key = (type(raw), raw) if cacheable else None
             outcome = cache.get(key) if key is not None else None
             if outcome is None:
                 outcome = _clean_field(instance, f)
@@ -933,9 +955,12 @@ class _Importer:
                     cache[key] = outcome
             kind, value = outcome
             if kind == "ok":
-                setattr(instance, f.attname, value)
+                # Most values come out as they went in: setting them again (through the
+                # fields' descriptors) would change nothing.
+                if value is not raw and (type(value) is not type(raw) or value != raw):
+                    setattr(instance, attname, value)
             elif kind == "error":
-                errors[f.name] = value
+                errors[name] = value
         if errors:
             raise ValidationError(errors)
 
@@ -973,13 +998,18 @@ class _Importer:
         identity = volunteer.national_id or volunteer.passport_number or ""
         row.label = " ".join(filter(None, [volunteer.first_name, volunteer.last_name, identity]))
         for model, instance in ((Volunteer, volunteer), (Registration, registration)):
-            exclude = [
-                c.model_field
-                for c in COLUMNS
-                if c.key in errors and (model, c.model_field) in _COLUMN_BY_FIELD
-            ]
-            # Already resolved from the preloaded tables: no query per row to check them again.
-            exclude += ["volunteer", "centre", "subdistrict"]
+            exclude = self._excluded.get((model, *errors))
+            if exclude is None:
+                exclude = [
+                    c.model_field
+                    for c in COLUMNS
+                    if c.key in errors and (model, c.model_field) in _COLUMN_BY_FIELD
+                ]
+                # Already resolved from the preloaded tables: no query per row to check them
+                # again.
+                exclude += ["volunteer", "centre", "subdistrict"]
+                if len(self._excluded) < _CACHE_LIMIT:
+                    self._excluded[model, *errors] = exclude
             try:
                 self._full_clean(instance, exclude)
             except ValidationError as error:

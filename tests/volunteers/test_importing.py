@@ -369,3 +369,29 @@ def test_a_chair_who_supervises_a_region_imports_only_into_their_own_centre(
     [rejected] = report.rejected
     assert (rejected.number, rejected.errors[0][0]) == (3, "centre_code")
     assert not report.committed and Volunteer.objects.count() == 0
+
+
+def test_the_imports_queries_do_not_grow_with_its_rows(centre_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(rows: int) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            report = run(csv_file([good_row(n) for n in range(1, rows + 1)]), dry_run=True)
+        assert len(report.valid) == min(rows, importing.PREVIEW_ROWS)
+        assert report.valid_count == rows
+        return len(captured)
+
+    assert queries(50) == queries(500)
+
+
+def test_a_file_longer_than_a_chunk_refuses_a_duplicate_of_an_earlier_chunk(centre_a, monkeypatch):
+    monkeypatch.setattr(importing, "IMPORT_CHUNK_ROWS", 3)
+    rows = [good_row(n) for n in range(1, 8)]
+    rows.append(good_row(9, national_id=good_row(2)["national_id"]))  # row 9, chunk 3
+    report = run(csv_file(rows), partial=True)
+    [rejected] = report.rejected
+    assert rejected.number == 9
+    assert rejected.errors == [("national_id", "The same as row 3 of this file.")]
+    assert report.saved_count == 7 and Volunteer.objects.count() == 7
+    assert Registration.objects.filter(volunteer__national_id=national_id(1002)).count() == 1
