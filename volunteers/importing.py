@@ -25,6 +25,7 @@ import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from inspect import getattr_static
 from pathlib import PurePath
 from typing import BinaryIO
 
@@ -33,6 +34,7 @@ import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models.expressions import DatabaseDefault
+from django.db.models.query_utils import DeferredAttribute
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext_lazy
@@ -727,6 +729,24 @@ def _clean_field(instance, f) -> tuple[str, object]:
 
 
 _VOLUNTEER_KEYS = frozenset(c.key for c in VOLUNTEER_COLUMNS)
+# Checked against the tables read for the chunk, not by their fields' clean().
+_ALWAYS_EXCLUDED = frozenset({"volunteer", "centre", "subdistrict"})
+# A cell's outcome: read, or refused by the import's own reading (dates, choices, codes).
+_PARSED, _PARSE_ERROR = "parsed", "parse_error"
+# The columns a row's label is made of.
+_LABELLED = frozenset({"first_name", "last_name", "national_id", "passport_number"})
+# What Volunteer.clean() and Registration.clean() read of a row (keep these in step with them):
+# their outcome is kept for each combination. Those in _READ_AS_TRUTH are only asked whether
+# they are given, so the combination has whether they are, not the value (a national ID is
+# different on every row).
+_VOLUNTEER_READS = ("national_id", "passport_number", "nationality", "name_latin", "postcode",
+                    "subdistrict")  # fmt: skip
+_REGISTRATION_READS = ("programme", "registered_on", "status", "ended_on", "suspended_on",
+                       "suspension_reason", "service_starts_on", "service_ends_on",
+                       "other_ministry", "visa_expires_on")  # fmt: skip
+_REGISTRATION_VOLUNTEER_READS = ("passport_number", "birth_date")
+_READ_AS_TRUTH = frozenset({"national_id", "passport_number", "name_latin", "other_ministry",
+                            "suspension_reason"})  # fmt: skip
 _SEEN_TABLE = "volunteer_import_seen"
 
 
@@ -755,9 +775,7 @@ class _Importer:
         self.allowed_centres: set[int] = set()
         self.subdistricts: dict[str, Subdistrict] = {}
         self._missing: set[str] = set()  # codes of this chunk that name nothing
-        self._parsed: dict[tuple, tuple[bool, object]] = {}
-        self._fields: dict[type, list] = {}  # a model's fields, each with its cache
-        self._excluded: dict[tuple, list[str]] = {}
+        self._prepare_models()
         # The keys of this chunk already in the database, and those of this file's rows so far
         # with their row numbers (earlier chunks' in a temporary table: memory stays flat).
         self.existing_ids: set[str] = set()
@@ -769,6 +787,65 @@ class _Importer:
         self._seen_table = False
         self._new_seen: dict[str, int] = {}
         self._sequences: tuple[str, str] | None = None
+
+    def _prepare_models(self) -> None:
+        """What check() needs of the models, worked out once per import: each column's slot
+        (with its cache of outcomes), the fields' defaults and what cleaning them gives."""
+        in_file = {c.model_field for c, _index in self.positions}
+        self._plain_fields = {}
+        self._defaults = {}
+        self._per_row_defaults = []
+        self._default_errors = []
+        self._copy_fields = {}
+        self._copy_templates: dict = {}
+        self._clean_memo = {Volunteer: {}, Registration: {}}
+        self._day_texts: dict[dt.date, str] = {}
+        for model_index, model in enumerate((Volunteer, Registration)):
+            fields = [f for f in model._meta.concrete_fields if not f.generated]
+            self._copy_fields[model] = [f.name for f in model._meta.concrete_fields]
+            self._plain_fields[model] = {
+                f.name
+                for f in fields
+                if type(getattr_static(model, f.attname)) is DeferredAttribute
+            }
+            template = model()
+            defaults = self._defaults[model] = {}
+            for position, f in enumerate(fields):
+                if f.is_relation:
+                    defaults[f.name] = None
+                    continue
+                defaults[f.name] = template.__dict__[f.attname]
+                if f.has_default() and callable(f.default):
+                    self._per_row_defaults.append((model, f.name, f))
+                if f.name in in_file or f.name in _ALWAYS_EXCLUDED:
+                    continue
+                # Not in the file: every row has the default, cleaned the same way.
+                kind, value = _clean_field(template, f)
+                if kind == "error":
+                    self._default_errors.append(((model_index, position), f.name, value))
+                elif kind == "ok" and not callable(f.default):
+                    defaults[f.name] = value
+        positions = {}
+        for model_index, model in enumerate((Volunteer, Registration)):
+            fields = [f for f in model._meta.concrete_fields if not f.generated]
+            for i, f in enumerate(fields):
+                positions[model, f.name] = (model_index, i)
+        self.slots = []
+        for column, index in self.positions:
+            model = Volunteer if column.key in _VOLUNTEER_KEYS else Registration
+            self.slots.append(
+                (
+                    column,
+                    index,
+                    {},
+                    model,
+                    column.model_field,
+                    positions[model, column.model_field],
+                    column.key in _LABELLED,
+                )
+            )
+        self._label = {"first_name": "", "last_name": "", "national_id": None,
+                       "passport_number": ""}  # fmt: skip
 
     def _shown(self, key: str) -> str:
         if not key:
@@ -808,12 +885,12 @@ class _Importer:
         in the database, or by an earlier row of this file."""
         ids, passports, numbers = set(), set(), set()
         for _row, volunteer, registration, errors in checked:
-            if volunteer.national_id and "national_id" not in errors:
-                ids.add(volunteer.national_id)
-            if volunteer.passport_number and "passport_number" not in errors:
-                passports.add((volunteer.nationality.code, volunteer.passport_number))
-            if registration.number and "registration_number" not in errors:
-                numbers.add((registration.programme, registration.number))
+            if volunteer["national_id"] and "national_id" not in errors:
+                ids.add(volunteer["national_id"])
+            if volunteer["passport_number"] and "passport_number" not in errors:
+                passports.add((volunteer["nationality"], volunteer["passport_number"]))
+            if registration["number"] and "registration_number" not in errors:
+                numbers.add((registration["programme"], registration["number"]))
         self.existing_ids = set(
             Volunteer.objects.filter(national_id__in=ids).values_list("national_id", flat=True)
         ) if ids else set()  # fmt: skip
@@ -864,22 +941,30 @@ class _Importer:
 
     # -- one row
 
-    def _parse(self, column: Column, value):
-        key = (column.key, type(value), value) if type(value) in _CACHEABLE else None
-        if key is not None and key in self._parsed:
-            ok, result = self._parsed[key]
-        else:
-            try:
-                ok, result = True, self._parse_cell(column, value)
-            except ValidationError as error:
-                ok, result = False, _messages(error)
-            if key is not None:
-                if len(self._parsed) >= _CACHE_LIMIT:
-                    self._parsed.clear()
-                self._parsed[key] = ok, result
-        if not ok:
-            raise ValidationError(result)
-        return result
+    def _outcome(self, column: Column, cell) -> tuple:
+        """What a cell gives, as check() uses it: (PARSED, the value as the file gives it, the
+        value the model holds once its field has cleaned it, the field's error list or None),
+        or (PARSE_ERROR, None, None, the messages)."""
+        try:
+            value = self._parse_cell(column, cell)
+        except ValidationError as error:
+            return _PARSE_ERROR, None, None, _messages(error)
+        if value == "" and column.model_field in _NULLABLE:
+            value = None
+        model = Volunteer if column.key in _VOLUNTEER_KEYS else Registration
+        if column.model_field in _ALWAYS_EXCLUDED:
+            # Resolved from the preloaded tables: no query per row to check them again.
+            return _PARSED, value, value, None
+        f = model._meta.get_field(column.model_field)
+        if column.model_field in self._plain_fields[model]:
+            kind, cleaned = _clean_value(f, value)
+        else:  # a descriptor turns what is set into something else (a Country): set it
+            kind, cleaned = _clean_field(model(**{column.model_field: value}), f)
+        if kind == "ok":
+            return _PARSED, value, cleaned, None
+        if kind == "error":
+            return _PARSED, value, value, cleaned
+        return _PARSED, value, value, None
 
     def _parse_cell(self, column: Column, value):
         text = cell_text(value)
@@ -928,110 +1013,126 @@ class _Importer:
             return self.subdistricts[text]
         return text
 
-    def _clean_fields(self, instance, exclude: set[str]) -> None:
-        """Model.clean_fields(exclude), with each field's outcome for a value it has had before
-        taken from a cache (fields clean a value the same way whatever the row)."""
-        errors = {}
-        state = instance.__dict__
-        model = type(instance)
-        fields = self._fields.get(model)
-        if fields is None:
-            fields = self._fields[model] = [
-                (f, f.name, f.attname, {}) for f in model._meta.fields if not f.generated
-            ]
-        for f, name, attname, cache in fields:
-            if name in exclude:
-                continue
-            raw = state.get(attname, _MISSING)
-            # Choices are str enums (Registration.Status.ACTIVE): hashable as well.
-            cacheable = type(raw) in _CACHEABLE or isinstance(raw, str)
-            key = (type(raw), raw) if cacheable else None
-            outcome = cache.get(key) if key is not None else None
-            if outcome is None:
-                outcome = _clean_field(instance, f)
-                if key is not None:
-                    if len(cache) >= _CACHE_LIMIT:
-                        cache.clear()
-                    cache[key] = outcome
-            kind, value = outcome
-            if kind == "ok":
-                # Most values come out as they went in: setting them again (through the
-                # fields' descriptors) would change nothing.
-                if value is not raw and (type(value) is not type(raw) or value != raw):
-                    setattr(instance, attname, value)
-            elif kind == "error":
-                errors[name] = value
-        if errors:
-            raise ValidationError(errors)
+    def _volunteer_clean(self, held: dict) -> tuple[dict | None, str]:
+        """Volunteer.clean() on the row's values: its errors (by field) and the postcode it
+        leaves. Its outcome is kept for each combination of what it reads (_VOLUNTEER_READS)."""
+        key = tuple(bool(held[n]) if n in _READ_AS_TRUTH else held[n] for n in _VOLUNTEER_READS)
+        outcome = self._clean_memo[Volunteer].get(key)
+        if outcome is None:
+            volunteer = Volunteer(**{n: held[n] for n in _VOLUNTEER_READS})
+            try:
+                volunteer.clean()
+            except ValidationError as error:
+                outcome = error.error_dict, volunteer.postcode
+            else:
+                outcome = None, volunteer.postcode
+            _remember(self._clean_memo[Volunteer], key, outcome)
+        return outcome
 
-    def _full_clean(self, instance, exclude: list[str]) -> None:
-        """Model.full_clean(exclude, validate_unique=False, validate_constraints=False)."""
-        errors = {}
+    def _registration_clean(self, held: dict, volunteer: dict) -> dict | None:
+        """Registration.clean() on the row's values, kept like _volunteer_clean's."""
+        key = (
+            *(bool(held[n]) if n in _READ_AS_TRUTH else held[n] for n in _REGISTRATION_READS),
+            *(bool(volunteer[n]) if n in _READ_AS_TRUTH else volunteer[n]
+              for n in _REGISTRATION_VOLUNTEER_READS),
+        )  # fmt: skip
+        memo = self._clean_memo[Registration]
+        if key in memo:
+            return memo[key]
+        registration = Registration(
+            volunteer=Volunteer(**{n: volunteer[n] for n in _REGISTRATION_VOLUNTEER_READS}),
+            **{n: held[n] for n in _REGISTRATION_READS},
+        )
         try:
-            self._clean_fields(instance, set(exclude))
+            registration.clean()
         except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        try:
-            instance.clean()
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        if errors:
-            raise ValidationError(errors)
+            outcome = error.error_dict
+        else:
+            outcome = None
+        _remember(memo, key, outcome)
+        return outcome
 
-    def check(self, row: RowReport) -> tuple[Volunteer, Registration, dict[str, list[str]]]:
-        """The row's volunteer and registration, and its errors but duplicates."""
-        errors: dict[str, list[str]] = {}
-        people, registered = {}, {}
+    def check(self, row: RowReport) -> tuple[dict, dict, dict[str, list[str]]]:
+        """The row's volunteer and registration (their fields' values by name), and its errors
+        but duplicates.
+
+        The rules are the models' own, taken as Model.full_clean(exclude=the columns that
+        could not be read, validate_unique=False) takes them: each field's clean(), then
+        clean(), the volunteer's before the registration's, with the same messages in the same
+        order. A cell's outcome is kept per column and value, and clean()'s per combination of
+        the values it reads, so that a row costs some dictionary look-ups."""
         cells = row.cells
-        for column, index in self.positions:
-            cell = cells[index] if index < len(cells) else None
+        count = len(cells)
+        volunteer = self._defaults[Volunteer].copy()
+        registration = self._defaults[Registration].copy()
+        for model, name, f in self._per_row_defaults:
+            (volunteer if model is Volunteer else registration)[name] = f.get_default()
+        parse_errors = field_errors = None
+        label = self._label.copy()
+        for column, index, memo, into, name, order, labelled in self.slots:
+            cell = cells[index] if index < count else None
+            key = cell if type(cell) is str else (type(cell), cell)
             try:
-                value = self._parse(column, cell)
-            except ValidationError as error:
-                errors[column.key] = _messages(error)
+                outcome = memo[key]
+            except KeyError:
+                outcome = self._outcome(column, cell)
+                _remember(memo, key, outcome)
+            except TypeError:  # not hashable: never met in a CSV, nor in openpyxl's values
+                outcome = self._outcome(column, cell)
+            status, parsed, held, errors = outcome
+            if status is _PARSE_ERROR:
+                if parse_errors is None:
+                    parse_errors = {}
+                parse_errors[column.key] = errors
                 continue
-            if value == "" and column.model_field in _NULLABLE:
-                value = None
-            (people if column.key in _VOLUNTEER_KEYS else registered)[column.model_field] = value
-        volunteer = Volunteer(**people)
-        registration = Registration(volunteer=volunteer, **registered)
-        identity = volunteer.national_id or volunteer.passport_number or ""
-        row.label = " ".join(filter(None, [volunteer.first_name, volunteer.last_name, identity]))
-        for model, instance in ((Volunteer, volunteer), (Registration, registration)):
-            exclude = self._excluded.get((model, *errors))
-            if exclude is None:
-                exclude = [
-                    c.model_field
-                    for c in COLUMNS
-                    if c.key in errors and (model, c.model_field) in _COLUMN_BY_FIELD
-                ]
-                # Already resolved from the preloaded tables: no query per row to check them
-                # again.
-                exclude += ["volunteer", "centre", "subdistrict"]
-                if len(self._excluded) < _CACHE_LIMIT:
-                    self._excluded[model, *errors] = exclude
-            try:
-                self._full_clean(instance, exclude)
-            except ValidationError as error:
-                for name, field_errors in error.error_dict.items():
-                    column = _COLUMN_BY_FIELD.get((model, name))
-                    key = column.key if column else ""
-                    if name == NON_FIELD_ERRORS or column is None:
-                        key = ""
-                    if "birth_date" in errors:
-                        # The birth date is there but wrong: its own message says so.
-                        field_errors = [e for e in field_errors if e.code != BIRTH_DATE_REQUIRED]
-                    for field_error in field_errors:
-                        errors.setdefault(key, []).extend(field_error.messages)
-        return volunteer, registration, errors
+            (volunteer if into is Volunteer else registration)[name] = held
+            if labelled:
+                label[column.key] = parsed
+            if errors is not None:
+                if field_errors is None:
+                    field_errors = []
+                field_errors.append((order, name, errors))
+        identity = label["national_id"] or label["passport_number"]
+        row.label = " ".join(filter(None, [label["first_name"], label["last_name"], identity]))
+        volunteer_errors, volunteer["postcode"] = self._volunteer_clean(volunteer)
+        registration_errors = self._registration_clean(registration, volunteer)
+        if (parse_errors is None and field_errors is None and volunteer_errors is None
+                and registration_errors is None and not self._default_errors):  # fmt: skip
+            return volunteer, registration, {}
+        return volunteer, registration, self._errors(
+            parse_errors or {}, [*(field_errors or ()), *self._default_errors],
+            volunteer_errors, registration_errors,
+        )  # fmt: skip
+
+    def _errors(self, errors, field_errors, volunteer_errors, registration_errors):
+        """A row's messages by column key, in the order full_clean() gives them."""
+        field_errors.sort(key=lambda error: error[0])
+        for model, clean_errors in ((Volunteer, volunteer_errors),
+                                    (Registration, registration_errors)):  # fmt: skip
+            found: dict[str, list] = {}
+            for (owner, _position), name, error_list in field_errors:
+                if owner == (model is Registration):
+                    found.setdefault(name, []).extend(error_list)
+            for name, error_list in (clean_errors or {}).items():
+                found.setdefault(name, []).extend(error_list)
+            for name, messages in found.items():
+                column = _COLUMN_BY_FIELD.get((model, name))
+                key = column.key if column and name != NON_FIELD_ERRORS else ""
+                if "birth_date" in errors:
+                    # The birth date is there but wrong: its own message says so.
+                    messages = [e for e in messages if e.code != BIRTH_DATE_REQUIRED]
+                for error in messages:
+                    errors.setdefault(key, []).extend(error.messages)
+        return errors
 
     def _check_duplicates(self, row, volunteer, registration, errors):
         checks = [
-            ("national_id", self.existing_ids, self.seen_ids, volunteer.national_id),
+            ("national_id", self.existing_ids, self.seen_ids, volunteer["national_id"]),
             ("passport_number", self.existing_passports, self.seen_passports,
-             volunteer.passport_number and (volunteer.nationality.code, volunteer.passport_number)),
+             volunteer["passport_number"] and (volunteer["nationality"],
+                                               volunteer["passport_number"])),
             ("registration_number", self.existing_numbers, self.seen_numbers,
-             registration.number and (registration.programme, registration.number)),
+             registration["number"] and (registration["programme"], registration["number"])),
         ]  # fmt: skip
         for key, existing, seen, value in checks:
             if not value or key in errors:
@@ -1046,7 +1147,7 @@ class _Importer:
             else:
                 seen[value] = row.number
 
-    def check_chunk(self, rows: list[RowReport]) -> list[tuple[RowReport, Volunteer, Registration]]:
+    def check_chunk(self, rows: list[RowReport]) -> list[tuple[RowReport, dict, dict]]:
         """Check the rows of a chunk; the valid ones with their volunteer and registration."""
         self._prepare(rows)
         checked = [(row, *self.check(row)) for row in rows]
@@ -1062,21 +1163,21 @@ class _Importer:
 
     # -- writing
 
-    def save_chunk(self, valid: list[tuple[RowReport, Volunteer, Registration]], *,
-                   more: bool) -> None:  # fmt: skip
+    def save_chunk(self, valid: list[tuple[RowReport, dict, dict]], *, more: bool,
+                   write: bool = True) -> None:  # fmt: skip
         """Write the chunk's valid rows with COPY, in one savepoint; should the database refuse
         one (someone saved the same person since the checks ran), row by row to find which.
-        ``more``: chunks follow, which must know this one's keys."""
+        ``more``: chunks follow, which must know this one's keys. ``write=False`` (a dry run):
+        the checks are done, nothing is written."""
         if more:
             self._remember_seen()
-        if not valid:
+        if not valid or not write:
             return
         try:
             with transaction.atomic():
                 self._copy(valid)
         except IntegrityError:
             for row, volunteer, registration in valid:
-                volunteer.pk = registration.pk = None
                 self.save(row, volunteer, registration)
         else:
             for row, _volunteer, _registration in valid:
@@ -1090,25 +1191,69 @@ class _Importer:
         with connection.cursor() as cursor:
             cursor.execute("SELECT nextval(%s), nextval(%s) FROM generate_series(1, %s)",
                            [*self._sequences, len(valid)])  # fmt: skip
+            people, registrations = [], []
+            text = self._copy_text
+            (volunteer_texts, volunteer_varying), (registration_texts, registration_varying) = (
+                self._copy_template(model) for model in (Volunteer, Registration)
+            )
             for (_row, volunteer, registration), (first, second) in zip(
                 valid, cursor.fetchall(), strict=True
             ):
-                volunteer.pk = first
-                registration.pk = second
-                registration.volunteer = volunteer
-            _copy_rows(cursor, Volunteer, [v for _r, v, _g in valid])
-            _copy_rows(cursor, Registration, [g for _r, _v, g in valid])
-        for _row, volunteer, registration in valid:
-            volunteer._state.adding = registration._state.adding = False
+                volunteer["id"] = first
+                registration["id"], registration["volunteer"] = second, first
+                for texts, varying, values, lines in (
+                    (volunteer_texts, volunteer_varying, volunteer, people),
+                    (registration_texts, registration_varying, registration, registrations),
+                ):
+                    line = texts.copy()
+                    for position, name in varying:
+                        line[position] = text(values[name])
+                    lines.append("\t".join(line))
+            for model, lines in ((Volunteer, people), (Registration, registrations)):
+                _copy_lines(cursor, model, lines)
 
-    def save(self, row: RowReport, volunteer: Volunteer, registration: Registration) -> None:
+    def _copy_template(self, model) -> tuple[list[str], list[tuple[int, str]]]:
+        """A COPY line of ``model`` as a list of texts, with what every row has (the defaults
+        of the fields the file has no column for), and the fields that vary from row to row
+        (position, name)."""
+        if model not in self._copy_templates:
+            varying = {c.model_field for c, _index, in self.positions if (
+                c.key in _VOLUNTEER_KEYS) == (model is Volunteer)}  # fmt: skip
+            varying |= {name for owner, name, _f in self._per_row_defaults if owner is model}
+            varying |= {"id", "volunteer" if model is Registration else "postcode"}
+            names = self._copy_fields[model]
+            defaults = self._defaults[model]
+            self._copy_templates[model] = (
+                [self._copy_text(defaults[n]) if n not in varying else "" for n in names],
+                [(position, n) for position, n in enumerate(names) if n in varying],
+            )
+        return self._copy_templates[model]
+
+    def _copy_text(self, value) -> str:
+        """A value as COPY's text format has it, dates written once each."""
+        if type(value) is str:
+            return value.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(value) else value
+        if value is None:
+            return "\\N"
+        if type(value) is dt.date:
+            text = self._day_texts.get(value)
+            if text is None:
+                text = value.isoformat()
+                _remember(self._day_texts, value, text)
+            return text
+        if isinstance(value, Centre | Subdistrict):
+            return str(value.pk)
+        return _copy_value(value)
+
+    def save(self, row: RowReport, volunteer_values: dict, registration_values: dict) -> None:
+        volunteer = Volunteer(**{**volunteer_values, "id": None})
+        registration = Registration(**{**registration_values, "id": None, "volunteer": volunteer})
         try:
             with transaction.atomic():
                 volunteer.save()
                 registration.volunteer = volunteer
                 registration.save()
         except IntegrityError as error:
-            volunteer.pk = None
             # Someone may have saved the same person since the checks ran: the database's
             # unique indexes have the last word.
             name = getattr(getattr(error.__cause__, "diag", None), "constraint_name", "") or ""
@@ -1121,6 +1266,22 @@ class _Importer:
             )
         else:
             row.saved = True
+
+
+def _remember(memo: dict, key, value) -> None:
+    if len(memo) >= _CACHE_LIMIT:
+        memo.clear()
+    memo[key] = value
+
+
+def _clean_value(f, value) -> tuple[str, object]:
+    """_clean_field for a field that holds what is set, without an instance to hold it."""
+    if f.blank and value in f.empty_values:
+        return "skip", None
+    try:
+        return "ok", f.clean(value, None)
+    except ValidationError as error:
+        return "error", error.error_list
 
 
 def _sequence(model) -> str:
@@ -1146,25 +1307,10 @@ def _copy_value(value) -> str:
     return text.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(text) else text
 
 
-def _copy_rows(cursor, model, objects: list) -> None:
-    """INSERT ``objects`` (their primary keys set) with one COPY: their fields as Django would
-    write them (get_db_prep_save), in PostgreSQL's text format."""
-    fields = model._meta.concrete_fields
-    plain = (str, int, dt.date, dt.datetime, type(None), bool)
-    lines = []
-    for obj in objects:
-        state = obj.__dict__
-        values = []
-        for f in fields:
-            value = state.get(f.attname, _MISSING)
-            if type(value) not in plain:
-                value = f.get_db_prep_save(getattr(obj, f.attname), connection)
-            if type(value) is str and not _COPY_SPECIAL.search(value):
-                values.append(value)
-            else:
-                values.append(_copy_value(value))
-        lines.append("\t".join(values))
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+def _copy_lines(cursor, model, lines: list[str]) -> None:
+    """INSERT rows of ``model`` with one COPY: each line its concrete fields' values, in
+    their order, in PostgreSQL's text format."""
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in model._meta.concrete_fields)
     with connection.wrap_database_errors:
         cursor.copy_expert(
             f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN",
@@ -1232,7 +1378,7 @@ def volunteers_import(
                 else:
                     rows.append(RowReport(number=number, cells=list(cells)))
             valid = importer.check_chunk(rows)
-            importer.save_chunk(valid, more=following is not None)
+            importer.save_chunk(valid, more=following is not None, write=not dry_run)
             for row in rows:
                 report.add(row)
                 report.saved_count += row.saved
