@@ -6,11 +6,13 @@ import page and ``manage.py import_volunteers`` both call ``volunteers_import``:
 - by default every row is saved or none is (one transaction, rolled back on any rejected row);
 - with ``partial=True`` the valid rows are saved and the rejected ones come back as a file with
   an error column (each row in its own savepoint, so a row is never half saved);
-- with ``dry_run=True`` everything runs, database checks included, and is rolled back.
+- with ``dry_run=True`` every row is checked, against the database too (the national IDs,
+  passports and registration numbers taken), and nothing is written.
 
 Column headers may be the English keys (``national_id``) or the Thai names the export writes in
-Thai (เลขประจำตัวประชาชน). Cleaning is the models' own (``full_clean``), so the admin, the staff
-forms and the import refuse the same things with the same messages.
+Thai (เลขประจำตัวประชาชน). Cleaning is the models' own (their fields' ``clean`` and the models'
+``clean``, as ``full_clean`` runs them), so the admin, the staff forms and the import refuse the
+same things with the same messages.
 """
 
 from __future__ import annotations
