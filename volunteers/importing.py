@@ -787,7 +787,7 @@ class _Importer:
         self.seen_passports: dict[tuple[str, str], int] = {}
         self.seen_numbers: dict[tuple[str, str], int] = {}
         self._seen_table = False
-        self._new_seen: dict[str, int] = {}
+        self._loaded_seen: set[str] = set()  # this chunk's keys read from that table
         self._sequences: tuple[str, str] | None = None
 
     def _prepare_models(self) -> None:
@@ -893,18 +893,12 @@ class _Importer:
                 passports.add((volunteer["nationality"], volunteer["passport_number"]))
             if registration["number"] and "registration_number" not in errors:
                 numbers.add((registration["programme"], registration["number"]))
-        self.existing_ids = set(
-            Volunteer.objects.filter(national_id__in=ids).values_list("national_id", flat=True)
-        ) if ids else set()  # fmt: skip
-        self.existing_passports = set(
-            Volunteer.objects.filter(passport_number__in={p for _c, p in passports}).values_list(
-                "nationality", "passport_number")
-        ) if passports else set()  # fmt: skip
-        self.existing_numbers = set(
-            Registration.objects.filter(number__in={n for _p, n in numbers}).values_list(
-                "programme", "number")
-        ) if numbers else set()  # fmt: skip
+        self.existing_ids = {i for (i,) in _taken(Volunteer, ["national_id"], "national_id", ids)}
+        self.existing_passports = _taken(Volunteer, ["nationality", "passport_number"],
+                                         "passport_number", {p for _c, p in passports})  # fmt: skip
+        self.existing_numbers = _taken_numbers(numbers)
         self.seen_ids, self.seen_passports, self.seen_numbers = {}, {}, {}
+        self._loaded_seen = set()
         if not self._seen_table:
             return
         keys = [_seen_key("n", v) for v in ids]
@@ -914,6 +908,7 @@ class _Importer:
                            "WHERE key = ANY(%s)", [keys])  # fmt: skip
             found = cursor.fetchall()
         tables = {"n": self.seen_ids, "p": self.seen_passports, "r": self.seen_numbers}
+        self._loaded_seen = {key for key, _number in found}
         for key, number in found:
             kind, *value = key.split("\x1f")
             tables[kind][value[0] if kind == "n" else tuple(value)] = number
@@ -923,6 +918,10 @@ class _Importer:
         seen = {_seen_key("n", k): n for k, n in self.seen_ids.items()}
         seen |= {_seen_key("p", *k): n for k, n in self.seen_passports.items()}
         seen |= {_seen_key("r", *k): n for k, n in self.seen_numbers.items()}
+        # Those read from the table are there already: the others are new (a plain INSERT,
+        # cheaper than one that must look for conflicts).
+        for key in self._loaded_seen:
+            seen.pop(key, None)
         with connection.cursor() as cursor:
             if not self._seen_table:
                 cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{_SEEN_TABLE}")
@@ -931,7 +930,7 @@ class _Importer:
                 self._seen_table = True
             cursor.execute(
                 f"INSERT INTO pg_temp.{_SEEN_TABLE} "  # noqa: S608 (a constant)
-                "SELECT * FROM unnest(%s::text[], %s::int[]) ON CONFLICT DO NOTHING",
+                "SELECT * FROM unnest(%s::text[], %s::int[])",
                 [list(seen), list(seen.values())],
             )
 
@@ -1268,6 +1267,41 @@ class _Importer:
             )
         else:
             row.saved = True
+
+
+def _taken(model, fields: list[str], field: str, values: set) -> set[tuple]:
+    """``fields`` of the rows of ``model`` whose ``field`` is one of ``values``. The values go
+    as one array rather than a parameter each: a chunk has thousands, which the ORM's ``__in``
+    would spend more time making into SQL than the database answering it."""
+    if not values:
+        return set()
+    quote, meta = connection.ops.quote_name, model._meta
+    columns = ", ".join(quote(meta.get_field(name).column) for name in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns} FROM {quote(meta.db_table)} "  # noqa: S608 (names from the models)
+            f"WHERE {quote(meta.get_field(field).column)} = ANY(%s)",
+            [list(values)],
+        )
+        return set(cursor.fetchall())
+
+
+def _taken_numbers(numbers: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The (programme, registration number) pairs of ``numbers`` already registered: looked up
+    by pair in the unique index of the pairs (by number alone, thousands of them, PostgreSQL
+    reads the whole table)."""
+    if not numbers:
+        return set()
+    quote, meta = connection.ops.quote_name, Registration._meta
+    programme, number = (quote(meta.get_field(name).column) for name in ("programme", "number"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {programme}, {number} FROM {quote(meta.db_table)} "  # noqa: S608 (names)
+            f"WHERE ({programme}, {number}) IN (SELECT * FROM unnest(%s::text[], %s::text[])) "
+            f"AND {number} <> ''",  # the unique index's condition: no pair here has it empty
+            [[p for p, _n in numbers], [n for _p, n in numbers]],
+        )
+        return set(cursor.fetchall())
 
 
 def _remember(memo: dict, key, value) -> None:
