@@ -41,7 +41,7 @@ from volunteers.admin_filters import (
 from volunteers.admin_forms import VolunteerImportForm
 from volunteers.countries import CountriesTypedAdminMixin
 from volunteers.exporting import csv_stream, export_chunks
-from volunteers.importing import ExportRows, ImportFileError, volunteers_import
+from volunteers.importing import ExportRows, ImportFileError, store_upload, volunteers_import
 from volunteers.models import (
     Attendance,
     CentreRole,
@@ -466,10 +466,12 @@ class VolunteerAdmin(
         form = VolunteerImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
-            content = upload.read()
+            # Kept for the confirmation (a CSV gzipped); the check reads the upload itself as
+            # a stream, a chunk of rows at a time.
+            stored = store_upload(upload.file)
             try:
                 report = volunteers_import(
-                    actor=request.user, content=content, file_name=upload.name, dry_run=True
+                    actor=request.user, content=upload.file, file_name=upload.name, dry_run=True
                 )
             except ImportFileError as error:
                 form.add_error("file", error.message)
@@ -477,7 +479,7 @@ class VolunteerAdmin(
                 run = VolunteerImport.objects.create(
                     created_by=request.user,
                     file_name=upload.name,
-                    content=content,
+                    content=stored,
                     report=report.as_json(),
                 )
                 return redirect("admin:volunteers_volunteer_import_preview", pk=run.pk)

@@ -6,34 +6,45 @@ import page and ``manage.py import_volunteers`` both call ``volunteers_import``:
 - by default every row is saved or none is (one transaction, rolled back on any rejected row);
 - with ``partial=True`` the valid rows are saved and the rejected ones come back as a file with
   an error column (each row in its own savepoint, so a row is never half saved);
-- with ``dry_run=True`` everything runs, database checks included, and is rolled back.
+- with ``dry_run=True`` every row is checked, against the database too (the national IDs,
+  passports and registration numbers taken), and nothing is written.
 
 Column headers may be the English keys (``national_id``) or the Thai names the export writes in
-Thai (เลขประจำตัวประชาชน). Cleaning is the models' own (``full_clean``), so the admin, the staff
-forms and the import refuse the same things with the same messages.
+Thai (เลขประจำตัวประชาชน). Cleaning is the models' own (their fields' ``clean`` and the models'
+``clean``, as ``full_clean`` runs them), so the admin, the staff forms and the import refuse the
+same things with the same messages.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
+import gzip
 import io
+import pickle
 import re
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from inspect import getattr_static
 from pathlib import PurePath
+from typing import BinaryIO
 
+import openpyxl
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models.expressions import DatabaseDefault
+from django.db.models.query_utils import DeferredAttribute
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from import_export.formats.base_formats import CSV, XLSX
+from import_export.formats.base_formats import XLSX
 
 from centres.models import Centre, Subdistrict
-from volunteer_centre.identity import format_national_id, format_phone, normalise_national_id
+from volunteer_centre.identity import format_national_id, format_phone
 from volunteer_centre.spreadsheets import safe_cell, safe_texts
 from volunteer_centre.thai import BE_OFFSET, BE_THRESHOLD, to_arabic_digits
 from volunteers.countries import thai_countries
@@ -45,7 +56,6 @@ from volunteers.models import (
     Sex,
     Volunteer,
 )
-from volunteers.validation import normalise_passport_number, normalise_registration_number
 
 # -- columns ------------------------------------------------------------------------------------
 
@@ -163,56 +173,125 @@ class ImportFileError(Exception):
 @dataclass
 class Table:
     headers: list
-    rows: list[list]  # data rows; row i is line i + 2 of the spreadsheet (the header is 1)
+    rows: Iterable[list]  # data rows; row i is line i + 2 of the spreadsheet (the header is 1)
     format: str  # "csv" or "xlsx"
 
 
 _ZIP_MAGIC = b"PK\x03\x04"
+_GZIP_MAGIC = b"\x1f\x8b"
 # Old Excel (.xls), PDF and images: say what the file is not, rather than "bad CSV".
 _BINARY_MAGIC = (b"\xd0\xcf\x11\xe0", b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")
+_BLOCK = 1 << 20
 
 
-def read_table(content: bytes, file_name: str) -> Table:
-    """Read the first sheet of an XLSX file or a CSV file (UTF-8, or Windows Thai cp874)."""
+def open_source(content: bytes | BinaryIO) -> BinaryIO:
+    """A seekable binary file of ``content``: bytes, a file, or what ``store_upload`` kept."""
+    file = io.BytesIO(content) if isinstance(content, bytes | bytearray | memoryview) else content
+    file.seek(0)
+    if file.read(2) == _GZIP_MAGIC:
+        file.seek(0)
+        return gzip.GzipFile(fileobj=file, mode="rb")
+    file.seek(0)
+    return file
+
+
+def store_upload(upload: BinaryIO) -> bytes:
+    """What the preview keeps of an upload until it is confirmed: a CSV gzipped (a fifth of
+    its size, read back as a stream), an XLSX as it is (already compressed)."""
+    upload.seek(0)
+    if upload.read(4) == _ZIP_MAGIC:
+        upload.seek(0)
+        return upload.read()
+    upload.seek(0)
+    out = io.BytesIO()
+    with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=1, mtime=0) as packed:
+        while block := upload.read(_BLOCK):
+            packed.write(block)
+    return out.getvalue()
+
+
+def _utf8(file: BinaryIO) -> bool:
+    """Whether all of ``file`` is UTF-8, read a block at a time."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        while block := file.read(_BLOCK):
+            decoder.decode(block)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    finally:
+        file.seek(0)
+    return True
+
+
+def open_table(content: bytes | BinaryIO, file_name: str) -> Table:
+    """The first sheet of an XLSX file or a CSV file (UTF-8, or Windows Thai cp874), its rows
+    read as they are iterated: a file of any length in the memory of a few rows."""
+    file = open_source(content)
     suffix = PurePath(file_name or "").suffix.lower()
     not_ours = ImportFileError(
         _("Only CSV and XLSX files can be imported: «%(name)s» is neither.") % {"name": file_name}
     )
-    if suffix == ".xlsx" or (content.startswith(_ZIP_MAGIC) and suffix != ".csv"):
-        if not content.startswith(_ZIP_MAGIC):
+    start = file.read(4096)
+    file.seek(0)
+    if suffix == ".xlsx" or (start.startswith(_ZIP_MAGIC) and suffix != ".csv"):
+        if not start.startswith(_ZIP_MAGIC):
             raise not_ours
+        unreadable = _("This Excel file cannot be read: save it again as .xlsx or .csv.")
         try:
-            dataset = XLSX().create_dataset(content)
+            # read_only: rows are parsed from the sheet's XML as they are asked for.
+            book = openpyxl.load_workbook(file, read_only=True, data_only=True)
+            rows = book.active.iter_rows(values_only=True)
+            headers = list(next(rows, None) or [])
         except Exception as error:  # openpyxl raises many kinds on a damaged workbook
-            raise ImportFileError(
-                _("This Excel file cannot be read: save it again as .xlsx or .csv.")
-            ) from error
-        return Table(list(dataset.headers or []), [list(row) for row in dataset], "xlsx")
+            raise ImportFileError(unreadable) from error
+
+        def sheet_rows():
+            try:
+                for row in rows:
+                    yield list(row)
+            except Exception as error:
+                raise ImportFileError(unreadable) from error
+            finally:
+                book.close()
+
+        return Table(headers, sheet_rows(), "xlsx")
     if suffix not in (".csv", ".txt", ""):
         raise not_ours
-    if b"\x00" in content[:4096] or content.startswith((_ZIP_MAGIC, *_BINARY_MAGIC)):
+    if b"\x00" in start or start.startswith((_ZIP_MAGIC, *_BINARY_MAGIC)):
         raise not_ours
+    # Excel on Thai Windows saves CSV in the Thai code page.
+    encoding, errors = ("utf-8-sig", "strict") if _utf8(file) else ("cp874", "replace")
+    text = io.TextIOWrapper(file, encoding=encoding, errors=errors, newline="")
+    sample = text.read(4096)
+    text.seek(0)
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel on Thai Windows saves CSV in the Thai code page.
-        text = content.decode("cp874", errors="replace")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
-    if not rows:
+    reader = csv.reader(text, dialect)
+    headers = next(reader, None)
+    if headers is None:
         raise ImportFileError(_("The file is empty."))
-    return Table(rows[0], rows[1:], "csv")
+    return Table(headers, reader, "csv")
 
 
-def write_table(headers: list, rows: list[list], file_format: str) -> bytes:
+def read_table(content: bytes, file_name: str) -> Table:
+    """``open_table`` with every row read: for files of a size that fits in memory."""
+    table = open_table(content, file_name)
+    return Table(table.headers, list(table.rows), table.format)
+
+
+def write_table(headers: list, rows: Iterable[list], file_format: str) -> bytes:
     """A CSV (UTF-8 with the byte-order mark Excel needs for Thai) or XLSX file."""
-    dataset = tablib.Dataset(*rows, headers=headers)
     if file_format == "xlsx":
-        return XLSX().export_data(dataset)
-    return CSV().export_data(dataset).encode("utf-8-sig")
+        return XLSX().export_data(tablib.Dataset(*rows, headers=headers))
+    # What tablib writes (csv.writer, Excel's dialect), a row at a time.
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8-sig")
 
 
 # -- cell values ----------------------------------------------------------------------------------
@@ -389,6 +468,7 @@ class ExportRows:
         self.thai = (self.language or "").startswith("th")
         self.headers = [header(c) for c in COLUMNS]
         self._names: dict[tuple[str, str], str] = {}
+        self._day_texts: dict = {}
 
     def _name(self, key: str, value: str) -> str:
         if (key, value) not in self._names:
@@ -411,6 +491,13 @@ class ExportRows:
             return f"{value.day:02d}/{value.month:02d}/{value.year + BE_OFFSET}"
         return value.isoformat()
 
+    def _days(self) -> dict:
+        # Dates repeat (birth dates, registration days): each is written out once. Bounded
+        # by the days of a century or so; emptied beyond that.
+        if len(self._day_texts) > 100_000:
+            self._day_texts.clear()
+        return self._day_texts
+
     def row(self, volunteer: tuple, registration: tuple | None) -> list[str]:
         """The cells of ``volunteer`` with ``registration`` (None: the registration's cells are
         empty), in the order of COLUMNS."""
@@ -418,13 +505,20 @@ class ExportRows:
         cells[_NATIONAL_ID] = format_national_id(cells[_NATIONAL_ID] or "")
         cells[_PHONE] = format_phone(cells[_PHONE])
         cells[_SUBDISTRICT] = cells[_SUBDISTRICT] or ""
-        day = self._day
+        days = self._day_texts
         for i in _DATES:
-            cells[i] = day(cells[i]) if cells[i] else ""
+            value = cells[i]
+            if not value:
+                cells[i] = ""
+            elif (text := days.get(value)) is not None:
+                cells[i] = text
+            else:
+                cells[i] = self._days()[value] = self._day(value)
         if self.thai:
+            names = self._names
             for i, key in _NAMED:
                 if cells[i]:
-                    cells[i] = self._name(key, cells[i])
+                    cells[i] = names.get((key, cells[i])) or self._name(key, cells[i])
         return safe_texts(cells)
 
 
@@ -432,6 +526,12 @@ _NATIONAL_ID, _PHONE, _SUBDISTRICT = _AT["national_id"], _AT["phone"], _AT["subd
 
 
 # -- the report -----------------------------------------------------------------------------------
+
+# The report keeps the first rows for the preview and the first rejected rows for their
+# messages; a file's other rows are counted, and its rejected rows written to a temporary file
+# for the rejects file. Its size does not grow with the file's.
+PREVIEW_ROWS = 500
+REJECTED_ROWS_KEPT = 1000
 
 
 @dataclass
@@ -442,6 +542,9 @@ class RowReport:
     label: str = ""
     saved: bool = False
 
+    def error_texts(self) -> list[str]:
+        return [f"{c}: {m}" if c else m for c, m in self.errors]
+
 
 @dataclass
 class ImportReport:
@@ -450,22 +553,44 @@ class ImportReport:
     headers: list
     dry_run: bool
     partial: bool
-    rows: list[RowReport] = field(default_factory=list)
+    rows: list[RowReport] = field(default_factory=list)  # the first PREVIEW_ROWS
     blank_rows: int = 0
     warnings: list[str] = field(default_factory=list)
     committed: bool = False
+    row_count: int = 0
+    rejected_count: int = 0
+    saved_count: int = 0
+    kept_rejected: list[RowReport] = field(default_factory=list)  # the first rejected rows
+    # Every rejected row (cells, number, errors), pickled one after another.
+    _rejects: tempfile.SpooledTemporaryFile | None = field(default=None, repr=False)
+
+    def add(self, row: RowReport) -> None:
+        """Count ``row`` once it is checked (and saved, or not)."""
+        self.row_count += 1
+        if len(self.rows) < PREVIEW_ROWS:
+            self.rows.append(row)
+        if not row.errors:
+            return
+        self.rejected_count += 1
+        if len(self.kept_rejected) < REJECTED_ROWS_KEPT:
+            self.kept_rejected.append(row)
+        if self._rejects is None:
+            self._rejects = tempfile.SpooledTemporaryFile(max_size=_BLOCK)  # noqa: SIM115
+        pickle.dump((row.cells, row.number, "; ".join(row.error_texts())), self._rejects)
 
     @property
     def rejected(self) -> list[RowReport]:
-        return [row for row in self.rows if row.errors]
+        """The rejected rows, the first REJECTED_ROWS_KEPT of them."""
+        return self.kept_rejected
 
     @property
     def valid(self) -> list[RowReport]:
+        """The valid rows among the first PREVIEW_ROWS."""
         return [row for row in self.rows if not row.errors]
 
     @property
-    def saved_count(self) -> int:
-        return sum(row.saved for row in self.rows)
+    def valid_count(self) -> int:
+        return self.row_count - self.rejected_count
 
     def error_lines(self) -> list[str]:
         return [
@@ -473,7 +598,7 @@ class ImportReport:
             % {"row": row.number, "column": column, "message": message}
             if column
             else gettext("Row %(row)d: %(message)s") % {"row": row.number, "message": message}
-            for row in self.rejected
+            for row in self.kept_rejected
             for column, message in row.errors
         ]
 
@@ -487,53 +612,68 @@ class ImportReport:
         else:
             text = gettext("Nothing saved: %(rejected)d of %(rows)d rows were rejected.")
         text %= {
-            "rows": len(self.rows),
-            "valid": len(self.valid),
-            "rejected": len(self.rejected),
+            "rows": self.row_count,
+            "valid": self.valid_count,
+            "rejected": self.rejected_count,
             "saved": self.saved_count,
         }
         if self.blank_rows:
             text += " " + gettext("%(blank)d blank rows skipped.") % {"blank": self.blank_rows}
         return text
 
+    def _rejected_rows(self) -> Iterator[list]:
+        if self._rejects is None:
+            return
+        self._rejects.seek(0)
+        while True:
+            try:
+                # Our own temporary file, written by add().
+                cells, number, errors = pickle.load(self._rejects)  # noqa: S301
+            except EOFError:
+                return
+            # The cells go back as they came, but defused: they are what someone else typed.
+            yield [safe_cell(cell) for cell in cells] + [number, safe_cell(errors)]
+
     def rejects_file(self) -> bytes:
-        """The rejected rows as they came, with their row number and errors appended."""
-        # The cells go back as they came, but defused: they are what someone else typed.
-        rows = [
-            [safe_cell(cell) for cell in row.cells]
-            + [row.number, safe_cell("; ".join(f"{c}: {m}" if c else m for c, m in row.errors))]
-            for row in self.rejected
-        ]
+        """Every rejected row as it came, with its row number and errors appended."""
         headers = [*self.headers, header(ROW_COLUMN), header(ERRORS_COLUMN)]
-        return write_table(headers, rows, self.format)
+        return write_table(headers, self._rejected_rows(), self.format)
 
     def rejects_file_name(self) -> str:
         stem = PurePath(self.file_name).stem or "volunteers"
         return f"{stem}-rejected.{self.format}"
 
     def as_json(self) -> dict:
+        errors = self.error_lines()
         return {
             "summary": self.summary(),
-            "rows": len(self.rows),
-            "valid": len(self.valid),
-            "rejected": len(self.rejected),
+            "rows": self.row_count,
+            "valid": self.valid_count,
+            "rejected": self.rejected_count,
             "saved": self.saved_count,
             "blank_rows": self.blank_rows,
             "committed": self.committed,
             "warnings": self.warnings,
-            "errors": self.error_lines(),
+            "errors": errors,
+            # Rejected rows whose messages are not listed (beyond REJECTED_ROWS_KEPT).
+            "errors_not_listed": self.rejected_count - len(self.kept_rejected),
             "preview": [
                 {"row": row.number, "label": row.label, "saved": row.saved,
-                 "errors": [f"{c}: {m}" if c else m for c, m in row.errors]}
-                for row in self.rows[:PREVIEW_ROWS]
+                 "errors": row.error_texts()}
+                for row in self.rows
             ],
         }  # fmt: skip
 
 
-PREVIEW_ROWS = 500
-
-
 # -- the import -----------------------------------------------------------------------------------
+
+# Rows checked and written together: a few queries a chunk, whatever its length.
+IMPORT_CHUNK_ROWS = 2000
+# Cells and field values met again (dates, names, titles, centre codes) are parsed and cleaned
+# once; a cache is emptied when it reaches this size, so that it stays small.
+_CACHE_LIMIT = 20_000
+_CACHEABLE = frozenset({str, int, float, bool, dt.date, type(None)})
+_MISSING = object()
 
 
 def _map_headers(headers: list) -> tuple[dict[str, int], list[str], dict[str, str]]:
@@ -576,68 +716,258 @@ def _messages(error: ValidationError) -> list[str]:
     return [str(message) for message in error.messages]
 
 
-def _try(normalise, value: str) -> str:
+def _clean_field(instance, f) -> tuple[str, object]:
+    """One step of Model.clean_fields(), as Django takes it: ("skip", None), ("ok", the cleaned
+    value) or ("error", the field's error list)."""
+    raw_value = getattr(instance, f.attname)
+    if f.blank and raw_value in f.empty_values:
+        return "skip", None
+    if isinstance(raw_value, DatabaseDefault):
+        return "skip", None
     try:
-        return normalise(value)
-    except ValidationError:
-        return ""
+        return "ok", f.clean(raw_value, instance)
+    except ValidationError as error:
+        return "error", error.error_list
+
+
+_VOLUNTEER_KEYS = frozenset(c.key for c in VOLUNTEER_COLUMNS)
+# Checked against the tables read for the chunk, not by their fields' clean().
+_ALWAYS_EXCLUDED = frozenset({"volunteer", "centre", "subdistrict"})
+# A cell's outcome: read, or refused by the import's own reading (dates, choices, codes).
+_PARSED, _PARSE_ERROR = "parsed", "parse_error"
+# The columns a row's label is made of.
+_LABELLED = frozenset({"first_name", "last_name", "national_id", "passport_number"})
+# What Volunteer.clean() and Registration.clean() read of a row (keep these in step with them):
+# their outcome is kept for each combination. Those in _READ_AS_TRUTH are only asked whether
+# they are given, so the combination has whether they are, not the value (a national ID is
+# different on every row).
+_VOLUNTEER_READS = ("national_id", "passport_number", "nationality", "name_latin", "postcode",
+                    "subdistrict")  # fmt: skip
+_REGISTRATION_READS = ("programme", "registered_on", "status", "ended_on", "suspended_on",
+                       "suspension_reason", "service_starts_on", "service_ends_on",
+                       "other_ministry", "visa_expires_on")  # fmt: skip
+_REGISTRATION_VOLUNTEER_READS = ("passport_number", "birth_date")
+_READ_AS_TRUTH = frozenset({"national_id", "passport_number", "name_latin", "other_ministry",
+                            "suspension_reason"})  # fmt: skip
+_SEEN_TABLE = "volunteer_import_seen"
+
+
+def _seen_key(kind: str, *value: str) -> str:
+    # One text key for the three kinds: n(ational ID), p(assport: country, number),
+    # r(egistration: programme, number).
+    return "\x1f".join([kind, *value])
 
 
 class _Importer:
-    """Turns rows into a volunteer and a registration each, checks and saves them."""
+    """Turns rows into a volunteer and a registration each, checks and saves them, a chunk of
+    rows at a time: what the chunk refers to (centres, subdistricts, national IDs, passports and
+    registration numbers already taken) is read in one query each, and its valid rows are
+    written with COPY."""
 
-    def __init__(self, actor, table: Table, positions: dict[str, int], shown: dict[str, str]):
-        self.positions = positions
+    def __init__(self, actor, positions: dict[str, int], shown: dict[str, str]):
+        self.actor = actor
+        self.positions = [
+            (COLUMN_BY_KEY[key], index)
+            for key, index in positions.items()
+            if key not in (ROW_COLUMN.key, ERRORS_COLUMN.key)
+        ]
         self.shown = shown
         self.choices = {kind: build() for kind, build in _CHOICES.items()}
-
-        def column_values(key):
-            index = positions.get(key)
-            if index is None:
-                return set()
-            return {cell_text(row[index]) for row in table.rows if index < len(row)} - {""}
-
-        codes = {c.upper() for c in column_values("centre_code")}
-        self.centres = {c.code.upper(): c for c in Centre.objects.filter(code__in=codes)}
-        allowed = Centre.objects.all() if actor is None else Centre.objects.writable_by(actor)
-        self.allowed_centres = set(
-            allowed.filter(pk__in=[c.pk for c in self.centres.values()]).values_list(
-                "pk", flat=True
-            )
-        )
-        self.subdistricts = Subdistrict.objects.in_bulk(
-            [to_arabic_digits(code) for code in column_values("subdistrict_code")]
-        )
-
-        # Every key already in the database, in one query each; rows of this file are added to
-        # the "seen" tables as they go, with their row number for the message.
-        def normalised(key, normalise):
-            return {_try(normalise, value) for value in column_values(key)} - {""}
-
-        ids = normalised("national_id", normalise_national_id)
-        self.existing_ids = set(
-            Volunteer.objects.filter(national_id__in=ids).values_list("national_id", flat=True)
-        )
-        passports = normalised("passport_number", normalise_passport_number)
-        self.existing_passports = set(
-            Volunteer.objects.filter(passport_number__in=passports).values_list(
-                "nationality", "passport_number"
-            )
-        )
-        numbers = normalised("registration_number", normalise_registration_number)
-        self.existing_numbers = set(
-            Registration.objects.filter(number__in=numbers).values_list("programme", "number")
-        )
+        self.centres: dict[str, Centre] = {}  # code (upper case) -> centre, as they are met
+        self.allowed_centres: set[int] = set()
+        self.subdistricts: dict[str, Subdistrict] = {}
+        self._missing: set[str] = set()  # codes of this chunk that name nothing
+        self._prepare_models()
+        # The keys of this chunk already in the database, and those of this file's rows so far
+        # with their row numbers (earlier chunks' in a temporary table: memory stays flat).
+        self.existing_ids: set[str] = set()
+        self.existing_passports: set[tuple[str, str]] = set()
+        self.existing_numbers: set[tuple[str, str]] = set()
         self.seen_ids: dict[str, int] = {}
         self.seen_passports: dict[tuple[str, str], int] = {}
         self.seen_numbers: dict[tuple[str, str], int] = {}
+        self._seen_table = False
+        self._loaded_seen: set[str] = set()  # this chunk's keys read from that table
+        self._sequences: tuple[str, str] | None = None
+
+    def _prepare_models(self) -> None:
+        """What check() needs of the models, worked out once per import: each column's slot
+        (with its cache of outcomes), the fields' defaults and what cleaning them gives."""
+        in_file = {c.model_field for c, _index in self.positions}
+        self._plain_fields = {}
+        self._defaults = {}
+        self._per_row_defaults = []
+        self._default_errors = []
+        self._copy_fields = {}
+        self._copy_templates: dict = {}
+        self._clean_memo = {Volunteer: {}, Registration: {}}
+        self._day_texts: dict[dt.date, str] = {}
+        for model_index, model in enumerate((Volunteer, Registration)):
+            fields = [f for f in model._meta.concrete_fields if not f.generated]
+            self._copy_fields[model] = [f.name for f in model._meta.concrete_fields]
+            self._plain_fields[model] = {
+                f.name
+                for f in fields
+                if type(getattr_static(model, f.attname)) is DeferredAttribute
+            }
+            template = model()
+            defaults = self._defaults[model] = {}
+            for position, f in enumerate(fields):
+                if f.is_relation:
+                    defaults[f.name] = None
+                    continue
+                defaults[f.name] = template.__dict__[f.attname]
+                if f.has_default() and callable(f.default):
+                    self._per_row_defaults.append((model, f.name, f))
+                if f.name in in_file or f.name in _ALWAYS_EXCLUDED:
+                    continue
+                # Not in the file: every row has the default, cleaned the same way.
+                kind, value = _clean_field(template, f)
+                if kind == "error":
+                    self._default_errors.append(((model_index, position), f.name, value))
+                elif kind == "ok" and not callable(f.default):
+                    defaults[f.name] = value
+        positions = {}
+        for model_index, model in enumerate((Volunteer, Registration)):
+            fields = [f for f in model._meta.concrete_fields if not f.generated]
+            for i, f in enumerate(fields):
+                positions[model, f.name] = (model_index, i)
+        self.slots = []
+        for column, index in self.positions:
+            model = Volunteer if column.key in _VOLUNTEER_KEYS else Registration
+            self.slots.append(
+                (
+                    column,
+                    index,
+                    {},
+                    model,
+                    column.model_field,
+                    positions[model, column.model_field],
+                    column.key in _LABELLED,
+                )
+            )
+        self._label = {"first_name": "", "last_name": "", "national_id": None,
+                       "passport_number": ""}  # fmt: skip
 
     def _shown(self, key: str) -> str:
         if not key:
             return ""
         return self.shown.get(key) or header(COLUMN_BY_KEY[key])
 
-    def _parse(self, column: Column, value):
+    # -- one chunk's references
+
+    def _column_values(self, rows: list[RowReport], key: str) -> set[str]:
+        index = dict((c.key, i) for c, i in self.positions).get(key)
+        if index is None:
+            return set()
+        return {cell_text(row.cells[index]) for row in rows if index < len(row.cells)} - {""}
+
+    def _prepare(self, rows: list[RowReport]) -> None:
+        self._missing = set()
+        codes = {c.upper() for c in self._column_values(rows, "centre_code")} - self.centres.keys()
+        if codes:
+            found = {c.code.upper(): c for c in Centre.objects.filter(code__in=codes)}
+            allowed = Centre.objects.all() if self.actor is None else Centre.objects.writable_by(
+                self.actor)  # fmt: skip
+            self.allowed_centres |= set(
+                allowed.filter(pk__in=[c.pk for c in found.values()]).values_list("pk", flat=True)
+            )
+            self.centres |= found
+            self._missing |= codes - found.keys()
+        codes = {
+            to_arabic_digits(code) for code in self._column_values(rows, "subdistrict_code")
+        } - self.subdistricts.keys()
+        if codes:
+            found = Subdistrict.objects.in_bulk(list(codes))
+            self.subdistricts |= found
+            self._missing |= {f"subdistrict:{code}" for code in codes - found.keys()}
+
+    def _load_keys(self, checked: list) -> None:
+        """The national IDs, passports and registration numbers of the chunk that are taken:
+        in the database, or by an earlier row of this file."""
+        ids, passports, numbers = set(), set(), set()
+        for _row, volunteer, registration, errors in checked:
+            if volunteer["national_id"] and "national_id" not in errors:
+                ids.add(volunteer["national_id"])
+            if volunteer["passport_number"] and "passport_number" not in errors:
+                passports.add((volunteer["nationality"], volunteer["passport_number"]))
+            if registration["number"] and "registration_number" not in errors:
+                numbers.add((registration["programme"], registration["number"]))
+        self.existing_ids = {i for (i,) in _taken(Volunteer, ["national_id"], "national_id", ids)}
+        self.existing_passports = _taken(Volunteer, ["nationality", "passport_number"],
+                                         "passport_number", {p for _c, p in passports})  # fmt: skip
+        self.existing_numbers = _taken_numbers(numbers)
+        self.seen_ids, self.seen_passports, self.seen_numbers = {}, {}, {}
+        self._loaded_seen = set()
+        if not self._seen_table:
+            return
+        keys = [_seen_key("n", v) for v in ids]
+        keys += [_seen_key("p", *v) for v in passports] + [_seen_key("r", *v) for v in numbers]
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT key, row FROM pg_temp.{_SEEN_TABLE} "  # noqa: S608 (a constant)
+                           "WHERE key = ANY(%s)", [keys])  # fmt: skip
+            found = cursor.fetchall()
+        tables = {"n": self.seen_ids, "p": self.seen_passports, "r": self.seen_numbers}
+        self._loaded_seen = {key for key, _number in found}
+        for key, number in found:
+            kind, *value = key.split("\x1f")
+            tables[kind][value[0] if kind == "n" else tuple(value)] = number
+
+    def _remember_seen(self) -> None:
+        """Keep this chunk's keys for the chunks after it, in a temporary table."""
+        seen = {_seen_key("n", k): n for k, n in self.seen_ids.items()}
+        seen |= {_seen_key("p", *k): n for k, n in self.seen_passports.items()}
+        seen |= {_seen_key("r", *k): n for k, n in self.seen_numbers.items()}
+        # Those read from the table are there already: the others are new (a plain INSERT,
+        # cheaper than one that must look for conflicts).
+        for key in self._loaded_seen:
+            seen.pop(key, None)
+        with connection.cursor() as cursor:
+            if not self._seen_table:
+                cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{_SEEN_TABLE}")
+                cursor.execute(f"CREATE TEMPORARY TABLE {_SEEN_TABLE} "
+                               "(key text PRIMARY KEY, row integer NOT NULL)")  # fmt: skip
+                self._seen_table = True
+            cursor.execute(
+                f"INSERT INTO pg_temp.{_SEEN_TABLE} "  # noqa: S608 (a constant)
+                "SELECT * FROM unnest(%s::text[], %s::int[])",
+                [list(seen), list(seen.values())],
+            )
+
+    def finish(self) -> None:
+        if self._seen_table:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{_SEEN_TABLE}")
+            self._seen_table = False
+
+    # -- one row
+
+    def _outcome(self, column: Column, cell) -> tuple:
+        """What a cell gives, as check() uses it: (PARSED, the value as the file gives it, the
+        value the model holds once its field has cleaned it, the field's error list or None),
+        or (PARSE_ERROR, None, None, the messages)."""
+        try:
+            value = self._parse_cell(column, cell)
+        except ValidationError as error:
+            return _PARSE_ERROR, None, None, _messages(error)
+        if value == "" and column.model_field in _NULLABLE:
+            value = None
+        model = Volunteer if column.key in _VOLUNTEER_KEYS else Registration
+        if column.model_field in _ALWAYS_EXCLUDED:
+            # Resolved from the preloaded tables: no query per row to check them again.
+            return _PARSED, value, value, None
+        f = model._meta.get_field(column.model_field)
+        if column.model_field in self._plain_fields[model]:
+            kind, cleaned = _clean_value(f, value)
+        else:  # a descriptor turns what is set into something else (a Country): set it
+            kind, cleaned = _clean_field(model(**{column.model_field: value}), f)
+        if kind == "ok":
+            return _PARSED, value, cleaned, None
+        if kind == "error":
+            return _PARSED, value, value, cleaned
+        return _PARSED, value, value, None
+
+    def _parse_cell(self, column: Column, value):
         text = cell_text(value)
         if column.kind == "date":
             return parse_date_cell(value)
@@ -684,88 +1014,247 @@ class _Importer:
             return self.subdistricts[text]
         return text
 
-    def check(self, row: RowReport) -> tuple[Volunteer, Registration] | None:
-        errors: dict[str, list[str]] = {}
-        values = {}
-        for key, index in self.positions.items():
-            if key in (ROW_COLUMN.key, ERRORS_COLUMN.key):
-                continue
-            column = COLUMN_BY_KEY[key]
-            cell = row.cells[index] if index < len(row.cells) else None
+    def _volunteer_clean(self, held: dict) -> tuple[dict | None, str]:
+        """Volunteer.clean() on the row's values: its errors (by field) and the postcode it
+        leaves. Its outcome is kept for each combination of what it reads (_VOLUNTEER_READS)."""
+        key = tuple(bool(held[n]) if n in _READ_AS_TRUTH else held[n] for n in _VOLUNTEER_READS)
+        outcome = self._clean_memo[Volunteer].get(key)
+        if outcome is None:
+            volunteer = Volunteer(**{n: held[n] for n in _VOLUNTEER_READS})
             try:
-                value = self._parse(column, cell)
+                volunteer.clean()
             except ValidationError as error:
-                errors[key] = _messages(error)
-                continue
-            if value == "" and column.model_field in _NULLABLE:
-                value = None
-            values[column] = value
-        volunteer = Volunteer(
-            **{c.model_field: v for c, v in values.items() if c in VOLUNTEER_COLUMNS}
-        )
+                outcome = error.error_dict, volunteer.postcode
+            else:
+                outcome = None, volunteer.postcode
+            _remember(self._clean_memo[Volunteer], key, outcome)
+        return outcome
+
+    def _registration_clean(self, held: dict, volunteer: dict) -> dict | None:
+        """Registration.clean() on the row's values, kept like _volunteer_clean's."""
+        key = (
+            *(bool(held[n]) if n in _READ_AS_TRUTH else held[n] for n in _REGISTRATION_READS),
+            *(bool(volunteer[n]) if n in _READ_AS_TRUTH else volunteer[n]
+              for n in _REGISTRATION_VOLUNTEER_READS),
+        )  # fmt: skip
+        memo = self._clean_memo[Registration]
+        if key in memo:
+            return memo[key]
         registration = Registration(
-            volunteer=volunteer,
-            **{c.model_field: v for c, v in values.items() if c in REGISTRATION_COLUMNS},
+            volunteer=Volunteer(**{n: volunteer[n] for n in _REGISTRATION_VOLUNTEER_READS}),
+            **{n: held[n] for n in _REGISTRATION_READS},
         )
-        identity = volunteer.national_id or volunteer.passport_number or ""
-        row.label = " ".join(filter(None, [volunteer.first_name, volunteer.last_name, identity]))
-        for model, instance in ((Volunteer, volunteer), (Registration, registration)):
-            exclude = [
-                c.model_field
-                for c in COLUMNS
-                if c.key in errors and (model, c.model_field) in _COLUMN_BY_FIELD
-            ]
-            # Already resolved from the preloaded tables: no query per row to check them again.
-            exclude += ["volunteer", "centre", "subdistrict"]
+        try:
+            registration.clean()
+        except ValidationError as error:
+            outcome = error.error_dict
+        else:
+            outcome = None
+        _remember(memo, key, outcome)
+        return outcome
+
+    def check(self, row: RowReport) -> tuple[dict, dict, dict[str, list[str]]]:
+        """The row's volunteer and registration (their fields' values by name), and its errors
+        but duplicates.
+
+        The rules are the models' own, taken as Model.full_clean(exclude=the columns that
+        could not be read, validate_unique=False) takes them: each field's clean(), then
+        clean(), the volunteer's before the registration's, with the same messages in the same
+        order. A cell's outcome is kept per column and value, and clean()'s per combination of
+        the values it reads, so that a row costs some dictionary look-ups."""
+        cells = row.cells
+        count = len(cells)
+        volunteer = self._defaults[Volunteer].copy()
+        registration = self._defaults[Registration].copy()
+        for model, name, f in self._per_row_defaults:
+            (volunteer if model is Volunteer else registration)[name] = f.get_default()
+        parse_errors = field_errors = None
+        label = self._label.copy()
+        for column, index, memo, into, name, order, labelled in self.slots:
+            cell = cells[index] if index < count else None
+            key = cell if type(cell) is str else (type(cell), cell)
             try:
-                instance.full_clean(
-                    exclude=exclude, validate_unique=False, validate_constraints=False
-                )
-            except ValidationError as error:
-                for name, field_errors in error.error_dict.items():
-                    column = _COLUMN_BY_FIELD.get((model, name))
-                    key = column.key if column else ""
-                    if name == NON_FIELD_ERRORS or column is None:
-                        key = ""
-                    if "birth_date" in errors:
-                        # The birth date is there but wrong: its own message says so.
-                        field_errors = [e for e in field_errors if e.code != BIRTH_DATE_REQUIRED]
-                    for field_error in field_errors:
-                        errors.setdefault(key, []).extend(field_error.messages)
-        self._check_duplicates(row, volunteer, registration, errors)
-        row.errors = [
-            (self._shown(key), message) for key, messages in errors.items() for message in messages
-        ]
-        return None if row.errors else (volunteer, registration)
+                outcome = memo[key]
+            except KeyError:
+                outcome = self._outcome(column, cell)
+                _remember(memo, key, outcome)
+            except TypeError:  # not hashable: never met in a CSV, nor in openpyxl's values
+                outcome = self._outcome(column, cell)
+            status, parsed, held, errors = outcome
+            if status is _PARSE_ERROR:
+                if parse_errors is None:
+                    parse_errors = {}
+                parse_errors[column.key] = errors
+                continue
+            (volunteer if into is Volunteer else registration)[name] = held
+            if labelled:
+                label[column.key] = parsed
+            if errors is not None:
+                if field_errors is None:
+                    field_errors = []
+                field_errors.append((order, name, errors))
+        identity = label["national_id"] or label["passport_number"]
+        row.label = " ".join(filter(None, [label["first_name"], label["last_name"], identity]))
+        volunteer_errors, volunteer["postcode"] = self._volunteer_clean(volunteer)
+        registration_errors = self._registration_clean(registration, volunteer)
+        if (parse_errors is None and field_errors is None and volunteer_errors is None
+                and registration_errors is None and not self._default_errors):  # fmt: skip
+            return volunteer, registration, {}
+        return volunteer, registration, self._errors(
+            parse_errors or {}, [*(field_errors or ()), *self._default_errors],
+            volunteer_errors, registration_errors,
+        )  # fmt: skip
+
+    def _errors(self, errors, field_errors, volunteer_errors, registration_errors):
+        """A row's messages by column key, in the order full_clean() gives them."""
+        field_errors.sort(key=lambda error: error[0])
+        for model, clean_errors in ((Volunteer, volunteer_errors),
+                                    (Registration, registration_errors)):  # fmt: skip
+            found: dict[str, list] = {}
+            for (owner, _position), name, error_list in field_errors:
+                if owner == (model is Registration):
+                    found.setdefault(name, []).extend(error_list)
+            for name, error_list in (clean_errors or {}).items():
+                found.setdefault(name, []).extend(error_list)
+            for name, messages in found.items():
+                column = _COLUMN_BY_FIELD.get((model, name))
+                key = column.key if column and name != NON_FIELD_ERRORS else ""
+                if "birth_date" in errors:
+                    # The birth date is there but wrong: its own message says so.
+                    messages = [e for e in messages if e.code != BIRTH_DATE_REQUIRED]
+                for error in messages:
+                    errors.setdefault(key, []).extend(error.messages)
+        return errors
 
     def _check_duplicates(self, row, volunteer, registration, errors):
         checks = [
-            ("national_id", self.existing_ids, self.seen_ids, volunteer.national_id),
+            ("national_id", self.existing_ids, self.seen_ids, volunteer["national_id"]),
             ("passport_number", self.existing_passports, self.seen_passports,
-             volunteer.passport_number and (volunteer.nationality.code, volunteer.passport_number)),
+             volunteer["passport_number"] and (volunteer["nationality"],
+                                               volunteer["passport_number"])),
             ("registration_number", self.existing_numbers, self.seen_numbers,
-             registration.number and (registration.programme, registration.number)),
+             registration["number"] and (registration["programme"], registration["number"])),
         ]  # fmt: skip
         for key, existing, seen, value in checks:
             if not value or key in errors:
                 continue
-            if value in existing:
-                errors[key] = [str(DUPLICATE_MESSAGES[key])]
-            elif value in seen:
+            # The file's own rows first: those of earlier chunks are in the database by now.
+            if value in seen:
                 errors[key] = [
                     gettext("The same as row %(row)d of this file.") % {"row": seen[value]}
                 ]
+            elif value in existing:
+                errors[key] = [str(DUPLICATE_MESSAGES[key])]
             else:
                 seen[value] = row.number
 
-    def save(self, row: RowReport, volunteer: Volunteer, registration: Registration) -> None:
+    def check_chunk(self, rows: list[RowReport]) -> list[tuple[RowReport, dict, dict]]:
+        """Check the rows of a chunk; the valid ones with their volunteer and registration."""
+        self._prepare(rows)
+        checked = [(row, *self.check(row)) for row in rows]
+        self._load_keys(checked)
+        valid = []
+        for row, volunteer, registration, errors in checked:
+            self._check_duplicates(row, volunteer, registration, errors)
+            row.errors = [(self._shown(key), message)
+                          for key, messages in errors.items() for message in messages]  # fmt: skip
+            if not row.errors:
+                valid.append((row, volunteer, registration))
+        return valid
+
+    # -- writing
+
+    def save_chunk(self, valid: list[tuple[RowReport, dict, dict]], *, more: bool,
+                   write: bool = True) -> None:  # fmt: skip
+        """Write the chunk's valid rows with COPY, in one savepoint; should the database refuse
+        one (someone saved the same person since the checks ran), row by row to find which.
+        ``more``: chunks follow, which must know this one's keys. ``write=False`` (a dry run):
+        the checks are done, nothing is written."""
+        if more:
+            self._remember_seen()
+        if not valid or not write:
+            return
+        try:
+            with transaction.atomic():
+                self._copy(valid)
+        except IntegrityError:
+            for row, volunteer, registration in valid:
+                self.save(row, volunteer, registration)
+        else:
+            for row, _volunteer, _registration in valid:
+                row.saved = True
+
+    def _copy(self, valid) -> None:
+        if self._sequences is None:
+            self._sequences = tuple(
+                _sequence(model) for model in (Volunteer, Registration)
+            )  # fmt: skip
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(%s), nextval(%s) FROM generate_series(1, %s)",
+                           [*self._sequences, len(valid)])  # fmt: skip
+            people, registrations = [], []
+            text = self._copy_text
+            (volunteer_texts, volunteer_varying), (registration_texts, registration_varying) = (
+                self._copy_template(model) for model in (Volunteer, Registration)
+            )
+            for (_row, volunteer, registration), (first, second) in zip(
+                valid, cursor.fetchall(), strict=True
+            ):
+                volunteer["id"] = first
+                registration["id"], registration["volunteer"] = second, first
+                for texts, varying, values, lines in (
+                    (volunteer_texts, volunteer_varying, volunteer, people),
+                    (registration_texts, registration_varying, registration, registrations),
+                ):
+                    line = texts.copy()
+                    for position, name in varying:
+                        line[position] = text(values[name])
+                    lines.append("\t".join(line))
+            for model, lines in ((Volunteer, people), (Registration, registrations)):
+                _copy_lines(cursor, model, lines)
+
+    def _copy_template(self, model) -> tuple[list[str], list[tuple[int, str]]]:
+        """A COPY line of ``model`` as a list of texts, with what every row has (the defaults
+        of the fields the file has no column for), and the fields that vary from row to row
+        (position, name)."""
+        if model not in self._copy_templates:
+            varying = {c.model_field for c, _index, in self.positions if (
+                c.key in _VOLUNTEER_KEYS) == (model is Volunteer)}  # fmt: skip
+            varying |= {name for owner, name, _f in self._per_row_defaults if owner is model}
+            varying |= {"id", "volunteer" if model is Registration else "postcode"}
+            names = self._copy_fields[model]
+            defaults = self._defaults[model]
+            self._copy_templates[model] = (
+                [self._copy_text(defaults[n]) if n not in varying else "" for n in names],
+                [(position, n) for position, n in enumerate(names) if n in varying],
+            )
+        return self._copy_templates[model]
+
+    def _copy_text(self, value) -> str:
+        """A value as COPY's text format has it, dates written once each."""
+        if type(value) is str:
+            return value.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(value) else value
+        if value is None:
+            return "\\N"
+        if type(value) is dt.date:
+            text = self._day_texts.get(value)
+            if text is None:
+                text = value.isoformat()
+                _remember(self._day_texts, value, text)
+            return text
+        if isinstance(value, Centre | Subdistrict):
+            return str(value.pk)
+        return _copy_value(value)
+
+    def save(self, row: RowReport, volunteer_values: dict, registration_values: dict) -> None:
+        volunteer = Volunteer(**{**volunteer_values, "id": None})
+        registration = Registration(**{**registration_values, "id": None, "volunteer": volunteer})
         try:
             with transaction.atomic():
                 volunteer.save()
                 registration.volunteer = volunteer
                 registration.save()
         except IntegrityError as error:
-            volunteer.pk = None
             # Someone may have saved the same person since the checks ran: the database's
             # unique indexes have the last word.
             name = getattr(getattr(error.__cause__, "diag", None), "constraint_name", "") or ""
@@ -780,27 +1269,128 @@ class _Importer:
             row.saved = True
 
 
+def _taken(model, fields: list[str], field: str, values: set) -> set[tuple]:
+    """``fields`` of the rows of ``model`` whose ``field`` is one of ``values``. The values go
+    as one array rather than a parameter each: a chunk has thousands, which the ORM's ``__in``
+    would spend more time making into SQL than the database answering it."""
+    if not values:
+        return set()
+    quote, meta = connection.ops.quote_name, model._meta
+    columns = ", ".join(quote(meta.get_field(name).column) for name in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns} FROM {quote(meta.db_table)} "  # noqa: S608 (names from the models)
+            f"WHERE {quote(meta.get_field(field).column)} = ANY(%s)",
+            [list(values)],
+        )
+        return set(cursor.fetchall())
+
+
+def _taken_numbers(numbers: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The (programme, registration number) pairs of ``numbers`` already registered: looked up
+    by pair in the unique index of the pairs (by number alone, thousands of them, PostgreSQL
+    reads the whole table)."""
+    if not numbers:
+        return set()
+    quote, meta = connection.ops.quote_name, Registration._meta
+    programme, number = (quote(meta.get_field(name).column) for name in ("programme", "number"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {programme}, {number} FROM {quote(meta.db_table)} "  # noqa: S608 (names)
+            f"WHERE ({programme}, {number}) IN (SELECT * FROM unnest(%s::text[], %s::text[])) "
+            f"AND {number} <> ''",  # the unique index's condition: no pair here has it empty
+            [[p for p, _n in numbers], [n for _p, n in numbers]],
+        )
+        return set(cursor.fetchall())
+
+
+def _remember(memo: dict, key, value) -> None:
+    if len(memo) >= _CACHE_LIMIT:
+        memo.clear()
+    memo[key] = value
+
+
+def _clean_value(f, value) -> tuple[str, object]:
+    """_clean_field for a field that holds what is set, without an instance to hold it."""
+    if f.blank and value in f.empty_values:
+        return "skip", None
+    try:
+        return "ok", f.clean(value, None)
+    except ValidationError as error:
+        return "error", error.error_list
+
+
+def _sequence(model) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)",
+                       [model._meta.db_table, model._meta.pk.column])  # fmt: skip
+        return cursor.fetchone()[0]
+
+
+# COPY's text format: a backslash, tab, line feed or carriage return in a value is escaped.
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_value(value) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, dt.date):  # and datetimes, aware: with their offset
+        return value.isoformat()
+    text = str(value)
+    return text.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(text) else text
+
+
+def _copy_lines(cursor, model, lines: list[str]) -> None:
+    """INSERT rows of ``model`` with one COPY: each line its concrete fields' values, in
+    their order, in PostgreSQL's text format."""
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in model._meta.concrete_fields)
+    with connection.wrap_database_errors:
+        cursor.copy_expert(
+            f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN",
+            io.StringIO("\n".join(lines) + "\n"),
+        )
+
+
 def _blank(cells: list) -> bool:
     return all(not cell_text(cell) for cell in cells)
+
+
+def _numbered(rows: Iterable[list]) -> Iterator[list[tuple[int, list]]]:
+    """The rows in chunks of IMPORT_CHUNK_ROWS, each with its line in the file."""
+    chunk = []
+    for number, cells in enumerate(rows, start=2):
+        chunk.append((number, cells))
+        if len(chunk) == IMPORT_CHUNK_ROWS:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def volunteers_import(
     *,
     actor,
-    content: bytes,
+    content: bytes | BinaryIO,
     file_name: str,
     partial: bool = False,
     dry_run: bool = False,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> ImportReport:
     """Import a CSV or XLSX file of volunteers, one person and one registration per row.
+
+    ``content`` is the file's bytes, a binary file, or what ``store_upload`` kept of one. It is
+    read and written a chunk of rows at a time (IMPORT_CHUNK_ROWS), all in one transaction:
+    a few queries a chunk and the memory of one chunk, whatever the file's length.
 
     ``actor`` is the user importing (None for the command line, which may use every centre);
     centre codes outside their scope are refused. Raises ImportFileError when the file as a
     whole cannot be read; row problems are in the report, with the row, column and message.
-    ``progress(done, total)`` is called after each row.
+    ``progress(done, None)`` is called after each chunk with the rows read so far.
     """
-    table = read_table(content, file_name)
+    table = open_table(content, file_name)
     positions, warnings, shown = _map_headers(table.headers)
     report = ImportReport(
         file_name=file_name,
@@ -810,24 +1400,34 @@ def volunteers_import(
         partial=partial,
         warnings=warnings,
     )
-    importer = _Importer(actor, table, positions, shown)
-    total = len(table.rows)
+    importer = _Importer(actor, positions, shown)
+    done = 0
     with transaction.atomic():
-        for index, cells in enumerate(table.rows):
-            if _blank(cells):
-                report.blank_rows += 1
-            else:
-                row = RowReport(number=index + 2, cells=list(cells))
-                report.rows.append(row)
-                checked = importer.check(row)
-                if checked is not None:
-                    importer.save(row, *checked)
+        chunks = _numbered(table.rows)
+        chunk = next(chunks, None)
+        while chunk is not None:
+            following = next(chunks, None)
+            rows = []
+            for number, cells in chunk:
+                if _blank(cells):
+                    report.blank_rows += 1
+                else:
+                    rows.append(RowReport(number=number, cells=list(cells)))
+            valid = importer.check_chunk(rows)
+            importer.save_chunk(valid, more=following is not None, write=not dry_run)
+            for row in rows:
+                report.add(row)
+                report.saved_count += row.saved
+            done += len(chunk)
             if progress is not None:
-                progress(index + 1, total)
-        report.committed = not dry_run and (partial or not report.rejected)
+                progress(done, None)
+            chunk = following
+        importer.finish()
+        report.committed = not dry_run and (partial or not report.rejected_count)
         if not report.committed:
             transaction.set_rollback(True)
     if not report.committed:
-        for row in report.rows:
+        report.saved_count = 0
+        for row in [*report.rows, *report.kept_rejected]:
             row.saved = False
     return report

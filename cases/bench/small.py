@@ -61,7 +61,7 @@ class SmallReport:
 
     @property
     def grows_by_design(self) -> dict[str, tuple[int, int]]:
-        """The requests that work row by row (the import), which must grow."""
+        """The requests that work row by row, whose queries must grow (none now)."""
         return {k: v for k, v in self._grown().items() if self.first[k].per_row}
 
     def table(self) -> list[str]:
