@@ -16,8 +16,6 @@ from django.db.models.expressions import RawSQL
 
 from volunteers.importing import EXPORT_REGISTRATION_FIELDS, EXPORT_VOLUNTEER_FIELDS, ExportRows
 
-_REGISTRATION = '"volunteers_registration".'
-
 
 def _rows(queryset: QuerySet) -> list[tuple]:
     # The queryset's own SQL on a plain cursor: Django's row iterators (one call and a
@@ -38,9 +36,7 @@ def export_chunks(
     """
     size = settings.VOLUNTEER_EXPORT_CHUNK_SIZE
     people = (
-        volunteers.prefetch_related(None)
-        .order_by("pk")
-        .values_list("pk", *EXPORT_VOLUNTEER_FIELDS)
+        volunteers.prefetch_related(None).order_by("pk").values_list("pk", *EXPORT_VOLUNTEER_FIELDS)
     )
     # ``volunteer_id = ANY('{1,2,…}'::bigint[])``: the chunk's ids as one array literal, which
     # PostgreSQL reads at once (ARRAY[1, 2, …], the driver's form of a list, is 2,000
@@ -59,8 +55,8 @@ def export_chunks(
         if not chunk:
             return
         ids = "{" + ",".join([str(v[0]) for v in chunk]) + "}"
-        in_chunk = RawSQL(f"{_REGISTRATION}volunteer_id = ANY(%s::bigint[])", [ids],
-                          output_field=BooleanField())  # fmt: skip
+        in_chunk = RawSQL('"volunteers_registration"."volunteer_id" = ANY(%s::bigint[])',
+                          [ids], output_field=BooleanField())  # fmt: skip
         theirs = {r[0]: r[1:] for r in _rows(latest.filter(in_chunk))}
         row = rows.row
         yield [row(v[1:], theirs.get(v[0])) for v in chunk]
