@@ -3,6 +3,7 @@ registrations), however many volunteers and registrations there are."""
 
 import datetime as dt
 import io
+import threading
 
 import openpyxl
 import pytest
@@ -61,3 +62,19 @@ def test_a_ministry_export_adds_two_queries_a_chunk_and_none_a_row(
     # Three more chunks: three more of (the chunk's volunteers, their registrations), and
     # nothing for each of the 12 more volunteers or their 24 registrations.
     assert large - small == 2 * 3
+
+
+def reading_ahead() -> list:
+    return [t for t in threading.enumerate() if t.name == "export-read-ahead"]
+
+
+@override_settings(VOLUNTEER_EXPORT_CHUNK_SIZE=4)
+def test_a_download_abandoned_half_way_stops_reading_the_registry(client, ministry_admin, centre_a):
+    client.force_login(ministry_admin)
+    volunteers_with_registrations(18, centre_a, start=0)
+    response = client.get(reverse(URL, args=["csv"]))
+    pieces = iter(response.streaming_content)
+    next(pieces), next(pieces)  # the headers and the first chunk
+    assert reading_ahead()
+    response.close()  # as a server closes it
+    assert not reading_ahead()
