@@ -412,6 +412,7 @@ class VolunteerAdmin(
         try:
             write_xlsx(file, rows.headers, chunks, title=str(self.opts.verbose_name_plural))
         except TooManyRows as error:
+            chunks.close()  # the reading ahead stops before the page uses the connection
             file.close()
             messages.error(
                 request,

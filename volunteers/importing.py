@@ -27,6 +27,7 @@ import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from inspect import getattr_static
 from pathlib import PurePath
 from typing import BinaryIO
@@ -451,6 +452,8 @@ _AT = {c.key: i for i, c in enumerate(COLUMNS)}
 _DATES = [i for i, c in enumerate(COLUMNS) if c.kind == "date"]
 # Written by their Thai names in Thai (the import reads both).
 _NAMED = [(i, c.key) for i, c in enumerate(COLUMNS) if c.kind in ("choice", "country")]
+_NAMED_COLUMNS = dict(_NAMED)
+_DATE_COLUMNS = frozenset(_DATES)
 _NO_REGISTRATION = ("",) * len(REGISTRATION_COLUMNS)
 
 
@@ -468,7 +471,6 @@ class ExportRows:
         self.thai = (self.language or "").startswith("th")
         self.headers = [header(c) for c in COLUMNS]
         self._names: dict[tuple[str, str], str] = {}
-        self._day_texts: dict = {}
 
     def _name(self, key: str, value: str) -> str:
         if (key, value) not in self._names:
@@ -491,13 +493,6 @@ class ExportRows:
             return f"{value.day:02d}/{value.month:02d}/{value.year + BE_OFFSET}"
         return value.isoformat()
 
-    def _days(self) -> dict:
-        # Dates repeat (birth dates, registration days): each is written out once. Bounded
-        # by the days of a century or so; emptied beyond that.
-        if len(self._day_texts) > 100_000:
-            self._day_texts.clear()
-        return self._day_texts
-
     def row(self, volunteer: tuple, registration: tuple | None) -> list[str]:
         """The cells of ``volunteer`` with ``registration`` (None: the registration's cells are
         empty), in the order of COLUMNS."""
@@ -505,21 +500,30 @@ class ExportRows:
         cells[_NATIONAL_ID] = format_national_id(cells[_NATIONAL_ID] or "")
         cells[_PHONE] = format_phone(cells[_PHONE])
         cells[_SUBDISTRICT] = cells[_SUBDISTRICT] or ""
-        days = self._day_texts
-        for i in _DATES:
-            value = cells[i]
-            if not value:
-                cells[i] = ""
-            elif (text := days.get(value)) is not None:
-                cells[i] = text
-            else:
-                cells[i] = self._days()[value] = self._day(value)
-        if self.thai:
-            names = self._names
-            for i, key in _NAMED:
-                if cells[i]:
-                    cells[i] = names.get((key, cells[i])) or self._name(key, cells[i])
+        # One table a column, from the value read to its text (None and "" included): one
+        # look-up a cell, without making a key.
+        for i, table in self._tables:
+            text = table.get(cells[i])
+            cells[i] = self._text(i, table, cells[i]) if text is None else text
         return safe_texts(cells)
+
+    def _text(self, i: int, table: dict, value) -> str:
+        if i in _DATE_COLUMNS:
+            # Dates repeat (birth dates, registration days): each is written out once. Bounded
+            # by the days of a century or so; emptied beyond that.
+            if len(table) > 100_000:
+                table.clear()
+                table[None] = ""
+            text = self._day(value)
+        else:
+            text = self._name(_NAMED_COLUMNS[i], value) if value else ""
+        table[value] = text
+        return text
+
+    @cached_property
+    def _tables(self) -> list[tuple[int, dict]]:
+        named = list(_NAMED_COLUMNS) if self.thai else []
+        return [(i, {None: ""}) for i in _DATES] + [(i, {"": ""}) for i in named]
 
 
 _NATIONAL_ID, _PHONE, _SUBDISTRICT = _AT["national_id"], _AT["phone"], _AT["subdistrict_code"]
