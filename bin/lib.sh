@@ -80,12 +80,10 @@ as_pg_owner() {
     fi
 }
 
-# The server's settings for a web application's short queries on solid-state storage (README,
-# "PostgreSQL settings"): random reads cost little more than sequential ones, so the planner
-# should not prefer a scan of a whole table to an index; and JIT compilation, which PostgreSQL
-# starts for any query it expects to be costly, adds tens of milliseconds to a page's query to
-# save less than that.
-PG_SETTINGS="-c random_page_cost=1.1 -c effective_io_concurrency=200 -c jit=off"
+# The server's settings (README, "PostgreSQL settings"): bitmap scans read ahead on
+# solid-state storage; and JIT compilation, which PostgreSQL starts for any query it expects to
+# be costly, adds tens of milliseconds to a page's query to save less than that.
+PG_SETTINGS="-c effective_io_concurrency=200 -c jit=off"
 
 pg_start() {
     ensure_pg_binaries
