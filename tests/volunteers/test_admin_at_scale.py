@@ -187,6 +187,24 @@ def test_an_organisation_page_is_the_same_size_whatever_its_members(
     assert len(big.content) < len(small.content) * 1.2
 
 
+def test_an_organisation_pages_queries_do_not_grow_with_the_members_it_lists(
+    client, ministry_admin_user, centre_a, django_assert_max_num_queries
+):
+    # Below the page's 20 rows, where a query a listed row would show (above it, the rows
+    # listed stay 20 whatever the members).
+    organisation = OrganisationFactory()
+    _members(organisation, centre_a, 2)
+    client.force_login(ministry_admin_user)
+    url = reverse("admin:volunteers_organisation_change", args=[organisation.pk])
+    client.get(url)  # the content types, read once a process
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    _members(organisation, centre_a, MEMBERS_ON_PAGE - 4)
+    with django_assert_max_num_queries(len(few)):
+        response = client.get(url)
+    assert len(response.context["inline_admin_formsets"][0].formset.forms) == MEMBERS_ON_PAGE - 2
+
+
 def test_a_ministry_admin_adds_and_removes_members_on_the_organisation_page(
     client, ministry_admin_user, centre_a
 ):
