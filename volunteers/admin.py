@@ -599,8 +599,9 @@ class OrganisationMembershipInline(_ScopedInline, admin.TabularInline):
         if organisation_id is None or not str(organisation_id).isdigit():
             return members.none()
         latest = members.filter(organisation_id=organisation_id)[:MEMBERS_ON_PAGE]
+        # The organisation too: each row's form reads it (one query a row, 20 a page).
         return members.filter(pk__in=list(latest.values_list("pk", flat=True))).select_related(
-            "volunteer"
+            "volunteer", "organisation"
         )
 
     def has_add_permission(self, request, obj=None):

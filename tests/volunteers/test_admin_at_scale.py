@@ -187,6 +187,21 @@ def test_an_organisation_page_is_the_same_size_whatever_its_members(
     assert len(big.content) < len(small.content) * 1.2
 
 
+def test_an_organisation_page_reads_its_listed_members_in_a_fixed_number_of_queries(
+    client, ministry_admin_user, centre_a, django_assert_max_num_queries
+):
+    organisation = OrganisationFactory()
+    _members(organisation, centre_a, 1)
+    client.force_login(ministry_admin_user)
+    url = reverse("admin:volunteers_organisation_change", args=[organisation.pk])
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    _members(organisation, centre_a, MEMBERS_ON_PAGE)
+    with django_assert_max_num_queries(len(one)):  # not a query for each listed member
+        page = client.get(url)
+    assert len(page.context["inline_admin_formsets"][0].formset.forms) == MEMBERS_ON_PAGE
+
+
 def test_a_ministry_admin_adds_and_removes_members_on_the_organisation_page(
     client, ministry_admin_user, centre_a
 ):
