@@ -56,12 +56,11 @@ from cases.search import (
     person_name_order,
     person_name_q,
     persons_listed_for,
-    planner_rows,
 )
 from centres.access import scope_for
 from centres.admin import ScopedAdminMixin, WrittenByServicesAdminMixin
 from centres.models import Centre, District, Province
-from volunteer_centre.admin import AdminThaiDateWidget, ThaiDatesAdminMixin
+from volunteer_centre.admin import AdminThaiDateWidget, ThaiDatesAdminMixin, planner_rows
 from volunteer_centre.forms import PersonIdentityFormMixin, ThaiDateField
 from volunteer_centre.identity import normalise_phone
 from volunteer_centre.thai import to_arabic_digits, whole_number

@@ -12,19 +12,14 @@ column, which reads every case.
 
 from __future__ import annotations
 
-import json
 import re
 
-from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
-from django.core.exceptions import EmptyResultSet
-from django.db import connection
 from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Concat
-from django.utils.functional import cached_property
 
 from centres.access import scope_for
-from volunteer_centre.admin import LargeTablePaginator, estimated_rows
+from volunteer_centre.admin import EstimatedCountPaginator
 from volunteer_centre.thai import to_arabic_digits
 
 _CASE_NUMBER = re.compile(r"^[A-Z0-9]+-\d{4}-\d{4,}$")
@@ -145,59 +140,17 @@ def person_name_q(words: list[str], prefix: str = "") -> Q:
     return q
 
 
-def planner_rows(queryset: QuerySet) -> int:
-    """PostgreSQL's estimate of the rows ``queryset`` returns: its plan, nothing run."""
-    try:
-        sql, params = queryset.order_by().query.sql_with_params()
-    except EmptyResultSet:  # a test that can match nothing (an empty list of ids)
-        return 0
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-        plan = cursor.fetchone()[0]
-    if isinstance(plan, str):
-        plan = json.loads(plan)
-    return int(plan[0]["Plan"]["Plan Rows"])
-
-
-class CasesPaginator(LargeTablePaginator):
+class CasesPaginator(EstimatedCountPaginator):
     """The case lists' pages (staff and admin): counts the page can do without left to
     PostgreSQL's estimate, and a page past the first found by its keys first.
 
-    The count: a list of more than ``LIST_ESTIMATED_COUNT_FROM`` rows by the planner's estimate
-    (a ministry's unfiltered million cases, a common name across the country, one status
-    nationwide) shows the estimate, and ``estimated`` is set so that the page says "about";
-    counting it would read every matching row, the list's slowest part. Such a list is first
-    counted up to one page and a row (unordered, LIMIT): one that fits a page is counted
-    exactly whatever the estimate said. A smaller list, such as any centre's, is counted
-    exactly.
+    The count: EstimatedCountPaginator's (a ministry's unfiltered million cases, a common name
+    across the country, one status nationwide show the estimate, "about"; a centre's list is
+    counted exactly).
 
     The page: ``OFFSET 49900 LIMIT 100`` fetches and throws away the 49,900 rows before the
     page; asked for their ids alone, PostgreSQL skips them inside the index of the list's order
     (an index-only scan), and only the page's own rows are read. Same rows, same order."""
-
-    estimated = False
-
-    @cached_property
-    def count(self) -> int:
-        rows = self.object_list
-        if not isinstance(rows, QuerySet):
-            return super().count
-        if not rows.query.where and not rows.query.distinct:
-            estimate = estimated_rows(rows.model)
-            if estimate >= settings.ADMIN_ESTIMATED_COUNT_FROM:
-                self.estimated = True
-                return estimate
-        else:
-            estimate = planner_rows(rows)
-            if estimate > settings.LIST_ESTIMATED_COUNT_FROM:
-                # An estimate can be far off (a search that finds nothing): up to a page and
-                # one more row, in any order, is counted for certain.
-                seen = rows.order_by()[: self.per_page + 1].count()
-                if seen <= self.per_page:
-                    return seen
-                self.estimated = True
-                return max(estimate, seen)
-        return rows.count()
 
     def page(self, number):
         page = super().page(number)

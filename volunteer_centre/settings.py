@@ -148,8 +148,9 @@ VOLUNTEER_MIN_AGE = env.int("VOLUNTEER_MIN_AGE", default=18)
 # From this many rows (PostgreSQL's estimate) an unfiltered admin list shows the estimate
 # instead of counting every row (volunteer_centre.admin.LargeTablePaginator).
 ADMIN_ESTIMATED_COUNT_FROM = env.int("ADMIN_ESTIMATED_COUNT_FROM", default=100_000)
-# A filtered or searched case list (staff or admin) PostgreSQL expects to hold more rows than
-# this shows that estimate, as "about", instead of counting them all (cases.search).
+# A filtered or searched case or volunteer list (staff or admin) PostgreSQL expects to hold
+# more rows than this shows that estimate, as "about", instead of counting them all
+# (volunteer_centre.admin.EstimatedCountPaginator).
 LIST_ESTIMATED_COUNT_FROM = env.int("LIST_ESTIMATED_COUNT_FROM", default=5_000)
 # The volunteer export reads this many volunteers a query (volunteers.exporting).
 VOLUNTEER_EXPORT_CHUNK_SIZE = env.int("VOLUNTEER_EXPORT_CHUNK_SIZE", default=2000)

@@ -28,7 +28,7 @@ from import_export.formats.base_formats import CSV, XLSX
 
 from centres.access import scope_for
 from centres.admin import ScopedAdminMixin, WrittenByServicesAdminMixin
-from volunteer_centre.admin import ThaiDatesAdminMixin
+from volunteer_centre.admin import EstimatedCountPaginator, ThaiDatesAdminMixin
 from volunteer_centre.spreadsheets import TooManyRows, write_xlsx
 from volunteers.admin_filters import (
     CentreFilter,
@@ -255,6 +255,9 @@ class VolunteerAdmin(
     # Nothing of the address is on the list: no join.
     list_select_related = []
     show_facets = admin.ShowFacets.NEVER
+    # A filter that keeps most of the country (every active volunteer) is not counted row by
+    # row: above LIST_ESTIMATED_COUNT_FROM the list shows PostgreSQL's estimate.
+    paginator = EstimatedCountPaginator
     # get_search_results does the searching; search_fields switches the search box and the
     # autocomplete on.
     search_fields = ["first_name", "last_name", "national_id", "passport_number"]
@@ -544,6 +547,7 @@ class RegistrationAdmin(ScopedAdmin):
     list_filter = ["programme", "status", RegionFilter, ProvinceFilter, CentreFilter]
     list_select_related = ["volunteer", "centre"]
     show_facets = admin.ShowFacets.NEVER
+    paginator = EstimatedCountPaginator  # as the volunteers' list
     search_fields = ["number", "volunteer__first_name", "volunteer__last_name"]
     autocomplete_fields = ["volunteer", "centre"]
     centre_path = "centre"

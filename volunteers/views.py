@@ -14,7 +14,7 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from centres.views import ScopedQuerysetMixin, WriterRequiredMixin, user_can_write
-from volunteer_centre.admin import LargeTablePaginator
+from volunteer_centre.admin import EstimatedCountPaginator
 from volunteers import services
 from volunteers.filters import VolunteerFilter
 from volunteers.forms import RegistrationForm, RegistrationStatusForm, VolunteerForm
@@ -33,8 +33,9 @@ class VolunteerListView(ScopedQuerysetMixin, FilterView):
     model = Volunteer
     filterset_class = VolunteerFilter
     paginate_by = 25
-    # The whole national list is counted from PostgreSQL's estimate, as in the admin.
-    paginator_class = LargeTablePaginator
+    # The whole national list, and a filter that keeps most of it (every active อพม.), is
+    # counted from PostgreSQL's estimate ("about"), as in the admin.
+    paginator_class = EstimatedCountPaginator
     template_name = "volunteers/volunteer_list.html"
 
     def get_queryset(self):

@@ -24,7 +24,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client, override_settings
 
-from cases.bench.data import BENCH_DISTRICT, CHAIR_USERNAME, bench_data_build
+from cases.bench.data import BENCH_DISTRICT, CHAIR_USERNAME, bench_data_build, bench_data_settle
 from cases.bench.pages import Request, bench_records, bench_requests, bench_users
 from cases.bench.run import HEADERS, quiet_refusals
 from centres.models import Centre, StaffAssignment
@@ -62,6 +62,14 @@ class PlanReport:
     reads: dict[str, dict[str, int]] = field(default_factory=dict)
     statuses: dict[str, int] = field(default_factory=dict)
     queries: int = 0  # SELECTs explained
+
+    def as_json(self) -> str:
+        return json.dumps({"reads": self.reads, "statuses": self.statuses,
+                           "queries": self.queries}, ensure_ascii=False)  # fmt: skip
+
+    @classmethod
+    def from_json(cls, text: str) -> PlanReport:
+        return cls(**json.loads(text))
 
     def known(self) -> str:
         """The reads as the Python literal of tests/test_bench_plans.py's KNOWN_READING."""
@@ -167,8 +175,13 @@ def bench_plans(
     as every role. Pages only: the import and the export read every row by design."""
     if not connection.settings_dict["NAME"].startswith("test_"):
         raise RuntimeError("bench --plans writes into a test database only")
+    if connection.in_atomic_block:
+        raise RuntimeError("bench --plans commits its data set: run it outside a transaction")
     bench_data_build(volunteers=volunteers, cases=cases, seed=seed, fast=False,
                      progress=progress)  # fmt: skip
+    # As for the nation: committed rows, the visibility map made (without which PostgreSQL
+    # costs every index-only scan as a heap read, and plans differently) and fresh statistics.
+    bench_data_settle()
     users = plan_users()
     records = bench_records(users["chair"])
     report = PlanReport()

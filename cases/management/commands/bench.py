@@ -69,6 +69,7 @@ class Command(BaseCommand):
             help="a middle-sized data set in the test database, every page once as every role, "
             "each SELECT explained: lists the pages whose plans read thousands of rows",
         )
+        parser.add_argument("--json", metavar="FILE", help="--plans: also write the report here")
         parser.add_argument("--import-rows", type=int, default=IMPORT_ROWS)
         parser.add_argument("--markdown", metavar="FILE", help="also write the tables here")
 
@@ -134,6 +135,8 @@ class Command(BaseCommand):
             say(text)
         say("As KNOWN_READING:")
         say(report.known())
+        if options["json"]:
+            Path(options["json"]).write_text(report.as_json())
 
     def small(self, options):
         say = self.stdout.write
