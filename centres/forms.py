@@ -108,6 +108,9 @@ _INPUT_TEMPLATES = frozenset(
                  "datetime")
 )  # fmt: skip
 _SELECT_OPTION = "django/forms/widgets/select_option.html"
+_ERROR_LISTS = frozenset(
+    ("django/forms/errors/list/ul.html", "django/forms/errors/list/default.html")
+)
 
 
 class QuickRenderer(DjangoTemplates):
@@ -115,9 +118,13 @@ class QuickRenderer(DjangoTemplates):
     their templates do: a widget's template costs about 0.3 ms (its attributes are a loop of
     the template language), and a case's admin page, with its inlines' rows and blank rows,
     renders some seventy hidden and typed inputs. Every other template is rendered as
-    Django's renderer renders it."""
+    Django's renderer renders it; an empty list of errors is nothing, as its template
+    writes it."""
 
     def render(self, template_name, context, request=None):
+        if template_name in _ERROR_LISTS and isinstance(context, dict) and not context["errors"]:
+            # Each field of each inline row asks for its (empty) list of errors.
+            return ""
         widget = context.get("widget") if isinstance(context, dict) else None
         if widget is not None and len(context) == 1:
             if template_name in _INPUT_TEMPLATES:
