@@ -59,6 +59,7 @@ from cases.search import (
 )
 from centres.access import scope_for
 from centres.admin import ScopedAdminMixin, WrittenByServicesAdminMixin
+from centres.forms import QUICK_RENDERER
 from centres.models import Centre, District, Province
 from volunteer_centre.admin import AdminThaiDateWidget, ThaiDatesAdminMixin, planner_rows
 from volunteer_centre.forms import PersonIdentityFormMixin, ThaiDateField
@@ -213,6 +214,8 @@ class ServiceInline(
             {"actor": request.user, **ServiceSaveAdminMixin.refusals(request)},
         )
         formset.service_inline = True
+        # Inputs and selects written in Python (centres.forms.QuickRenderer), the same HTML.
+        formset.renderer = QUICK_RENDERER
         return formset
 
 
@@ -986,6 +989,7 @@ class CaseChangeForm(RefusalsFormMixin, forms.ModelForm):
     takes (the status itself is never edited)."""
 
     actor = None
+    default_renderer = QUICK_RENDERER
     service_fields = {"closure_reason": "close_reason", "closed_on": "status_on"}
     new_status = forms.ChoiceField(label=_("change status to"), required=False)
     status_note = forms.CharField(
