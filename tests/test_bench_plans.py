@@ -17,14 +17,11 @@ from cases.bench.plans import READ_LIMIT, PlanReport, plan_reads
 KNOWN_READING: dict[str, set[str]] = {
     "ministry:staff/intake": {"volunteers_volunteer"},
     "ministry:staff/intake search person": {"volunteers_volunteer"},
-    "ministry:staff/volunteers/list filtered": {"volunteers_registration", "volunteers_volunteer"},
-    "ministry:admin/volunteers.volunteer/list filter status": {
+    "ministry:admin/volunteers.volunteer/list filter province": {
         "volunteers_registration",
         "volunteers_volunteer",
     },
-    "ministry:admin/volunteers.volunteer/list filter province": {"volunteers_registration"},
-    "ministry:admin/volunteers.registration/list filter status": {"volunteers_registration"},
-    "ministry:admin/volunteers.registration/list search Thai name": {"volunteers_registration"},
+    "ministry:admin/volunteers.volunteer/list search Thai name": {"volunteers_volunteer"},
     "ministry:admin/volunteers.centrerole/list": {"volunteers_volunteer"},
     "ministry:admin/volunteers.centrerole/list search Thai name": {"volunteers_volunteer"},
     "ministry:admin/volunteers.event/list": {"volunteers_attendance"},
@@ -39,12 +36,14 @@ KNOWN_READING: dict[str, set[str]] = {
     },
     "ministry:admin/cases.person/list page 500": {"cases_person"},
     "ministry:admin/cases.person/list search Thai name": {"cases_person"},
+    "ministry:admin/cases.household/list": {"cases_household"},
     "ministry:admin/cases.household/list search Thai name": {
         "cases_household",
         "cases_householdmember",
     },
     "ministry:admin/cases.case/list page 500": {"cases_case"},
     "ministry:admin/cases.case/list search Thai name": {"cases_case", "cases_person"},
+    "ministry:admin/cases.consent/list": {"cases_consent"},
     "supervisor:staff/desk": {"cases_caseevent"},
     "supervisor:admin/volunteers.volunteer/list filter province": {"volunteers_registration"},
     "supervisor:admin/volunteers.registrationstatuschange/list filter province": {
