@@ -267,6 +267,29 @@ class CaseChildListAdminMixin(CasesListAdminMixin):
     def listed(self, request):
         return case_children_listed_for(self.model, request.user)
 
+    def own_word_q(self, word: str) -> Q:
+        """What a search word matches in the record's own columns (its case number aside)."""
+        raise NotImplementedError
+
+    def get_search_results(self, request, queryset, search_term):
+        """The search_fields: each word in the case number or the record's own columns
+        (``own_word_q``), through the cases' and those columns' indexes instead of a join ORed
+        across tables; a whole case number by the number's unique index."""
+        if number := case_number_in(search_term):
+            return queryset.filter(case_number_q(number, "case__")), False
+
+        def test(word):
+            q = self.own_word_q(word)
+            # The numbers' test only for a word that can be in one: an empty part left in has
+            # PostgreSQL walk the whole list in its order to find nothing.
+            if may_be_in_a_number(word):
+                cases = Case.objects.filter(number__icontains=word).values("pk")
+                q |= Q(InArray("case_id", cases))
+            return q
+
+        words = search_term.split()
+        return (queryset.filter(_any_word(words, test)) if words else queryset), False
+
 
 def _any_word(words: list[str], test) -> Q:
     """Every word passes ``test(word)`` (a Q): the admin's rule for a search of several words."""
@@ -1266,26 +1289,10 @@ class ReferralAdmin(
     def has_add_permission(self, request):
         return False  # referrals are sent from their case
 
-    def get_search_results(self, request, queryset, search_term):
-        """The search_fields (each word in the case number or the agency's name), through the
-        cases' and the agencies' own indexes instead of a join ORed across three tables; a
-        whole case number by the number's unique index."""
-        if number := case_number_in(search_term):
-            return queryset.filter(case_number_q(number, "case__")), False
-
-        def test(word):
-            # The agencies are a short list, read first; the numbers' test only for a word
-            # that can be in a number. An empty part left in has PostgreSQL walk the whole
-            # list in its order to find nothing.
-            agencies = list(Agency.objects.filter(name_th__icontains=word).values_list("pk"))
-            q = Q(agency_id__in=[pk for (pk,) in agencies])
-            if may_be_in_a_number(word):
-                cases = Case.objects.filter(number__icontains=word).values("pk")
-                q |= Q(InArray("case_id", cases))
-            return q
-
-        words = search_term.split()
-        return (queryset.filter(_any_word(words, test)) if words else queryset), False
+    def own_word_q(self, word):
+        # The agencies are a short list, read first.
+        agencies = list(Agency.objects.filter(name_th__icontains=word).values_list("pk"))
+        return Q(agency_id__in=[pk for (pk,) in agencies])
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -1314,21 +1321,8 @@ class ConsentAdmin(
     def has_add_permission(self, request):
         return False  # consent is recorded on its case
 
-    def get_search_results(self, request, queryset, search_term):
-        """The search_fields (each word in the case number or the guardian's name), through
-        the cases' and the guardians' trigram indexes; a whole case number by its index."""
-        if number := case_number_in(search_term):
-            return queryset.filter(case_number_q(number, "case__")), False
-
-        def test(word):
-            q = Q(guardian_name__icontains=word)
-            if may_be_in_a_number(word):
-                cases = Case.objects.filter(number__icontains=word).values("pk")
-                q |= Q(InArray("case_id", cases))
-            return q
-
-        words = search_term.split()
-        return (queryset.filter(_any_word(words, test)) if words else queryset), False
+    def own_word_q(self, word):
+        return Q(guardian_name__icontains=word)
 
     def has_change_permission(self, request, obj=None):
         # Read-only page; the withdraw action is a change, allowed to writers.

@@ -33,16 +33,7 @@ def staff(user, app_labels=("cases", "centres", "volunteers")):
     return user
 
 
-@pytest.fixture
-def admin_client(client, ministry_admin):
-    client.force_login(staff(ministry_admin))
-    return client
-
-
-@pytest.fixture
-def chair_a_client(client, chair_a):
-    client.force_login(staff(chair_a))
-    return client
+# The admin_client and chair_a_client fixtures: tests/cases/conftest.py.
 
 
 def changelist(client, **params):

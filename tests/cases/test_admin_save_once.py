@@ -15,18 +15,6 @@ from tests.cases.test_admin import be, change_post, inline_management, staff
 from tests.factories import RegistrationFactory
 
 
-@pytest.fixture
-def chair_a_client(client, chair_a):
-    client.force_login(staff(chair_a))
-    return client
-
-
-@pytest.fixture
-def ministry_client(client, ministry_admin):
-    client.force_login(staff(ministry_admin))
-    return client
-
-
 def inserts(queries, table: str) -> int:
     return sum(q["sql"].startswith(f'INSERT INTO "{table}"') for q in queries)
 
