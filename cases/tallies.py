@@ -370,7 +370,7 @@ CREATE TRIGGER vc_registration_tallies AFTER INSERT OR UPDATE OR DELETE
     ON volunteers_registration FOR EACH ROW EXECUTE FUNCTION vc_registration_trigger();
 """
 
-# Migration 0090: the placements of a statement's new registrations refreshed in a few
+# Migration 0014: the placements of a statement's new registrations refreshed in a few
 # statements for all their volunteers, not a loop of four statements a volunteer (whose delta
 # array was copied again at every step). A 100,000-row import spent about 10 s of its save in
 # that loop. The rules are vc_active_volunteer_refresh's: the placements rows made if missing
