@@ -352,3 +352,17 @@ def _tools_without_chromium(tmp_path) -> str:
         if target:
             (tools / name).symlink_to(target)
     return str(tools)
+
+
+def test_manage_py_without_a_secret_key_says_what_to_set():
+    """Without SECRET_KEY every command stops with the settings' own message, not Django's
+    "Models aren't loaded yet" traceback."""
+    env = {**os.environ, "SECRET_KEY": ""}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    done = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "Set SECRET_KEY" in done.stderr
+    assert "Traceback" not in done.stderr
