@@ -337,9 +337,10 @@ CREATE TRIGGER vc_registration_tallies AFTER INSERT OR UPDATE OR DELETE
 # tally rows 2,000 times in one transaction, every update a new version of the row that none
 # could prune, and each next update walked the versions before it (a 100,000-row import's save
 # did not finish in five minutes). Updates and deletes, one registration at a time in the
-# product, keep the row trigger.
-INSERT_STATEMENT_TRIGGER = r"""
-CREATE FUNCTION vc_registration_insert_statement() RETURNS trigger LANGUAGE plpgsql AS $$
+# product, keep the row trigger. The statement trigger's function as 0013 made it refreshes
+# one volunteer's placements at a time (0014 replaces it; its undo brings this one back).
+_INSERT_STATEMENT_ONE_AT_A_TIME = r"""
+CREATE OR REPLACE FUNCTION vc_registration_insert_statement() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     delta vc_tally_row[];
     v bigint;
@@ -354,6 +355,11 @@ BEGIN
     PERFORM vc_tally_apply(delta);
     RETURN NULL;
 END $$;
+"""
+
+INSERT_STATEMENT_TRIGGER = (
+    _INSERT_STATEMENT_ONE_AT_A_TIME
+    + r"""
 DROP TRIGGER vc_registration_tallies ON volunteers_registration;
 CREATE TRIGGER vc_registration_tallies AFTER UPDATE OR DELETE
     ON volunteers_registration FOR EACH ROW EXECUTE FUNCTION vc_registration_trigger();
@@ -361,6 +367,7 @@ CREATE TRIGGER vc_registration_insert_tallies AFTER INSERT ON volunteers_registr
     REFERENCING NEW TABLE AS new_registrations
     FOR EACH STATEMENT EXECUTE FUNCTION vc_registration_insert_statement();
 """
+)
 
 INSERT_STATEMENT_TRIGGER_UNDO = r"""
 DROP TRIGGER vc_registration_insert_tallies ON volunteers_registration;
@@ -441,25 +448,12 @@ END $$;
 """
 
 # Back to 0013's function, which refreshed one volunteer at a time.
-INSERT_STATEMENT_SET_UNDO = r"""
-CREATE OR REPLACE FUNCTION vc_registration_insert_statement() RETURNS trigger
-LANGUAGE plpgsql AS $$
-DECLARE
-    delta vc_tally_row[];
-    v bigint;
-BEGIN
-    IF NOT vc_tallies_on() THEN RETURN NULL; END IF;
-    SELECT coalesce(array_agg(x), '{}') INTO delta
-    FROM new_registrations r, unnest(vc_registration_rows(r, 1)) x;
-    -- In key order, as vc_tally_apply does, so concurrent writers lock in the same order.
-    FOR v IN SELECT DISTINCT volunteer_id FROM new_registrations ORDER BY 1 LOOP
-        delta := delta || vc_active_volunteer_refresh(v);
-    END LOOP;
-    PERFORM vc_tally_apply(delta);
-    RETURN NULL;
-END $$;
+INSERT_STATEMENT_SET_UNDO = (
+    _INSERT_STATEMENT_ONE_AT_A_TIME
+    + r"""
 DROP FUNCTION vc_active_volunteers_refresh(bigint[]);
 """
+)
 
 DROP = r"""
 DROP TRIGGER IF EXISTS vc_case_tallies ON cases_case;
