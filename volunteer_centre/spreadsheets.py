@@ -6,7 +6,8 @@ import queue
 import re
 import threading
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from itertools import repeat
 
 import openpyxl
 from openpyxl.cell import WriteOnlyCell
@@ -38,11 +39,12 @@ _FORMULA_FIRST = frozenset(_FORMULA_STARTS)
 _FORMULA_IN_ROW = re.compile("\x1f[" + re.escape("".join(_FORMULA_STARTS)) + "]")
 
 
-def safe_texts(texts: list[str]) -> list[str]:
-    """safe_cell of each of ``texts`` (all strings), at a fraction of its cost: an export makes
-    tens of millions of cells, and hardly any starts like a formula.
+def safe_texts(texts: Sequence[str]) -> Sequence[str]:
+    """safe_cell of each of ``texts`` (all strings: a row, or a column of a chunk of rows), at a
+    fraction of its cost: an export makes tens of millions of cells, and hardly any starts like
+    a formula. ``texts`` itself is returned when none does.
 
-    One search of the joined row finds whether any may; a separator inside a cell can only
+    One search of the joined texts finds whether any may; a separator inside a cell can only
     make it look at the cells one by one for nothing.
     """
     if _FORMULA_IN_ROW.search("\x1f" + "\x1f".join(texts)) is None:
@@ -56,9 +58,6 @@ def safe_texts(texts: list[str]) -> list[str]:
 XLSX_MAX_ROWS = 1_048_576
 _SHEET = "xl/worksheets/sheet1.xml"
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-# What makes a cell more than its text between tags: XML's specials, control characters
-# (line breaks and tabs included: they decide the cell's style and its whitespace).
-_NEEDS_CARE = re.compile(r"[&<>\x00-\x1f]")
 
 
 class TooManyRows(ValueError):
@@ -68,7 +67,7 @@ class TooManyRows(ValueError):
 def write_xlsx(
     file,
     headers: list[str],
-    chunks: Iterable[list[list[str]]],
+    chunks: Iterable[list[Sequence[str]]],
     *,
     title: str,
     max_rows: int = XLSX_MAX_ROWS - 1,
@@ -122,7 +121,7 @@ def write_xlsx(
                 for chunk in itertools.chain([first], chunks):
                     if count + len(chunk) > max_rows:
                         raise TooManyRows(max_rows)
-                    sheet_data.write(_rows_xml(count + 2, letters, chunk, wrap_style).encode())
+                    sheet_data.write(_rows_xml(chunk, wrap_style).encode())
                     count += len(chunk)
                 sheet_data.write(b"</sheetData>" + tail)
     return count
@@ -164,76 +163,80 @@ class _Deflating:
         return False
 
 
-# Most rows hold nothing to escape and no text with a space at either end: their cells go
-# without references (``r``, optional in ECMA-376: a cell without one is the one after the
-# previous, a row the one after the previous, as Excel, LibreOffice, Google Sheets and openpyxl
-# read them), empty cells as <c/> to keep the count. Making a cell is then one concatenation.
-# Other rows come with references (_row_xml): the plain rows after them count on from those.
-_PLAIN_CARE = re.compile(r"[&<>\x00\x02-\x1f]")  # \x01: the cells' separator in the test
+# Cells go without references (``r``, optional in ECMA-376: a cell without one is the one after
+# the previous, a row the one after the previous, as Excel, LibreOffice, Google Sheets and
+# openpyxl read them), empty cells as <c/> to keep the count.
 _CELL = '<c t="inlineStr"><is><t>'
 _END = "</t></is></c>"
+_EMPTY = "<c/>"
+# Joins a column's cells for the checks: printable (isprintable() then finds control
+# characters), and Thai (it keeps Thai text two bytes a character). A cell holding it only
+# sends its column the careful way.
+_SEP = "\u0e5b"
 
 
-def _rows_xml(number: int, letters: list[str], rows: list[list[str]], wrap_style: int) -> str:
-    """The XML of ``rows``, the first of them row ``number`` of the sheet."""
-    parts = []
-    cell, end = _CELL, _END
-    for offset, row in enumerate(rows):
-        text = "\x01".join(row)
-        if (
-            _PLAIN_CARE.search(text) is None
-            and " \x01" not in text
-            and "\x01 " not in text
-            and text[:1] != " "
-            and text[-1:] != " "
-            # A \x01 of the row's own is not a separator (and XML cannot carry it).
-            and text.count("\x01") == len(row) - 1
-        ):
-            parts.append(
-                "<row>" + "".join([cell + c + end if c else "<c/>" for c in row]) + "</row>"
-            )
+def _rows_xml(rows: list[Sequence[str]], wrap_style: int) -> str:
+    """The XML of ``rows`` (all as wide as the header).
+
+    Column by column: most columns of a chunk are empty throughout, or plain (nothing to escape,
+    no empty cell), which a few searches of the chunk joined show, and ``all``. Each row is then
+    one join of constant markup (with the empty columns in it) and the plain columns' texts as
+    they are; other columns' cells are made one by one (_cell).
+    """
+    count = len(rows)
+    if not count:
+        return ""
+    columns = list(zip(*rows, strict=True))
+    if _needs_care(_SEP.join(map(_SEP.join, rows)), count * len(columns)):
+        careful = [_needs_care(_SEP.join(column), count) for column in columns]
+    else:
+        careful = [False] * len(columns)
+    pieces: list = []  # constant markup (repeated) and columns, alternating
+    markup = "<row>"
+    for column, care in zip(columns, careful, strict=True):
+        if care:
+            pieces += [repeat(markup, count), [_cell(text, wrap_style) for text in column]]
+            markup = ""
+        elif all(column):
+            pieces += [repeat(markup + _CELL, count), column]
+            markup = _END
+        elif any(column):
+            cell, end = _CELL, _END
+            pieces += [repeat(markup, count), [cell + t + end if t else _EMPTY for t in column]]
+            markup = ""
         else:
-            parts.append(_row_xml(number + offset, letters, row, wrap_style))
-    return "".join(parts)
+            markup += _EMPTY
+    pieces.append(repeat(markup + "</row>", count))
+    return "".join(map("".join, zip(*pieces, strict=True)))
 
 
-def _row_xml(number: int, letters: list[str], row: list[str], wrap_style: int) -> str:
-    # Most rows hold nothing to escape: one search of the whole row, not one a cell, and
-    # their cells made in one comprehension.
-    if _NEEDS_CARE.search("".join(row)) is None:
-        n = str(number)
-        cells = [
-            f'<c r="{letter}{n}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
-            if text[0] == " " or text[-1] == " "
-            else f'<c r="{letter}{n}" t="inlineStr"><is><t>{text}</t></is></c>'
-            for letter, text in zip(letters, row, strict=True)
-            if text
-        ]
-        if not row[-1]:
-            cells.append(f'<c r="{letters[-1]}{n}"/>')
-        return f'<row r="{n}">{"".join(cells)}</row>'
-    plain = False
-    cells = []
-    for letter, text in zip(letters, row, strict=True):
-        if not text:
-            continue
-        style = ""
-        if plain:
-            space = ' xml:space="preserve"' if text[0] == " " or text[-1] == " " else ""
-        else:
-            text = _ILLEGAL_XML.sub("\ufffd", text)
-            text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            space = ' xml:space="preserve"' if text != text.strip(" \t\r\n") else ""
-            if "\n" in text:
-                style = f' s="{wrap_style}"'
-        cells.append(
-            f'<c r="{letter}{number}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>'
-        )
-    if not row[-1]:
-        # Empty cells are left out, but not the last: a reader that does not look for the
-        # sheet's width (openpyxl's read-only mode) then sees every row as wide as the header.
-        cells.append(f'<c r="{letters[-1]}{number}"/>')
-    return f'<row r="{number}">{"".join(cells)}</row>'
+def _needs_care(joined: str, cells: int) -> bool:
+    """Whether some of ``cells`` texts, joined by _SEP, need more than putting between tags:
+    XML's specials, control characters (line breaks and tabs included: they decide the cell's
+    style), a space at either end, or _SEP itself (it miscounts)."""
+    return (
+        not joined.isprintable()
+        or "&" in joined
+        or "<" in joined
+        or ">" in joined
+        or joined.count(_SEP) != cells - 1
+        or " " + _SEP in joined
+        or _SEP + " " in joined
+        or joined[:1] == " "
+        or joined[-1:] == " "
+    )
+
+
+def _cell(text: str, wrap_style: int) -> str:
+    """One cell, whatever its text: XML's specials escaped, characters XML cannot carry as
+    U+FFFD, spaces at either end kept, line breaks shown (the wrapping style)."""
+    if not text:
+        return _EMPTY
+    text = _ILLEGAL_XML.sub("\ufffd", text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    space = ' xml:space="preserve"' if text != text.strip(" \t\r\n") else ""
+    style = f' s="{wrap_style}"' if "\n" in text else ""
+    return f'<c{style} t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
 
 def _sheet_title(title: str) -> str:

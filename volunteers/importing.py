@@ -25,7 +25,7 @@ import io
 import pickle
 import re
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from inspect import getattr_static
@@ -448,13 +448,15 @@ EXPORT_VOLUNTEER_FIELDS = [c.model_field for c in VOLUNTEER_COLUMNS]
 EXPORT_REGISTRATION_FIELDS = [
     "centre__code" if c.kind == "centre" else c.model_field for c in REGISTRATION_COLUMNS
 ]
+# Positions of the date columns among the fields above.
+EXPORT_VOLUNTEER_DATES = frozenset(i for i, c in enumerate(VOLUNTEER_COLUMNS) if c.kind == "date")
+EXPORT_REGISTRATION_DATES = frozenset(
+    i for i, c in enumerate(REGISTRATION_COLUMNS) if c.kind == "date"
+)
 _AT = {c.key: i for i, c in enumerate(COLUMNS)}
 _DATES = [i for i, c in enumerate(COLUMNS) if c.kind == "date"]
 # Written by their Thai names in Thai (the import reads both).
 _NAMED = [(i, c.key) for i, c in enumerate(COLUMNS) if c.kind in ("choice", "country")]
-_NAMED_COLUMNS = dict(_NAMED)
-_DATE_COLUMNS = frozenset(_DATES)
-_NO_REGISTRATION = ("",) * len(REGISTRATION_COLUMNS)
 
 
 class ExportRows:
@@ -486,47 +488,64 @@ class ExportRows:
                 self._names[key, value] = str(name)
         return self._names[key, value]
 
-    def _day(self, value) -> str:
-        if not value:
+    def _day(self, iso: str) -> str:
+        if not iso:
             return ""
         if self.thai:
-            return f"{value.day:02d}/{value.month:02d}/{value.year + BE_OFFSET}"
-        return value.isoformat()
+            day = dt.date.fromisoformat(iso)
+            return f"{day.day:02d}/{day.month:02d}/{day.year + BE_OFFSET}"
+        return iso
 
-    def row(self, volunteer: tuple, registration: tuple | None) -> list[str]:
-        """The cells of ``volunteer`` with ``registration`` (None: the registration's cells are
-        empty), in the order of COLUMNS."""
-        cells = [*volunteer, *(registration or _NO_REGISTRATION)]
-        cells[_NATIONAL_ID] = format_national_id(cells[_NATIONAL_ID] or "")
-        cells[_PHONE] = format_phone(cells[_PHONE])
-        cells[_SUBDISTRICT] = cells[_SUBDISTRICT] or ""
-        # One table a column, from the value read to its text (None and "" included): one
-        # look-up a cell, without making a key.
+    def rows(self, columns: list[Sequence[str]]) -> list[tuple[str, ...]]:
+        """The rows of a chunk given as its ``columns``, texts as read (EXPORT_*_FIELDS, in
+        the order of COLUMNS; dates in ISO form, "" for none), each row's cells in the order of
+        COLUMNS.
+
+        Column by column, not cell by cell: most columns are looked up through a table
+        (_Texts) in one ``map``, and the rows are made in C (``zip``).
+        """
+        columns = list(columns)
+        columns[_NATIONAL_ID] = [*map(format_national_id, columns[_NATIONAL_ID])]
+        columns[_PHONE] = [*map(format_phone, columns[_PHONE])]
         for i, table in self._tables:
-            text = table.get(cells[i])
-            cells[i] = self._text(i, table, cells[i]) if text is None else text
-        return safe_texts(cells)
-
-    def _text(self, i: int, table: dict, value) -> str:
-        if i in _DATE_COLUMNS:
-            # Dates repeat (birth dates, registration days): each is written out once. Bounded
-            # by the days of a century or so; emptied beyond that.
-            if len(table) > 100_000:
-                table.clear()
-                table[None] = ""
-            text = self._day(value)
-        else:
-            text = self._name(_NAMED_COLUMNS[i], value) if value else ""
-        table[value] = text
-        return text
+            columns[i] = [*map(table.__getitem__, columns[i])]
+        columns = [c if i in _OWN_TEXT else safe_texts(c) for i, c in enumerate(columns)]
+        return [*zip(*columns, strict=True)]
 
     @cached_property
-    def _tables(self) -> list[tuple[int, dict]]:
-        named = list(_NAMED_COLUMNS) if self.thai else []
-        return [(i, {None: ""}) for i in _DATES] + [(i, {"": ""}) for i in named]
+    def _tables(self) -> list[tuple[int, _Texts]]:
+        # One table a column, from the text read to the text written. Dates repeat (birth
+        # dates, registration days): each is written out once.
+        tables = [(i, _Texts(self._day, {"": ""})) for i in _DATES]
+        if self.thai:
+            tables += [
+                (i, _Texts(lambda value, key=key: self._name(key, value), {"": ""}))
+                for i, key in _NAMED
+            ]
+        return tables
 
 
-_NATIONAL_ID, _PHONE, _SUBDISTRICT = _AT["national_id"], _AT["phone"], _AT["subdistrict_code"]
+class _Texts(dict):
+    """Texts by the values they are made from, each made by ``make`` the first time it is
+    asked for; bounded (emptied past 100,000: the days of a century or so)."""
+
+    def __init__(self, make: Callable, known: dict):
+        super().__init__(known)
+        self.make = make
+        self.known = known
+
+    def __missing__(self, value) -> str:
+        if len(self) > 100_000:
+            self.clear()
+            self.update(self.known)
+        text = self[value] = self.make(value)
+        return text
+
+
+_NATIONAL_ID, _PHONE = _AT["national_id"], _AT["phone"]
+# Columns written from our own texts (dates, names of choices and countries), which never
+# start like a formula: the others are defused (safe_texts).
+_OWN_TEXT = frozenset(_DATES) | {i for i, _ in _NAMED}
 
 
 # -- the report -----------------------------------------------------------------------------------

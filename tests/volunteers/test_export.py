@@ -226,6 +226,24 @@ def test_rows_come_in_the_order_volunteers_entered_the_registry(client, superuse
     assert [row[4] for row in csv_rows(export(client))[1:]] == ["อรุณ", "กมล"]
 
 
+def test_a_cell_holding_the_separator_the_chunks_are_read_with_loses_nothing(
+    client, superuser, centre_a
+):
+    # Chunks are read as one text joined by \x1f; a chunk with a cell holding it is read again
+    # the ordinary way, its dates, empty cells and registrations in place.
+    before = person(1, "กมล", birth_date=dt.date(1980, 2, 29))
+    registration(before, centre_a, "0001/2562", registered_on=dt.date(2019, 3, 11))
+    pasted = person(2, "อรุณ", road="ถนน\x1fสุข", phone="")
+    registration(pasted, centre_a, "0002/2562", ended_on=None)
+    client.force_login(superuser)
+    rows = csv_rows(export(client))[1:]
+    assert [(r[4], r[7], r[9], r[16], r[23], r[24]) for r in rows] == [
+        ("กมล", "29/02/2523", "", "", "0001/2562", "11/03/2562"),
+        ("อรุณ", rows[1][7], "", "ถนน\x1fสุข", "0002/2562", rows[1][24]),
+    ]
+    assert xlsx_rows(export(client, "xlsx"))[2][16] == "ถนน\ufffdสุข"
+
+
 def test_the_export_holds_only_the_rows_the_filters_and_the_search_keep(
     client, superuser, sample, centre_b
 ):

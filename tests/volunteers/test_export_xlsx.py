@@ -1,5 +1,6 @@
-"""The XLSX writer's rows: plain rows (written without cell references) and rows that need
-escaping (written with them) side by side keep every cell in its place."""
+"""The XLSX writer's rows, made a column at a time: columns empty throughout, plain, with empty
+cells, and needing care (escaping, spaces, line breaks, the separator of its checks) side by side
+keep every cell in its place."""
 
 import io
 
@@ -22,9 +23,11 @@ def test_plain_and_escaped_rows_keep_their_cells_spaces_and_empty_cells_in_place
         ["บรรทัด\nสอง", "", "", "สุดท้าย"],
         ["", "", "", ""],
         ["ท้ายสุด", "<ไม่ใช่แท็ก>", "", "z"],
+        ["ฯ๛", "", "", "๛"],
     ]
     out = io.BytesIO()
-    assert write_xlsx(out, ["A", "B", "C", "D"], [rows[:3], rows[3:]], title="x") == 7
+    chunks = [rows[:3], rows[3:5], rows[5:6], rows[6:]]
+    assert write_xlsx(out, ["A", "B", "C", "D"], chunks, title="x") == 8
     expected = [("A", "B", "C", "D")] + [
         tuple(text.replace("\x01", "\ufffd") or None for text in row) for row in rows
     ]
@@ -32,3 +35,11 @@ def test_plain_and_escaped_rows_keep_their_cells_spaces_and_empty_cells_in_place
     assert read(out.getvalue(), read_only=True) == expected
     sheet = openpyxl.load_workbook(io.BytesIO(out.getvalue())).active
     assert sheet["A6"].alignment.wrap_text and not sheet["A5"].alignment.wrap_text
+
+
+def test_a_chunk_of_plain_columns_and_columns_empty_throughout_is_one_template():
+    rows = [("ก", "", "1"), ("ข", "", "2")]
+    out = io.BytesIO()
+    write_xlsx(out, ["A", "B", "C"], [rows, [("ค", "", "")]], title="x")
+    assert read(out.getvalue()) == [("A", "B", "C"), ("ก", None, "1"), ("ข", None, "2"),
+                                    ("ค", None, None)]  # fmt: skip
