@@ -73,8 +73,9 @@ def write_xlsx(
     max_rows: int = XLSX_MAX_ROWS - 1,
 ) -> int:
     """Write an XLSX workbook of one sheet to ``file`` (a binary file open for writing): the
-    headers in bold and frozen, then the rows of ``chunks`` (lists of rows of text), in
-    constant memory and at some 15 times the speed of openpyxl's own write-only sheets.
+    headers in bold and frozen, then the rows of ``chunks``, in constant memory and at some 30
+    times the speed of openpyxl's own write-only sheets. A chunk is given by its columns (lists
+    of text as long as each other, one for each header): no tuple is made for a row.
 
     openpyxl writes the workbook around the sheet (styles, theme, properties, the sheet's
     view and columns); the rows are streamed into its sheet as the same inline-string cells
@@ -85,8 +86,8 @@ def write_xlsx(
     chunks = iter(chunks)
     first = next(chunks, [])
     widths = [len(h) for h in headers]
-    for row in first[:200]:
-        widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
+    if first:
+        widths = [max(w, *map(len, c[:200])) for w, c in zip(widths, first, strict=True)]
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet(_sheet_title(title))
     sheet.freeze_panes = "A2"
@@ -119,10 +120,11 @@ def write_xlsx(
             with target.open(_SHEET, "w") as out, _Deflating(out) as sheet_data:
                 sheet_data.write(head)
                 for chunk in itertools.chain([first], chunks):
-                    if count + len(chunk) > max_rows:
+                    rows = len(chunk[0]) if chunk else 0
+                    if count + rows > max_rows:
                         raise TooManyRows(max_rows)
-                    sheet_data.write(_rows_xml(chunk, wrap_style).encode())
-                    count += len(chunk)
+                    sheet_data.write(_rows_xml(chunk, rows, wrap_style).encode())
+                    count += rows
                 sheet_data.write(b"</sheetData>" + tail)
     return count
 
@@ -175,19 +177,17 @@ _EMPTY = "<c/>"
 _SEP = "\u0e5b"
 
 
-def _rows_xml(rows: list[Sequence[str]], wrap_style: int) -> str:
-    """The XML of ``rows`` (all as wide as the header).
+def _rows_xml(columns: list[Sequence[str]], count: int, wrap_style: int) -> str:
+    """The XML of the ``count`` rows of a chunk given by its ``columns``.
 
     Column by column: most columns of a chunk are empty throughout, or plain (nothing to escape,
     no empty cell), which a few searches of the chunk joined show, and ``all``. Each row is then
     one join of constant markup (with the empty columns in it) and the plain columns' texts as
     they are; other columns' cells are made one by one (_cell).
     """
-    count = len(rows)
     if not count:
         return ""
-    columns = list(zip(*rows, strict=True))
-    if _needs_care(_SEP.join(map(_SEP.join, rows)), count * len(columns)):
+    if _needs_care(_SEP.join(map(_SEP.join, columns)), count * len(columns)):
         careful = [_needs_care(_SEP.join(column), count) for column in columns]
     else:
         careful = [False] * len(columns)

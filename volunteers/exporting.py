@@ -10,7 +10,7 @@ made a column at a time (ExportRows.rows).
 import csv
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -18,6 +18,7 @@ from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
 from volunteers.importing import (
+    EXPORT_DAY_ZERO,
     EXPORT_REGISTRATION_DATES,
     EXPORT_REGISTRATION_FIELDS,
     EXPORT_VOLUNTEER_DATES,
@@ -25,65 +26,24 @@ from volunteers.importing import (
     ExportRows,
 )
 
-# Joins the cells of a chunk read as one text (_texts). A cell that holds it splits into more
-# texts than the chunk has cells, which shows.
-_JOIN = "\x1f"
-
-
-def _texts(db, queryset: QuerySet, dates: frozenset[int]) -> list[str]:
-    """The cells of ``queryset`` (a values_list), row after row, as text: None as "", the
-    ``dates`` (positions) as ISO dates, the rest as PostgreSQL writes them.
-
-    PostgreSQL joins them into one text (``string_agg``): the driver then makes one string a
-    chunk instead of converting each of 70,000 values while holding the interpreter, which the
-    rows being written wait for. Rows come in the queryset's first column's order. A cell that
-    holds _JOIN itself is read again the ordinary way.
-    """
-    compiler = queryset.query.get_compiler(connection=db)
-    sql, params = compiler.as_sql()
-    width = compiler.col_count  # the queryset's own columns, first in its select
-    cells = ", ".join(
-        f"coalesce(to_char(c{i}, 'YYYY-MM-DD'), '')" if i in dates else f"coalesce(c{i}::text, '')"
-        for i in range(width)
-    )
-    names = ", ".join(f"c{i}" for i in range(width))
-    with db.cursor() as cursor:
-        cursor.execute(
-            f"SELECT count(*), string_agg(concat_ws(%s, {cells}), %s ORDER BY c0) "  # noqa: S608
-            f"FROM ({sql}) AS chunk({names})",
-            [_JOIN, _JOIN, *params],
-        )
-        count, joined = cursor.fetchone()
-        texts = joined.split(_JOIN) if count else []
-        if len(texts) == count * width:
-            return texts
-        cursor.execute(sql, params)
-        rows = sorted(cursor.fetchall(), key=lambda row: row[0])
-    return [
-        "" if value is None else value.isoformat() if i in dates else str(value)
-        for row in rows
-        for i, value in enumerate(row[:width])
-    ]
-
 
 def export_chunks(
     volunteers: QuerySet, registrations: QuerySet, rows: ExportRows
-) -> Iterator[list[tuple[str, ...]]]:
-    """The rows of ``volunteers``, in the order they entered the registry, a chunk at a time.
+) -> Iterator[list[Sequence[str]]]:
+    """The rows of ``volunteers``, in the order they entered the registry, a chunk at a time,
+    each chunk as its columns (ExportRows.columns).
 
     Each volunteer comes with the latest of their ``registrations`` (by registration date, then
     the later saved), or with empty registration cells if none is among them. The next chunk
-    is read while this one's rows are made (_read_ahead).
+    is read while this one is made (_read_ahead).
     """
-    none = ("",) * len(EXPORT_REGISTRATION_FIELDS)
-    for ids, columns, theirs in _read_ahead(_chunks_read, volunteers, registrations):
-        registered = [theirs.get(pk, none) for pk in ids]
-        yield rows.rows(columns + [*zip(*registered, strict=True)])
+    for columns in _read_ahead(_chunks_read, volunteers, registrations):
+        yield rows.columns(columns)
 
 
-def _chunks_read(db, volunteers: QuerySet, registrations: QuerySet) -> Iterator[tuple]:
-    """(volunteer ids, the volunteers' columns, their latest registrations by volunteer id),
-    a chunk at a time, all as text (_texts)."""
+def _chunks_read(db, volunteers: QuerySet, registrations: QuerySet) -> Iterator[list[list[str]]]:
+    """The columns of EXPORT_VOLUNTEER_FIELDS and EXPORT_REGISTRATION_FIELDS, a chunk of
+    volunteers at a time, all as text (_texts)."""
     size = settings.VOLUNTEER_EXPORT_CHUNK_SIZE
     people = (
         volunteers.prefetch_related(None).order_by("pk").values_list("pk", *EXPORT_VOLUNTEER_FIELDS)
@@ -107,23 +67,72 @@ def _chunks_read(db, volunteers: QuerySet, registrations: QuerySet) -> Iterator[
         texts = _texts(db, people.filter(pk__gt=last)[:size], dates)
         if not texts:
             return
-        columns = [texts[i::width] for i in range(width)]
-        ids = columns[0]
+        ids = texts[0::width]
         in_chunk = RawSQL('"volunteers_registration"."volunteer_id" = ANY(%s::bigint[])',
                           ["{" + ",".join(ids) + "}"], output_field=BooleanField())  # fmt: skip
         theirs = _texts(db, latest.filter(in_chunk), their_dates)
-        # Each registration's cells as a tuple, by its volunteer's id, made in C.
-        by_volunteer = dict(
-            zip(
-                theirs[0::their_width],
-                zip(*[theirs[i::their_width] for i in range(1, their_width)], strict=True),
-                strict=True,
+        if theirs[0::their_width] == ids:  # every volunteer has one: in the same order
+            registered = [theirs[i::their_width] for i in range(1, their_width)]
+        else:
+            by_volunteer = dict(
+                zip(
+                    theirs[0::their_width],
+                    zip(*[theirs[i::their_width] for i in range(1, their_width)], strict=True),
+                    strict=True,
+                )
             )
-        )
-        yield ids, columns[1:], by_volunteer
+            none = ("",) * (their_width - 1)
+            registered = [*zip(*[by_volunteer.get(pk, none) for pk in ids], strict=True)]
+        yield [texts[i::width] for i in range(1, width)] + registered
         if len(ids) < size:
             return
         last = int(ids[-1])
+
+
+# Joins the cells of a chunk read as one text (_texts). A cell that holds it splits into more
+# texts than the chunk has cells, which shows.
+_JOIN = "\x1f"
+
+
+def _texts(db, queryset: QuerySet, dates: frozenset[int]) -> list[str]:
+    """The cells of ``queryset`` (a values_list), row after row, as text: None as "", the
+    ``dates`` (positions) as days since EXPORT_DAY_ZERO, the rest as PostgreSQL writes them;
+    rows in the order of the queryset's first column.
+
+    PostgreSQL joins them into one text (``string_agg``): the driver then makes one string a
+    chunk instead of converting each of 70,000 values while holding the interpreter, which the
+    rows being written wait for. (A day is a subtraction: ``to_char`` cost more than the rest of
+    the query.) A chunk with a cell that holds _JOIN is read again the ordinary way.
+    """
+    compiler = queryset.query.get_compiler(connection=db)
+    sql, params = compiler.as_sql()
+    width = compiler.col_count  # the queryset's own columns, first in its select
+    day_zero = EXPORT_DAY_ZERO.isoformat()
+    cells = ", ".join(
+        f"coalesce((c{i} - DATE '{day_zero}')::text, '')"
+        if i in dates
+        else f"coalesce(c{i}::text, '')"
+        for i in range(width)
+    )
+    names = ", ".join(f"c{i}" for i in range(width))
+    with db.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*), string_agg(concat_ws(%s, {cells}), %s ORDER BY c0) "  # noqa: S608
+            f"FROM ({sql}) AS chunk({names})",
+            [_JOIN, _JOIN, *params],
+        )
+        count, joined = cursor.fetchone()
+        texts = joined.split(_JOIN) if count else []
+        if len(texts) == count * width:
+            return texts
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    rows.sort(key=lambda row: row[0])
+    return [
+        "" if value is None else str((value - EXPORT_DAY_ZERO).days) if i in dates else str(value)
+        for row in rows
+        for i, value in enumerate(row[:width])
+    ]
 
 
 _DONE = object()
@@ -185,14 +194,14 @@ class _Echo:
         return text
 
 
-def csv_stream(headers: list[str], chunks: Iterator[list[tuple[str, ...]]]) -> Iterator[bytes]:
+def csv_stream(headers: list[str], chunks: Iterator[list[Sequence[str]]]) -> Iterator[bytes]:
     """A CSV file as it is made: UTF-8 with the byte-order mark Excel needs to read Thai,
-    one piece per chunk of rows."""
+    one piece per chunk (given by its columns, as export_chunks makes them)."""
     writer = csv.writer(_Echo())
     try:
         yield "\ufeff".encode() + writer.writerow(headers).encode()
-        for chunk in chunks:
-            yield "".join([writer.writerow(row) for row in chunk]).encode()
+        for columns in chunks:
+            yield "".join(map(writer.writerow, zip(*columns, strict=True))).encode()
     finally:
         # A download abandoned half way: the reading stops now, not when collected.
         if hasattr(chunks, "close"):

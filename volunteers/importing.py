@@ -448,7 +448,8 @@ EXPORT_VOLUNTEER_FIELDS = [c.model_field for c in VOLUNTEER_COLUMNS]
 EXPORT_REGISTRATION_FIELDS = [
     "centre__code" if c.kind == "centre" else c.model_field for c in REGISTRATION_COLUMNS
 ]
-# Positions of the date columns among the fields above.
+# Positions of the date columns among the fields above, read as days since EXPORT_DAY_ZERO.
+EXPORT_DAY_ZERO = dt.date(2000, 1, 1)
 EXPORT_VOLUNTEER_DATES = frozenset(i for i, c in enumerate(VOLUNTEER_COLUMNS) if c.kind == "date")
 EXPORT_REGISTRATION_DATES = frozenset(
     i for i, c in enumerate(REGISTRATION_COLUMNS) if c.kind == "date"
@@ -488,29 +489,27 @@ class ExportRows:
                 self._names[key, value] = str(name)
         return self._names[key, value]
 
-    def _day(self, iso: str) -> str:
-        if not iso:
+    def _day(self, days: str) -> str:
+        if not days:
             return ""
+        day = EXPORT_DAY_ZERO + dt.timedelta(days=int(days))
         if self.thai:
-            day = dt.date.fromisoformat(iso)
             return f"{day.day:02d}/{day.month:02d}/{day.year + BE_OFFSET}"
-        return iso
+        return day.isoformat()
 
-    def rows(self, columns: list[Sequence[str]]) -> list[tuple[str, ...]]:
-        """The rows of a chunk given as its ``columns``, texts as read (EXPORT_*_FIELDS, in
-        the order of COLUMNS; dates in ISO form, "" for none), each row's cells in the order of
-        COLUMNS.
+    def columns(self, columns: list[Sequence[str]]) -> list[Sequence[str]]:
+        """The export's columns of a chunk, from its ``columns`` as read: EXPORT_*_FIELDS in
+        the order of COLUMNS, all as text (dates as days since EXPORT_DAY_ZERO, "" for none).
 
         Column by column, not cell by cell: most columns are looked up through a table
-        (_Texts) in one ``map``, and the rows are made in C (``zip``).
+        (_Texts) in one ``map``, and no tuple is made for a row.
         """
         columns = list(columns)
         columns[_NATIONAL_ID] = [*map(format_national_id, columns[_NATIONAL_ID])]
         columns[_PHONE] = [*map(format_phone, columns[_PHONE])]
         for i, table in self._tables:
             columns[i] = [*map(table.__getitem__, columns[i])]
-        columns = [c if i in _OWN_TEXT else safe_texts(c) for i, c in enumerate(columns)]
-        return [*zip(*columns, strict=True)]
+        return [c if i in _OWN_TEXT else safe_texts(c) for i, c in enumerate(columns)]
 
     @cached_property
     def _tables(self) -> list[tuple[int, _Texts]]:

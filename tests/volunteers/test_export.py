@@ -25,6 +25,7 @@ from tests.factories import (
     national_id,
 )
 from tests.volunteers.test_admin import make_staff
+from tests.volunteers.test_export_xlsx import columns_of
 from volunteer_centre.identity import format_national_id
 from volunteer_centre.spreadsheets import TooManyRows, safe_cell, safe_texts, write_xlsx
 from volunteers.models import Programme, Registration, Volunteer
@@ -326,7 +327,8 @@ def test_an_export_runs_two_queries_a_chunk_whatever_the_number_of_volunteers(
 def test_the_xlsx_keeps_spaces_line_breaks_and_xml_specials_and_replaces_control_characters():
     out = io.BytesIO()
     rows = [[" ก่อน", "หลัง ", "a & <b>"], ["สอง\nบรรทัด", "ควบคุม\x01", ""]]
-    assert write_xlsx(out, ["หนึ่ง", "สอง", "สาม"], [rows[:1], rows[1:]], title="อาสาสมัคร") == 2
+    chunks = [columns_of(rows[:1]), columns_of(rows[1:])]
+    assert write_xlsx(out, ["หนึ่ง", "สอง", "สาม"], chunks, title="อาสาสมัคร") == 2
     book = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
     sheet = book.active
     assert sheet.title == "อาสาสมัคร" and sheet.freeze_panes == "A2"
@@ -344,4 +346,4 @@ def test_the_xlsx_keeps_spaces_line_breaks_and_xml_specials_and_replaces_control
 
 def test_more_rows_than_a_sheet_holds_are_refused():
     with pytest.raises(TooManyRows):
-        write_xlsx(io.BytesIO(), ["a"], [[["1"], ["2"]], [["3"]]], title="x", max_rows=2)
+        write_xlsx(io.BytesIO(), ["a"], [[["1", "2"]], [["3"]]], title="x", max_rows=2)
