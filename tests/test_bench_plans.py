@@ -26,9 +26,7 @@ KNOWN_READING: dict[str, set[str]] = {
     "ministry:admin/volunteers.centrerole/list search Thai name": {"volunteers_volunteer"},
     "ministry:admin/volunteers.event/list": {"volunteers_attendance"},
     "ministry:admin/volunteers.registrationstatuschange/list": {
-        "volunteers_registration",
-        "volunteers_registrationstatuschange",
-        "volunteers_volunteer",
+        "volunteers_registrationstatuschange"
     },
     "ministry:admin/volunteers.registrationstatuschange/list filter province": {
         "volunteers_registration",
