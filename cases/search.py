@@ -13,9 +13,11 @@ column, which reads every case.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 
 from centres.access import scope_for
@@ -40,6 +42,18 @@ class InArray(Func):
     def __init__(self, column: str, queryset: QuerySet):
         # Unordered: a model's default ordering would sort (and join) inside the subquery.
         super().__init__(F(column), ArraySubquery(queryset.order_by()))
+
+
+def any_of_ids(column: str, ids: Iterable[object]) -> RawSQL:
+    """``column = ANY('{1,2,…}'::bigint[])`` (``column`` as SQL: the quoted table and column):
+    ids already read, as one array literal. PostgreSQL reads it at once (ARRAY[1, 2, …], the
+    driver's form of a list, is one expression a value to plan; an IN of thousands of values
+    costs Django more than the query), tests it with a hash table, and knows how many there are
+    (a subquery's count it guesses)."""
+    literal = "{" + ",".join(map(str, ids)) + "}"
+    # The column is the caller's code, never input; the ids go as a parameter.
+    condition = f"{column} = ANY(%s::bigint[])"
+    return RawSQL(condition, [literal], output_field=BooleanField())  # noqa: S611
 
 
 def case_number_in(term: str) -> str | None:

@@ -14,9 +14,9 @@ from collections.abc import Iterator, Sequence
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import BooleanField, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import QuerySet
 
+from cases.search import any_of_ids
 from volunteers.importing import (
     EXPORT_DAY_ZERO,
     EXPORT_REGISTRATION_DATES,
@@ -48,11 +48,9 @@ def _chunks_read(db, volunteers: QuerySet, registrations: QuerySet) -> Iterator[
     people = (
         volunteers.prefetch_related(None).order_by("pk").values_list("pk", *EXPORT_VOLUNTEER_FIELDS)
     )
-    # ``volunteer_id = ANY('{1,2,…}'::bigint[])``: the chunk's ids as one array literal, which
-    # PostgreSQL reads at once (ARRAY[1, 2, …], the driver's form of a list, is 2,000
-    # expressions to plan; an IN of 2,000 values costs Django more than the query), and it is
-    # an index condition whatever the planner's statistics (a subquery repeating the list's
-    # filters, or an IN over unnest(), can become a nested loop over every pair).
+    # The chunk's ids as one array literal (any_of_ids): an index condition whatever the
+    # planner's statistics (a subquery repeating the list's filters, or an IN over unnest(),
+    # can become a nested loop over every pair).
     latest = (
         registrations.order_by("volunteer_id", "-registered_on", "-pk")
         .distinct("volunteer_id")
@@ -68,8 +66,7 @@ def _chunks_read(db, volunteers: QuerySet, registrations: QuerySet) -> Iterator[
         if not texts:
             return
         ids = texts[0::width]
-        in_chunk = RawSQL('"volunteers_registration"."volunteer_id" = ANY(%s::bigint[])',
-                          ["{" + ",".join(ids) + "}"], output_field=BooleanField())  # fmt: skip
+        in_chunk = any_of_ids('"volunteers_registration"."volunteer_id"', ids)
         theirs = _texts(db, latest.filter(in_chunk), their_dates)
         if theirs[0::their_width] == ids:  # every volunteer has one: in the same order
             registered = [theirs[i::their_width] for i in range(1, their_width)]

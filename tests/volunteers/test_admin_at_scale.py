@@ -18,6 +18,7 @@ from tests.factories import (
     UserFactory,
     VolunteerFactory,
 )
+from volunteers import models as volunteer_models
 from volunteers.admin import MEMBERS_ON_PAGE
 from volunteers.admin_filters import CENTRE_CHOICES_MAX
 from volunteers.models import Membership, Registration
@@ -132,6 +133,22 @@ def test_part_of_a_number_and_names_still_find_registrations(client, superuser, 
     assert found("ศรี") == {somsri}
     assert found("สมศรี มีสุข") == {somsri}
     assert found("สมศรี 0032") == set()
+
+
+def test_a_name_matching_more_volunteers_than_are_read_as_a_list_finds_the_same(
+    client, superuser, centre_a, monkeypatch
+):
+    # A name's volunteers are read as a list of ids up to NAME_MATCHES_READ, a subquery past it.
+    somchai = [
+        RegistrationFactory(centre=centre_a, volunteer__first_name=f"สมชาย{n}") for n in range(3)
+    ]
+    RegistrationFactory(centre=centre_a, volunteer__first_name="วิไล")
+    client.force_login(superuser)
+    as_list = set(listed(client.get(reverse(REGISTRATIONS), {"q": "สมชาย"})))
+    monkeypatch.setattr(volunteer_models, "NAME_MATCHES_READ", 2)
+    assert "ANY(ARRAY(" in str(Registration.objects.search("สมชาย").query)
+    as_subquery = set(listed(client.get(reverse(REGISTRATIONS), {"q": "สมชาย"})))
+    assert as_list == as_subquery == set(somchai)
 
 
 def test_the_staff_list_finds_a_registration_number_typed_in_thai_digits(client, chair_a, numbered):
