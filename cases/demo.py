@@ -5,7 +5,7 @@ the other cases are dated relative to the day of loading in a fixed shape (see
 ``other_cases``); each case is written once (a person already recorded at its centre is taken
 as "already loaded"), and everything goes through cases.services as a ministry administrator
 would. The people are fictional; the first
-story follows the 2019 opening of the Bang Khen centre (shared/seeds/003): volunteers visited
+story follows the 2019 opening of the Bang Khen centre (docs/domain.md): volunteers visited
 a family in hardship, who were given a bicycle and consumer goods and referred, with their
 consent, to the partners of the One Home team; the partners helped, a follow-up visit found the
 family better off and the case closed in June 2019. The story's events are dated on its days.

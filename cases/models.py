@@ -36,7 +36,7 @@ from volunteer_centre.identity import (
 from volunteers.models import Sex, Volunteer  # Sex: one list for volunteers and persons
 
 # An assistance amount above this is a typing slip (an extra zero), not a grant: the largest
-# programme in DOMAIN.md pays 3,000 baht per case.
+# grant pays 3,000 baht per case (docs/domain.md).
 MAX_ASSISTANCE_AMOUNT = Decimal("1000000")
 # Likewise for the quantity of one line of goods (and the column is a 32-bit integer).
 MAX_ITEM_QUANTITY = 100_000
@@ -300,11 +300,6 @@ class Household(models.Model):
     def __str__(self) -> str:
         return self.name or _("household %(pk)s") % {"pk": self.pk}
 
-    @property
-    def monthly_income(self) -> Decimal:
-        """Total monthly income of the members (prefetch ``members``)."""
-        return sum((m.monthly_income or Decimal(0) for m in self.members.all()), Decimal(0))
-
 
 class Relation(models.TextChoices):
     HEAD = "head", pgettext_lazy("household relation", "head of household")
@@ -536,8 +531,8 @@ class ClosureReason(models.TextChoices):
     OTHER = "other", _("other")
 
 
-# Days an open case may go without a visit before it counts as overdue, by urgency. DOMAIN.md
-# knows no official figures, so settings.CASE_FIRST_VISIT_DAYS may replace these defaults.
+# Days an open case may go without a visit before it counts as overdue, by urgency. There is no
+# official figure (docs/domain.md), so settings.CASE_FIRST_VISIT_DAYS may replace these defaults.
 DEFAULT_FIRST_VISIT_DAYS = {"normal": 7, "urgent": 3, "most_urgent": 1}
 
 
@@ -550,12 +545,6 @@ class CaseQuerySet(ScopedQuerySet):
 
     def open(self):
         return self.exclude(status=CaseStatus.CLOSED)
-
-    def for_centre(self, centre):
-        return self.filter(centre=centre)
-
-    def in_fiscal_year(self, fy: int):
-        return self.filter(fiscal_year=fy)
 
     def with_next_follow_up(self):
         """Annotate ``next_follow_up_on`` (the follow-up date set by the latest visit) and

@@ -3,7 +3,7 @@ assistance, consent and referrals. Each runs in one transaction, checks that the
 write at the case's centre, refuses bad input with a ValidationError in the user's language
 (keyed by form field where there is one) and appends a CaseEvent. Nothing is overwritten.
 
-Status path (DESIGN.md §3): new → assessing → assisting ↔ referred → monitoring → closed.
+Status path (docs/domain.md): new → assessing → assisting ↔ referred → monitoring → closed.
 Both assisting and referred may move on to monitoring: most cases are helped without a
 referral, and forcing one to reach monitoring would falsify the record. A closed case is
 reopened to assessing, because whatever brought it back has to be looked at afresh before

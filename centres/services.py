@@ -97,7 +97,7 @@ def geography_load() -> dict[str, tuple[int, int]]:
 NATIONAL_CENTRE_CODE = "NAT"
 
 # The national centre and the 11 Bangkok district centres named in the source articles
-# (shared/seeds). Opening dates and places only where a source gives them; unknown stays empty.
+# (docs/domain.md). Opening dates and places only where a source gives them; unknown stays empty.
 # Each place is where the source says the centre was opened ("เปิดศูนย์ประสานงานฯ ณ ..."), quoted
 # as the source writes it, so all of them go in opening_venue; the centre's postal address is
 # left to the ministry.

@@ -274,10 +274,6 @@ class Volunteer(PersonDisplayMixin, ThaiAddress):
             return self.national_id_display
         return f"{self.passport_number} ({self.nationality_display})".strip()
 
-    @property
-    def is_foreign(self) -> bool:
-        return not self.national_id and bool(self.passport_number)
-
     def training_hours(self) -> Decimal:
         """Hours at trainings and workshops attended (annotated by with_training_hours())."""
         if hasattr(self, "total_training_hours"):

@@ -35,7 +35,7 @@ from tests.factories import RegistrationFactory
 
 S = CaseStatus
 
-# The status path of DESIGN.md §3, written out here rather than read from the code under test.
+# The status path of docs/domain.md, written out here rather than read from the code under test.
 ALLOWED = {
     ("new", "assessing"),
     ("assessing", "assisting"),
