@@ -33,14 +33,14 @@ ensure_venv() {
             fi
         fi
     fi
-    # Reinstall only when requirements.txt or constraints.txt changed since the last install.
+    # Reinstall only when a requirements file or constraints.txt changed since the last install.
     local stamp="$VENV/.requirements.sha"
     local want
-    want="$(cat requirements.txt constraints.txt | sha256sum | cut -d' ' -f1)"
+    want="$(cat requirements.txt requirements-dev.txt constraints.txt | sha256sum | cut -d' ' -f1)"
     if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
         say "Installing requirements"
         "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
-        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
+        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
         echo "$want" >"$stamp"
     fi
 }
