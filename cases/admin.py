@@ -788,7 +788,7 @@ class CaseEventInline(ServiceInline):
         return False
 
 
-class AssignmentForm(ServiceForm):
+class AssignmentAdminForm(ServiceForm):
     service_fields = {"volunteers": "volunteer"}
 
     class Meta:
@@ -803,7 +803,7 @@ class AssignmentForm(ServiceForm):
 
 class CaseAssignmentInline(ServiceInline):
     model = CaseAssignment
-    form = AssignmentForm
+    form = AssignmentAdminForm
     fields = ["volunteer", "assigned_on", "assigned_by"]
     readonly_fields = ["assigned_on", "assigned_by"]
     autocomplete_fields = ["volunteer"]
@@ -812,7 +812,7 @@ class CaseAssignmentInline(ServiceInline):
         return super().get_queryset(request).select_related("volunteer", "assigned_by")
 
 
-class VisitForm(ServiceForm):
+class VisitAdminForm(ServiceForm):
     class Meta:
         model = Visit
         fields = ["visited_on", "volunteers", "findings", "next_follow_up_on"]
@@ -831,7 +831,7 @@ class VisitForm(ServiceForm):
 
 class VisitInline(ServiceInline):
     model = Visit
-    form = VisitForm
+    form = VisitAdminForm
     fields = ["visited_on", "volunteers", "findings", "next_follow_up_on", "recorded_by"]
     readonly_fields = ["recorded_by"]
     autocomplete_fields = ["volunteers"]
@@ -865,7 +865,7 @@ def parse_items(text: str) -> list[services.Item]:
     return items
 
 
-class AssistanceForm(ServiceForm):
+class AssistanceAdminForm(ServiceForm):
     service_fields = {"items": "items_text"}
     items_text = forms.CharField(
         label=_("items"),
@@ -895,7 +895,7 @@ class AssistanceForm(ServiceForm):
 
 class AssistanceInline(ServiceInline):
     model = Assistance
-    form = AssistanceForm
+    form = AssistanceAdminForm
     fields = ["kind", "programme", "amount", "given_on", "provider_agency", "description",
               "items_text", "item_list"]  # fmt: skip
     readonly_fields = ["item_list"]
@@ -914,7 +914,7 @@ class AssistanceInline(ServiceInline):
         return ", ".join(str(i) for i in obj.items.all()) if obj.pk else ""
 
 
-class ConsentForm(ServiceForm):
+class ConsentAdminForm(ServiceForm):
     class Meta:
         model = Consent
         fields = ["given_by", "guardian_name", "guardian_relation", "purpose", "given_on"]
@@ -934,13 +934,13 @@ class ConsentForm(ServiceForm):
 
 class ConsentInline(ServiceInline):
     model = Consent
-    form = ConsentForm
+    form = ConsentAdminForm
     fields = ["given_by", "guardian_name", "guardian_relation", "purpose", "given_on",
               "withdrawn_on"]  # fmt: skip
     readonly_fields = ["withdrawn_on"]
 
 
-class ReferralForm(ServiceForm):
+class ReferralAdminForm(ServiceForm):
     class Meta:
         model = Referral
         fields = ["agency", "referred_on", "reason", "basis", "consent", "basis_note"]
@@ -961,7 +961,7 @@ class ReferralForm(ServiceForm):
 
 class ReferralInline(ServiceInline):
     model = Referral
-    form = ReferralForm
+    form = ReferralAdminForm
     fields = ["agency", "referred_on", "reason", "basis", "consent", "basis_note", "status",
               "answered_on", "finished_on", "outcome"]  # fmt: skip
     readonly_fields = ["status", "answered_on", "finished_on", "outcome"]
@@ -1219,7 +1219,7 @@ class CaseAdmin(
 # ---------------------------------------------------------------------------------------------
 
 
-class ReferralStatusForm(RefusalsFormMixin, forms.ModelForm):
+class ReferralStatusAdminForm(RefusalsFormMixin, forms.ModelForm):
     actor = None
     service_fields = {"on": "status_on", "outcome": "new_outcome"}
     new_status = forms.ChoiceField(label=_("change status to"), required=False)
@@ -1272,7 +1272,7 @@ class ReferralAdmin(
     ThaiDatesAdminMixin,
     admin.ModelAdmin,
 ):
-    form = ReferralStatusForm
+    form = ReferralStatusAdminForm
     list_display = ["case", "agency", "referred_on", "status", "answered_on", "finished_on"]
     list_select_related = ["case", "agency"]
     list_filter = ["status", "basis", "agency__type"]
