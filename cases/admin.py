@@ -157,6 +157,15 @@ class ServiceSaveAdminMixin:
         return {"refused": request.__dict__.get("_vc_refused", {})}
 
 
+def acting_form(form: type, request, *, refusals: bool = True) -> type:
+    """``form`` for this request: its ``actor`` (whom its save records) is the user, and with
+    ``refusals`` it shows the services' refusals of the save (ServiceSaveAdminMixin)."""
+    attrs = {"actor": request.user}
+    if refusals:
+        attrs.update(ServiceSaveAdminMixin.refusals(request))
+    return type(form.__name__, (form,), attrs)
+
+
 class ServiceForm(RefusalsFormMixin, forms.ModelForm):
     """A ModelForm whose new rows are written by a service, never by ``save()``.
 
@@ -208,11 +217,7 @@ class ServiceInline(
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        formset.form = type(
-            formset.form.__name__,
-            (formset.form,),
-            {"actor": request.user, **ServiceSaveAdminMixin.refusals(request)},
-        )
+        formset.form = acting_form(formset.form, request)
         formset.service_inline = True
         # Inputs and selects written in Python (centres.forms.QuickRenderer), the same HTML.
         formset.renderer = QUICK_RENDERER
@@ -466,7 +471,7 @@ class PersonAdmin(CasesListAdminMixin, ScopedAdminMixin, ThaiDatesAdminMixin, ad
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (form,), {"actor": request.user})
+        return acting_form(form, request, refusals=False)
 
     def get_fieldsets(self, request, obj=None):
         if obj is not None:
@@ -1129,7 +1134,7 @@ class CaseAdmin(
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = CaseChangeForm if obj is not None else CaseAddForm
         form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (form,), {"actor": request.user, **self.refusals(request)})
+        return acting_form(form, request)
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
@@ -1296,7 +1301,7 @@ class ReferralAdmin(
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (form,), {"actor": request.user, **self.refusals(request)})
+        return acting_form(form, request)
 
     def save_model(self, request, obj, form, change):
         if form.cleaned_data.get("new_status"):

@@ -65,6 +65,7 @@ from cases.models import (
 )
 from centres.access import scope_for
 from centres.models import Centre, Subdistrict
+from volunteer_centre.actors import recorded_actor
 from volunteer_centre.identity import normalise_national_id, normalise_phone
 from volunteer_centre.thai import to_arabic_digits
 from volunteers.models import Registration, Volunteer
@@ -212,9 +213,7 @@ def _event(case: Case, actor, kind: str, **fields: Any) -> CaseEvent:
     # Every write to a case ends here: while a transfer is pending it is refused (see
     # "Transfers" at the end of this module), and the whole service rolls back.
     _refuse_while_in_transfer(case, kind)
-    return CaseEvent.objects.create(
-        case=case, kind=kind, actor=actor if getattr(actor, "pk", None) else None, **fields
-    )
+    return CaseEvent.objects.create(case=case, kind=kind, actor=recorded_actor(actor), **fields)
 
 
 def _locked(case: Case) -> Case:
@@ -359,7 +358,7 @@ def case_open(
         number="",
         **details,
         opened_on=opened_on,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=recorded_actor(actor),
     )
     case.sequence = _next_sequence(centre, fy)
     case.number = case_number(centre, fy, case.sequence)
@@ -558,7 +557,7 @@ def _assign(
                 case=case,
                 volunteer_id=pk,
                 assigned_on=on or timezone.localdate(),
-                assigned_by=actor if getattr(actor, "pk", None) else None,
+                assigned_by=recorded_actor(actor),
             )
             for pk in new
         ]
@@ -640,7 +639,7 @@ def visit_record(
         visited_on=visited_on,
         findings=findings.strip(),
         next_follow_up_on=next_follow_up_on,
-        recorded_by=actor if getattr(actor, "pk", None) else None,
+        recorded_by=recorded_actor(actor),
     )
     visit.volunteers.set(ids)
     _event(case, actor, CaseEvent.Kind.VISIT, detail={"visit": visit.pk})
@@ -747,7 +746,7 @@ def assistance_record(
         given_on=given_on,
         provider_agency=provider_agency,
         provider_centre=None if provider_agency else (provider_centre or case.centre),
-        recorded_by=actor if getattr(actor, "pk", None) else None,
+        recorded_by=recorded_actor(actor),
     )
     AssistanceItem.objects.bulk_create(
         AssistanceItem(
@@ -789,7 +788,7 @@ def consent_record(
         guardian_relation=guardian_relation.strip() if given_by == ConsentGiver.GUARDIAN else "",
         purpose=purpose.strip(),
         given_on=_day(given_on, "given_on"),
-        recorded_by=actor if getattr(actor, "pk", None) else None,
+        recorded_by=recorded_actor(actor),
     )
     _event(case, actor, CaseEvent.Kind.CONSENT, detail={"consent": consent.pk})
     return consent
@@ -881,7 +880,7 @@ def referral_create(
         basis=basis,
         consent=consent,
         basis_note=basis_note.strip(),
-        recorded_by=actor if getattr(actor, "pk", None) else None,
+        recorded_by=recorded_actor(actor),
     )
     _event(
         case,
@@ -1103,7 +1102,7 @@ def _transfer_detail(transfer: CaseTransfer) -> dict[str, Any]:
 
 def _answer(transfer: CaseTransfer, actor, status: str, note: str) -> None:
     transfer.status = status
-    transfer.decided_by = actor if getattr(actor, "pk", None) else None
+    transfer.decided_by = recorded_actor(actor)
     transfer.decided_at = timezone.now()
     transfer.decision_note = note
     transfer.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
@@ -1158,7 +1157,7 @@ def case_transfer_request(*, actor, case: Case, to_centre: Centre, reason: str) 
         from_centre=locked.centre,
         to_centre=to_centre,
         reason=reason,
-        requested_by=actor if getattr(actor, "pk", None) else None,
+        requested_by=recorded_actor(actor),
     )
     _event(locked, actor, CaseEvent.Kind.TRANSFER_REQUESTED, transfer=transfer, note=reason,
            detail=_transfer_detail(transfer))  # fmt: skip
@@ -1340,7 +1339,7 @@ def _correction_events(cases: list[Case], actor, kind: str, note: str, detail: d
     """One event per case, all of one correction (``detail["correction"]``)."""
     detail = {**detail, "correction": uuid.uuid4().hex}
     CaseEvent.objects.bulk_create(
-        CaseEvent(case=case, kind=kind, actor=actor if getattr(actor, "pk", None) else None,
+        CaseEvent(case=case, kind=kind, actor=recorded_actor(actor),
                   note=(note or "").strip(), detail=detail)
         for case in cases
     )  # fmt: skip

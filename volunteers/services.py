@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from volunteer_centre.actors import recorded_actor
 from volunteers.models import Registration, RegistrationStatusChange
 from volunteers.validation import validate_registration_date
 
@@ -130,7 +131,7 @@ def _change(*, actor, registration: Registration, change: str, on, reason: str,
         to_status=to_status,
         on=on,
         reason=reason,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=recorded_actor(actor),
     )
     for field in ("status", "suspended_on", "suspension_reason", "ended_on", "end_reason"):
         setattr(registration, field, getattr(locked, field))
