@@ -9,15 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Case, CaseAssignment, CaseStatus, Problem, Urgency
 from cases.search import case_number_in, case_number_q, cases_matching
 from volunteer_centre.identity import normalise_national_id
+from volunteer_centre.ministry import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR
 from volunteer_centre.thai import to_arabic_digits, whole_number
 from volunteers.models import Registration, Volunteer
 
-# The fiscal years a case can have: the ministry was founded in FY2546; 2700 leaves room.
-FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR = 2500, 2700
-
 
 class FiscalYearField(forms.CharField):
-    """A Buddhist Era fiscal year typed in ASCII or Thai digits, from 2500 to 2700.
+    """A Buddhist Era fiscal year typed in ASCII or Thai digits, from the ministry's first
+    (FIRST_FISCAL_YEAR, 2546) to LAST_FISCAL_YEAR.
 
     Not a number field: those read "1e999999999" as a Decimal that int() then expands into a
     billion digits. Four digits are checked as text first, so nothing large is ever built.

@@ -67,6 +67,7 @@ from centres.access import scope_for
 from centres.models import Centre, Subdistrict
 from volunteer_centre.actors import recorded_actor
 from volunteer_centre.identity import normalise_national_id, normalise_phone
+from volunteer_centre.ministry import MINISTRY_FOUNDED
 from volunteer_centre.thai import to_arabic_digits
 from volunteers.models import Registration, Volunteer
 
@@ -123,10 +124,9 @@ def _require_open(case: Case) -> None:
         )
 
 
-# The ministry (กระทรวงการพัฒนาสังคมและความมั่นคงของมนุษย์) was founded on 3 October 2002: no
-# case of its centres is older. An earlier date is a mistyped year, which the date fields
-# accept (they read any year from 1 upwards).
-EARLIEST_CASE_DATE = dt.date(2002, 10, 3)
+# No case is older than the ministry (MINISTRY_FOUNDED). An earlier date is a mistyped year,
+# which the date fields accept (they read any year from 1 upwards).
+EARLIEST_CASE_DATE = MINISTRY_FOUNDED
 
 
 def _day(value: dt.date | None, field: str, *, case: Case | None = None) -> dt.date:

@@ -23,6 +23,7 @@ from volunteer_centre.identity import (
     normalise_national_id,
     normalise_phone,
 )
+from volunteer_centre.ministry import MINISTRY_FOUNDED
 from volunteer_centre.thai import BE_THRESHOLD, be_year, to_arabic_digits
 
 # Nobody on record has lived longer; an older birth date is a mistyped year.
@@ -84,11 +85,10 @@ def validate_not_future(value: dt.date) -> None:
         raise ValidationError(_("This date is in the future."), code="future_date")
 
 
-# The ministry (กระทรวงการพัฒนาสังคมและความมั่นคงของมนุษย์) was founded in 2002: no registration
-# in its programmes, no office in its centres is older. Any other date of a volunteer's record
-# (a membership, a visa, a service period) is at least after 1900: an older one is a Buddhist Era
-# year taken off twice (2562 - 543 - 543 = 1476) or another mistyped year.
-MINISTRY_FOUNDED = dt.date(2002, 1, 1)
+# No registration in the ministry's programmes and no office of its centres is older than the
+# ministry (MINISTRY_FOUNDED). Any other date of a volunteer's record (a membership, a visa, a
+# service period) is at least after 1900: an older one is a Buddhist Era year taken off twice
+# (2562 - 543 - 543 = 1476) or another mistyped year.
 OLDEST_RECORD = dt.date(1900, 1, 1)
 _YEAR_HINT = _("check the year (a Buddhist Era year typed as Gregorian, or the reverse?).")
 

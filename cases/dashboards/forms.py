@@ -6,11 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.dashboards.queries import Filters
 from cases.models import Problem
+from volunteer_centre.ministry import FIRST_FISCAL_YEAR
 from volunteer_centre.thai import BE_THRESHOLD, be_year, fiscal_year, whole_number
 from volunteers.models import Programme
-
-# The national centre opened in FY2560; registries imported from before go back a few years.
-FIRST_FISCAL_YEAR = 2550
 
 
 class FiscalYearField(forms.TypedChoiceField):

@@ -230,9 +230,13 @@ def test_a_registration_date_before_the_ministry_is_refused_with_the_year_hint()
     errors = errors_of(registration(thai_volunteer(), registered_on=dt.date(1476, 3, 11)),
                        exclude=["volunteer"])  # fmt: skip
     assert "2002" in errors["registered_on"][0] and "พ.ศ. เป็น ค.ศ." in errors["registered_on"][0]
-    registration(thai_volunteer(), registered_on=dt.date(2002, 1, 1)).full_clean(
+    # The day the ministry was founded is the first a registration may have.
+    registration(thai_volunteer(), registered_on=dt.date(2002, 10, 3)).full_clean(
         exclude=["volunteer"]
     )
+    errors = errors_of(registration(thai_volunteer(), registered_on=dt.date(2002, 10, 2)),
+                       exclude=["volunteer"])  # fmt: skip
+    assert "2002" in errors["registered_on"][0]
     foreign = registration(foreign_volunteer(birth_date=dt.date(1990, 1, 1)),
                            programme=Programme.FOREIGN, service_starts_on=dt.date(1476, 5, 1),
                            visa_expires_on=dt.date(1989, 5, 1))  # fmt: skip
