@@ -214,8 +214,8 @@ def test_as_root_a_failing_venv_installs_python3_venv_and_tries_again(tmp_path):
     for name, body in scripts.items():
         (fakes / name).write_text(f"#!/bin/sh\n{body}\n")
         (fakes / name).chmod(0o755)
-    (project / "requirements.txt").write_text("")
-    (project / "constraints.txt").write_text("")
+    for requirements in ("requirements.txt", "requirements-dev.txt", "constraints.txt"):
+        (project / requirements).write_text("")
     shutil.rmtree(project / ".venv")
     path = {"PATH": f"{fakes}:{os.environ['PATH']}", "PYTHON": str(fakes / "fakepython")}
     done = _source_and_run(project, "ensure_venv", path)
