@@ -3,8 +3,8 @@
 Volunteers are read by keyset pagination (``pk > last ORDER BY pk LIMIT n``: no server-side
 cursor, so each query stands alone, as a transaction-mode connection pool needs), each chunk's
 latest matching registrations in one more query (``DISTINCT ON (volunteer_id)``): two queries
-a chunk, each answered as one text (_texts), a chunk ahead of the rows being written. Rows are
-made a column at a time (ExportRows.rows).
+a chunk, each answered as one text (_texts), a chunk ahead of the rows being written. A chunk
+is made a column at a time (ExportRows.columns).
 """
 
 import csv
@@ -65,22 +65,15 @@ def _chunks_read(db, volunteers: QuerySet, registrations: QuerySet) -> Iterator[
         texts = _texts(db, people.filter(pk__gt=last)[:size], dates)
         if not texts:
             return
-        ids = texts[0::width]
+        ids, *columns = [texts[i::width] for i in range(width)]
         in_chunk = any_of_ids('"volunteers_registration"."volunteer_id"', ids)
         theirs = _texts(db, latest.filter(in_chunk), their_dates)
-        if theirs[0::their_width] == ids:  # every volunteer has one: in the same order
-            registered = [theirs[i::their_width] for i in range(1, their_width)]
-        else:
-            by_volunteer = dict(
-                zip(
-                    theirs[0::their_width],
-                    zip(*[theirs[i::their_width] for i in range(1, their_width)], strict=True),
-                    strict=True,
-                )
-            )
-            none = ("",) * (their_width - 1)
+        their_ids, *registered = [theirs[i::their_width] for i in range(their_width)]
+        if their_ids != ids:  # some have none: each volunteer's registration by their id
+            by_volunteer = dict(zip(their_ids, zip(*registered, strict=True), strict=True))
+            none = ("",) * len(registered)
             registered = [*zip(*[by_volunteer.get(pk, none) for pk in ids], strict=True)]
-        yield [texts[i::width] for i in range(1, width)] + registered
+        yield columns + registered
         if len(ids) < size:
             return
         last = int(ids[-1])
