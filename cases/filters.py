@@ -8,35 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, CaseAssignment, CaseStatus, Problem, Urgency
 from cases.search import case_number_in, case_number_q, cases_matching
+from volunteer_centre.forms import FiscalYearField
 from volunteer_centre.identity import normalise_national_id
-from volunteer_centre.ministry import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR
-from volunteer_centre.thai import to_arabic_digits, whole_number
+from volunteer_centre.thai import to_arabic_digits
 from volunteers.models import Registration, Volunteer
-
-
-class FiscalYearField(forms.CharField):
-    """A Buddhist Era fiscal year typed in ASCII or Thai digits, from the ministry's first
-    (FIRST_FISCAL_YEAR, 2546) to LAST_FISCAL_YEAR.
-
-    Not a number field: those read "1e999999999" as a Decimal that int() then expands into a
-    billion digits. Four digits are checked as text first, so nothing large is ever built.
-    """
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.widget.attrs.update(inputmode="numeric", maxlength=4)
-
-    def to_python(self, value):
-        value = super().to_python(value).strip()
-        if not value:
-            return None
-        year = whole_number(value, 4)
-        if year is None or not FIRST_FISCAL_YEAR <= year <= LAST_FISCAL_YEAR:
-            raise ValidationError(
-                _("Enter a fiscal year in the Buddhist Era, such as 2569."),
-                code="fiscal_year",
-            )
-        return year
 
 
 class FiscalYearFilter(django_filters.Filter):

@@ -7,7 +7,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from volunteer_centre.identity import normalise_national_id, normalise_phone
-from volunteer_centre.thai import format_input_date, parse_date, to_arabic_digits
+from volunteer_centre.ministry import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR
+from volunteer_centre.thai import (
+    BE_THRESHOLD,
+    be_year,
+    format_input_date,
+    parse_date,
+    to_arabic_digits,
+    whole_number,
+)
 
 # The longest list a form offers to choose from. Past it (a thousand centres, a centre's
 # hundreds of volunteers, every person recorded) a page has a search, an autocomplete, a typed
@@ -111,3 +119,48 @@ class PersonIdentityFormMixin:
 
     def clean_phone(self):
         return normalise_phone(self.cleaned_data.get("phone", ""))
+
+
+class FiscalYearField(forms.Field):
+    """A Buddhist Era fiscal year, typed in ASCII or Thai digits (๒๕๖๙); a Gregorian year
+    (2026) is read as its BE year. It lies between the ministry's first fiscal year
+    (FIRST_FISCAL_YEAR) and ``last`` (LAST_FISCAL_YEAR unless given: the dashboards give the
+    current one). ``choices`` makes it a list of those years, newest first, instead of a
+    text input.
+
+    Not a number field: those read "1e999999999" as a Decimal that int() then expands into a
+    billion digits. Four digits are checked as text first, so nothing large is ever built.
+    """
+
+    default_error_messages = {
+        "invalid": _("Enter a fiscal year in the Buddhist Era, such as 2569."),
+        "out_of_range": _("Choose a fiscal year between %(first)s and %(last)s (B.E.)."),
+    }
+
+    def __init__(self, *, last: int = LAST_FISCAL_YEAR, choices: bool = False, **kwargs):
+        self.last = last
+        if choices:
+            years = range(last, FIRST_FISCAL_YEAR - 1, -1)
+            kwargs["widget"] = forms.Select(
+                choices=[(y, _("FY %(year)s") % {"year": y}) for y in years]
+            )
+        super().__init__(**kwargs)
+        if not choices:
+            self.widget.attrs.update(inputmode="numeric", maxlength=4)
+
+    def to_python(self, value) -> int | None:
+        if str(value or "").strip() == "":
+            return None
+        year = whole_number(value, 4)
+        if year is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return year if year >= BE_THRESHOLD else be_year(year)
+
+    def validate(self, value) -> None:
+        super().validate(value)
+        if value is not None and not FIRST_FISCAL_YEAR <= value <= self.last:
+            raise forms.ValidationError(
+                self.error_messages["out_of_range"],
+                code="out_of_range",
+                params={"first": FIRST_FISCAL_YEAR, "last": self.last},
+            )
