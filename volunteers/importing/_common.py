@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 # Cells and field values met again (dates, names, titles, centre codes) are parsed and cleaned
 # once; a cache is emptied when it reaches this size, so that it stays small.
 _CACHE_LIMIT = 20_000
-_CACHEABLE = frozenset({str, int, float, bool, dt.date, type(None)})
-_MISSING = object()
 
 
 def _remember(memo: dict, key, value) -> None:
