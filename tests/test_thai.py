@@ -6,8 +6,9 @@ from django.utils import formats, translation
 from hypothesis import given
 from hypothesis import strategies as st
 
+from volunteer_centre.dates import parse_date
 from volunteer_centre.forms import ThaiDateField
-from volunteer_centre.thai import fiscal_year, fiscal_year_bounds, parse_date, to_arabic_digits
+from volunteer_centre.thai import fiscal_year, fiscal_year_bounds, to_arabic_digits
 
 LAUNCH = dt.date(2017, 5, 25)
 

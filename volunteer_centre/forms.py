@@ -6,13 +6,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from volunteer_centre.dates import parse_date
 from volunteer_centre.identity import normalise_national_id, normalise_phone
 from volunteer_centre.ministry import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR
 from volunteer_centre.thai import (
     BE_THRESHOLD,
     be_year,
     format_input_date,
-    parse_date,
     to_arabic_digits,
     whole_number,
 )

@@ -63,28 +63,6 @@ def uses_buddhist_era() -> bool:
     return (translation.get_language() or "").startswith("th")
 
 
-_DATE_RE = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*$")
-_ISO_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
-
-
-def parse_date(text: str) -> dt.date | None:
-    """Parse a date typed as d/m/yyyy (BE or Gregorian) or yyyy-mm-dd, Thai digits allowed.
-
-    Returns None when the text is not a date in one of these forms or names no real day.
-    """
-    text = to_arabic_digits(text or "")
-    if m := _DATE_RE.match(text):
-        day, month, year = (int(g) for g in m.groups())
-    elif m := _ISO_RE.match(text):
-        year, month, day = (int(g) for g in m.groups())
-    else:
-        return None
-    try:
-        return dt.date(ce_year(year), month, day)
-    except ValueError:
-        return None
-
-
 def format_input_date(day: dt.date) -> str:
     """A date as a form shows it for editing: dd/mm/yyyy, BE in Thai."""
     year = be_year(day.year) if uses_buddhist_era() else day.year
