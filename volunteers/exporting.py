@@ -7,7 +7,6 @@ a chunk, each answered as one text (_texts), a chunk ahead of the rows being wri
 is made a column at a time (ExportRows.columns).
 """
 
-import csv
 import queue
 import threading
 from collections.abc import Iterator, Sequence
@@ -17,6 +16,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 
 from cases.search import any_of_ids
+from volunteer_centre.spreadsheets import csv_stream
 from volunteers.importing import (
     EXPORT_DAY_ZERO,
     EXPORT_REGISTRATION_DATES,
@@ -25,6 +25,8 @@ from volunteers.importing import (
     EXPORT_VOLUNTEER_FIELDS,
     ExportRows,
 )
+
+__all__ = ["csv_stream", "export_chunks"]
 
 
 def export_chunks(
@@ -175,24 +177,3 @@ def _read_ahead(read, *args) -> Iterator:
         stop.set()
         thread.join()
         db.dec_thread_sharing()
-
-
-class _Echo:
-    """A file that hands back what is written to it: csv.writer's rows as strings."""
-
-    def write(self, text: str) -> str:
-        return text
-
-
-def csv_stream(headers: list[str], chunks: Iterator[list[Sequence[str]]]) -> Iterator[bytes]:
-    """A CSV file as it is made: UTF-8 with the byte-order mark Excel needs to read Thai,
-    one piece per chunk (given by its columns, as export_chunks makes them)."""
-    writer = csv.writer(_Echo())
-    try:
-        yield "\ufeff".encode() + writer.writerow(headers).encode()
-        for columns in chunks:
-            yield "".join(map(writer.writerow, zip(*columns, strict=True))).encode()
-    finally:
-        # A download abandoned half way: the reading stops now, not when collected.
-        if hasattr(chunks, "close"):
-            chunks.close()

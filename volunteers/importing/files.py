@@ -13,9 +13,9 @@ from pathlib import PurePath
 from typing import BinaryIO
 
 import openpyxl
-import tablib
 from django.utils.translation import gettext_lazy as _
-from import_export.formats.base_formats import XLSX
+
+from volunteer_centre.spreadsheets import csv_bytes, xlsx_bytes
 
 
 class ImportFileError(Exception):
@@ -139,12 +139,8 @@ def read_table(content: bytes, file_name: str) -> Table:
 
 
 def write_table(headers: list, rows: Iterable[list], file_format: str) -> bytes:
-    """A CSV (UTF-8 with the byte-order mark Excel needs for Thai) or XLSX file."""
+    """A CSV (UTF-8 with the byte-order mark Excel needs for Thai) or XLSX file, its cells
+    defused (volunteer_centre.spreadsheets)."""
     if file_format == "xlsx":
-        return XLSX().export_data(tablib.Dataset(*rows, headers=headers))
-    # What tablib writes (csv.writer, Excel's dialect), a row at a time.
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(headers)
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8-sig")
+        return xlsx_bytes(headers, rows, title="volunteers")
+    return csv_bytes(headers, rows)

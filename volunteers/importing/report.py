@@ -11,8 +11,6 @@ from pathlib import PurePath
 
 from django.utils.translation import gettext
 
-from volunteer_centre.spreadsheets import safe_cell
-
 from .columns import ERRORS_COLUMN, ROW_COLUMN, header
 from .files import _BLOCK, write_table
 
@@ -120,8 +118,9 @@ class ImportReport:
                 cells, number, errors = pickle.load(self._rejects)  # noqa: S301
             except EOFError:
                 return
-            # The cells go back as they came, but defused: they are what someone else typed.
-            yield [safe_cell(cell) for cell in cells] + [number, safe_cell(errors)]
+            # The cells go back as they came (write_table defuses them: they are what someone
+            # else typed).
+            yield [*cells, number, errors]
 
     def rejects_file(self) -> bytes:
         """Every rejected row as it came, with its row number and errors appended."""
