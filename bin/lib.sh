@@ -11,6 +11,12 @@ VENV="$ROOT/.venv"
 PG_DIR="$ROOT/.pg"
 PG_PORT="${VC_PG_PORT:-54329}"
 PG_DB="${VC_PG_DB:-volunteer_centre}"
+# bin/test's own cluster, beside the development one: nothing the tests do touches its data.
+TEST_PG_DIR="$ROOT/.pg-test"
+TEST_PG_PORT="${VC_TEST_PG_PORT:-54330}"
+# A crash may lose a test cluster's data (it holds nothing but the tests' scratch databases),
+# so it never waits for the disk: no fsync, no waiting for the WAL at commit, no full pages.
+TEST_PG_SETTINGS="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -100,7 +106,7 @@ pg_start() {
         fi
     fi
     if [ ! -f "$PG_DIR/data/PG_VERSION" ]; then
-        say "Creating a PostgreSQL cluster in .pg/data (UTF8, C.UTF-8)"
+        say "Creating a PostgreSQL cluster in ${PG_DIR#"$ROOT"/}/data (UTF8, C.UTF-8)"
         # Under the plain C locale pg_trgm extracts no trigrams from Thai text.
         as_pg_owner "$bin/initdb" -D "$PG_DIR/data" -U postgres -E UTF8 --locale=C.UTF-8 \
             --auth=trust >"$PG_DIR/initdb.log" 2>&1 || { cat "$PG_DIR/initdb.log" >&2; die "initdb failed"; }
@@ -137,6 +143,23 @@ ensure_database() {
         url="$local_url"
     fi
     export DATABASE_URL="$url"
+}
+
+ensure_test_database() {
+    # As ensure_database, but a database the environment or .env names on another server is
+    # the only one that is not replaced: the project-local cluster gives way to the tests' own
+    # (.pg-test/, port 54330, no fsync), started the same way.
+    local url="${DATABASE_URL:-}" local_url="postgres://postgres@127.0.0.1:$PG_PORT/$PG_DB"
+    if [ -z "$url" ] && [ -f .env ]; then
+        url="$(sed -n 's/^DATABASE_URL=//p' .env | tail -n 1)"
+    fi
+    if [ -n "$url" ] && [ "$url" != "$local_url" ]; then
+        export DATABASE_URL="$url"
+        return 0
+    fi
+    local PG_DIR="$TEST_PG_DIR" PG_PORT="$TEST_PG_PORT" PG_SETTINGS="$PG_SETTINGS $TEST_PG_SETTINGS"
+    pg_start
+    export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/$PG_DB"
 }
 
 ensure_env_file() {

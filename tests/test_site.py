@@ -366,3 +366,29 @@ def test_manage_py_without_a_secret_key_says_what_to_set():
     assert done.returncode == 1
     assert "Set SECRET_KEY" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_tests_use_their_own_cluster_without_fsync_in_place_of_the_local_one(tmp_path):
+    project = _shell_project(tmp_path)
+    (project / ".env").write_text(f"SECRET_KEY=kept\n{LOCAL_URL}\n")
+    done = _source_and_run(
+        project,
+        'pg_start() { echo "$PG_DIR $PG_PORT $PG_SETTINGS"; }; ensure_test_database; '
+        'echo "$DATABASE_URL $PG_DIR $PG_PORT"',
+    )
+    assert done.returncode == 0, done.stderr
+    started, after = done.stdout.strip().splitlines()
+    assert started.startswith(f"{project}/.pg-test 54330 ")
+    assert "-c fsync=off" in started and "-c jit=off" in started
+    # The development cluster's settings are left as they were for bin/run.
+    assert after == f"postgres://postgres@127.0.0.1:54330/volunteer_centre {project}/.pg 54329"
+
+
+def test_the_tests_use_a_database_on_another_server_when_one_is_named(tmp_path):
+    project = _shell_project(tmp_path)
+    (project / ".env").write_text("SECRET_KEY=kept\nDATABASE_URL=postgres://u@db.example:5432/vc\n")
+    done = _source_and_run(
+        project, "pg_start() { exit 9; }; ensure_test_database; echo $DATABASE_URL"
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "postgres://u@db.example:5432/vc"
