@@ -11,11 +11,13 @@ so someone who chairs one centre and supervises a region changes the records of 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Self, TypeVar
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -53,6 +55,12 @@ _ASSIGNMENTS_SQL = """
 # The StaffAssignment.Role values that write (centres.models imports this module, so the
 # values are spelled out here; tests/centres/test_access.py checks them against the model).
 WRITE_ROLES = frozenset({"ministry_admin", "chair", "staff"})
+
+# Where scope_for keeps a user's scope (centres.roles forgets it when their roles change).
+_SCOPE_CACHE = "_vc_scope"
+
+_M = TypeVar("_M", bound=Model)
+_QS = TypeVar("_QS", bound=QuerySet[Model])
 
 
 @dataclass(frozen=True)
@@ -96,6 +104,7 @@ class Scope:
         if self.is_empty:
             return Q(pk__in=[])
         pk = f"{prefix}pk" if prefix else "pk"
+        subtree: list[int] | RawSQL
         if self.subtree_ids is not None:
             subtree = list(self.subtree_ids)
         else:
@@ -108,7 +117,7 @@ class Scope:
             q |= Q(**{f"{prefix}province__region_id__in": self.region_codes})
         return q
 
-    def filter(self, queryset: QuerySet, centre_path: str) -> QuerySet:
+    def filter(self, queryset: _QS, centre_path: str) -> _QS:
         """Narrow ``queryset`` to rows whose centre (reached by ``centre_path``) is in scope.
 
         ``centre_path`` is the lookup from the model to its owning Centre, such as
@@ -123,9 +132,9 @@ class Scope:
         return queryset.filter(self.centre_q(f"{centre_path}__" if centre_path else ""))
 
 
-def scope_for(user) -> Scope:
+def scope_for(user: User | AnonymousUser) -> Scope:
     """The scope of ``user``, computed once per user object (one query)."""
-    cached = getattr(user, "_vc_scope", None)
+    cached: Scope | None = getattr(user, _SCOPE_CACHE, None)
     if cached is not None:
         return cached
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -134,8 +143,11 @@ def scope_for(user) -> Scope:
         scope = Scope(sees_all=True, can_write=True)
     else:
         with connection.cursor() as cursor:
-            params = {"user": user.pk, "today": timezone.localdate(),
-                      "write_roles": sorted(WRITE_ROLES)}  # fmt: skip
+            params: dict[str, int | dt.date | list[str]] = {
+                "user": user.pk,
+                "today": timezone.localdate(),
+                "write_roles": sorted(WRITE_ROLES),
+            }
             cursor.execute(_ASSIGNMENTS_SQL, params)
             fetched = cursor.fetchall()
         rows = [r[1:5] for r in fetched if r[0] == "a"]
@@ -152,11 +164,11 @@ def scope_for(user) -> Scope:
             subtree_ids=tuple(sorted({centre for centre, _w in tree})),
             write_subtree_ids=tuple(sorted({centre for centre, w in tree if w})),
         )
-    user._vc_scope = scope
+    setattr(user, _SCOPE_CACHE, scope)
     return scope
 
 
-class ScopedQuerySet(QuerySet):
+class ScopedQuerySet(QuerySet[_M]):
     """The base of every centre-owned model's QuerySet: ``visible_to(user)`` and
     ``writable_by(user)`` from one rule.
 
@@ -170,17 +182,17 @@ class ScopedQuerySet(QuerySet):
 
     centre_path: ClassVar[str | None] = "centre"
 
-    def in_scope(self, scope: Scope, user) -> QuerySet:
+    def in_scope(self, scope: Scope, user: User | AnonymousUser) -> Self:
         """The rows of ``scope`` (a user's whole scope, or its writable part)."""
         if self.centre_path is None:
             return self.none() if scope.is_empty else self
         return scope.filter(self, self.centre_path)
 
-    def visible_to(self, user) -> QuerySet:
+    def visible_to(self, user: User | AnonymousUser) -> Self:
         """The rows ``user`` may read (see the module's docstring)."""
         return self.in_scope(scope_for(user), user)
 
-    def writable_by(self, user) -> QuerySet:
+    def writable_by(self, user: User | AnonymousUser) -> Self:
         """The rows ``user`` may change, and the rows a form of theirs may point at: all for a
         ministry administrator, else those of their chair and staff centres' subtrees; none for
         a supervisor. Shared reference data is pointed at by every writer."""

@@ -1,13 +1,16 @@
 """Loading reference data (geography from geothai, the coordination centres of the sources), and
 the accounts of the people who work in them."""
 
+from __future__ import annotations
+
 import datetime as dt
+from typing import TYPE_CHECKING, Required, TypeAlias, TypedDict, TypeVar, cast
 
 import geothai
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext_lazy as _
@@ -25,16 +28,29 @@ from centres.regions import PROVINCE_REGION, REGIONS
 from centres.roles import (
     SYSTEM,
     Role,
+    _System,
     require_ministry,
     roles_sync,
     staff_assignment_create,
     staff_assignment_end,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def _sync(model, rows: list[dict], fields: list[str]) -> tuple[int, int]:
+    from volunteers.models import Volunteer
+
+# Who calls a service: a logged-in user, or SYSTEM for a management command.
+Actor: TypeAlias = User | _System
+
+_M = TypeVar("_M", bound=Model)
+
+
+def _sync(model: type[_M], rows: list[dict[str, object]], fields: list[str]) -> tuple[int, int]:
     """Create missing rows and update changed ones, keyed by primary key. Returns (new, changed)."""
-    existing = model.objects.in_bulk([r["pk"] for r in rows])
+    # _default_manager is these models' ``objects`` (they have no other manager); unlike
+    # ``objects``, the type checker knows it on any model class.
+    existing = model._default_manager.in_bulk([r["pk"] for r in rows])
     new, changed = [], []
     for row in rows:
         obj = existing.get(row["pk"])
@@ -45,16 +61,16 @@ def _sync(model, rows: list[dict], fields: list[str]) -> tuple[int, int]:
             for f, v in values.items():
                 setattr(obj, f, v)
             changed.append(obj)
-    model.objects.bulk_create(new, batch_size=2000)
+    model._default_manager.bulk_create(new, batch_size=2000)
     if changed:
-        model.objects.bulk_update(changed, fields, batch_size=2000)
+        model._default_manager.bulk_update(changed, fields, batch_size=2000)
     return len(new), len(changed)
 
 
 @transaction.atomic
 def geography_load() -> dict[str, tuple[int, int]]:
     """Load regions, provinces, districts and subdistricts; running it twice changes nothing."""
-    result = {}
+    result: dict[str, tuple[int, int]] = {}
     result["regions"] = _sync(
         Region,
         [{"pk": c, "name_th": th, "name_en": en, "sort_order": o} for c, th, en, o in REGIONS],
@@ -96,12 +112,27 @@ def geography_load() -> dict[str, tuple[int, int]]:
 
 NATIONAL_CENTRE_CODE = "NAT"
 
+
+class CentreSpec(TypedDict, total=False):
+    """A reference centre as its source gives it: a district centre names its district (and
+    perhaps its subdistrict), the national centre its level and Thai name."""
+
+    code: Required[str]
+    name_en: Required[str]
+    name_th: str
+    level: Centre.Level
+    district: str
+    subdistrict: str
+    opened_on: dt.date
+    opening_venue: str
+
+
 # The national centre and the 11 Bangkok district centres named in the source articles
 # (docs/domain.md). Opening dates and places only where a source gives them; unknown stays empty.
 # Each place is where the source says the centre was opened ("เปิดศูนย์ประสานงานฯ ณ ..."), quoted
 # as the source writes it, so all of them go in opening_venue; the centre's postal address is
 # left to the ministry.
-CENTRES = [
+CENTRES: list[CentreSpec] = [
     {
         "code": NATIONAL_CENTRE_CODE,
         "level": Centre.Level.NATIONAL,
@@ -148,9 +179,9 @@ CENTRES = [
 ]
 
 
-def _centre_values(spec: dict, national: Centre | None) -> dict:
+def _centre_values(spec: CentreSpec, national: Centre | None) -> dict[str, object]:
     """Every field of a reference centre that its source gives."""
-    values = {
+    values: dict[str, object] = {
         "level": spec.get("level", Centre.Level.DISTRICT),
         "opened_on": spec.get("opened_on"),
         "opening_venue": spec.get("opening_venue", ""),
@@ -179,7 +210,7 @@ def centres_load() -> int:
     reference data on every start: what an administrator changed is never put back.
     Returns how many centres were created."""
     created = 0
-    national = None
+    national: Centre | None = None
     for spec in CENTRES:
         values = _centre_values(spec, national)
         centre = Centre.objects.filter(code=spec["code"]).first()
@@ -217,17 +248,17 @@ def one_time_password() -> str:
     return "-".join(raw[i : i + 4] for i in range(0, 12, 4))
 
 
-def _invalid(field: str, message, code: str) -> ValidationError:
+def _invalid(field: str, message: StrOrPromise, code: str) -> ValidationError:
     return ValidationError({field: ValidationError(message, code=code)})
 
 
-def account_manageable(actor, user) -> bool:
+def account_manageable(actor: Actor, user: User) -> bool:
     """Whether ``actor`` may change ``user``'s account: a superuser's account is the
     operator's, and only a superuser changes it."""
     return actor is SYSTEM or not user.is_superuser or getattr(actor, "is_superuser", False)
 
 
-def _require_manageable(actor, user) -> None:
+def _require_manageable(actor: Actor, user: User) -> None:
     if not account_manageable(actor, user):
         raise PermissionDenied(_("Only a superuser may change a superuser's account."))
 
@@ -235,7 +266,7 @@ def _require_manageable(actor, user) -> None:
 @transaction.atomic
 def account_create(
     *,
-    actor,
+    actor: Actor,
     username: str,
     first_name: str,
     last_name: str = "",
@@ -245,7 +276,7 @@ def account_create(
     province: Province | None = None,
     region: Region | None = None,
     starts_on: dt.date | None = None,
-    volunteer=None,
+    volunteer: Volunteer | None = None,
 ) -> tuple[User, str]:
     """Create a login with its staff assignment (and, if given, its link to the person's
     volunteer record), all or nothing. The password is random and must be changed at the
@@ -266,7 +297,7 @@ def account_create(
     user.full_clean(exclude=["password"])
     user.save()
     Account.objects.create(user=user, must_change_password=True,
-                           created_by=None if actor is SYSTEM else actor)  # fmt: skip
+                           created_by=None if isinstance(actor, _System) else actor)  # fmt: skip
     staff_assignment_create(
         actor=actor, user=user, role=role, centre=centre, province=province, region=region,
         starts_on=starts_on or timezone.localdate(),
@@ -281,7 +312,9 @@ ACCOUNT_NAME_FIELDS = ("first_name", "last_name", "email")
 
 
 @transaction.atomic
-def account_update(*, actor, user, first_name: str, last_name: str = "", email: str = "") -> User:
+def account_update(
+    *, actor: Actor, user: User, first_name: str, last_name: str = "", email: str = ""
+) -> User:
     """Correct an account's name and email. Bad input raises ValidationError keyed by field;
     nothing else of the account changes."""
     require_ministry(actor)
@@ -298,7 +331,7 @@ def account_update(*, actor, user, first_name: str, last_name: str = "", email: 
 
 
 @transaction.atomic
-def volunteer_link(*, actor, volunteer, user) -> None:
+def volunteer_link(*, actor: Actor, volunteer: Volunteer, user: User) -> None:
     """Link a login to the person's volunteer record (a chair is a volunteer of the centre);
     a volunteer record the login had before is unlinked. A volunteer already linked to another
     account is refused: an administrator removes that link first, never by accident."""
@@ -309,7 +342,8 @@ def volunteer_link(*, actor, volunteer, user) -> None:
         raise ValidationError({"volunteer": ValidationError(
             _("This volunteer is already linked to the account %(username)s: remove that "
               "link first."),
-            code="volunteer_linked", params={"username": volunteer.user.username},
+            # The volunteer has a user_id, so it has a user.
+            code="volunteer_linked", params={"username": cast(User, volunteer.user).username},
         )})  # fmt: skip
     type(volunteer).objects.filter(user=user).exclude(pk=volunteer.pk).update(user=None)
     volunteer.user = user
@@ -317,7 +351,7 @@ def volunteer_link(*, actor, volunteer, user) -> None:
 
 
 @transaction.atomic
-def volunteer_unlink(*, actor, user) -> None:
+def volunteer_unlink(*, actor: Actor, user: User) -> None:
     """Undo the link of a login to its volunteer record (the record itself stays)."""
     require_ministry(actor)
     _require_manageable(actor, user)
@@ -327,7 +361,7 @@ def volunteer_unlink(*, actor, user) -> None:
 
 
 @transaction.atomic
-def account_password_reset(*, actor, user) -> str:
+def account_password_reset(*, actor: Actor, user: User) -> str:
     """Give ``user`` a new random password, to be changed at their next log-in (their open
     sessions end, since the password changed). Returns the password, shown once."""
     require_ministry(actor)
@@ -342,7 +376,7 @@ def account_password_reset(*, actor, user) -> str:
 
 
 @transaction.atomic
-def account_password_changed(*, actor) -> None:
+def account_password_changed(*, actor: User) -> None:
     """The user chose their own password: they are no longer sent to the change page."""
     Account.objects.filter(user=actor, must_change_password=True).update(must_change_password=False)
     account = getattr(actor, "account", None)
@@ -351,13 +385,14 @@ def account_password_changed(*, actor) -> None:
 
 
 @transaction.atomic
-def account_deactivate(*, actor, user) -> None:
+def account_deactivate(*, actor: Actor, user: User) -> None:
     """Close a login for good: no more log-ins, its current and future assignments ended,
     its role groups and staff status taken away. Nothing it recorded is touched: an account
     is never deleted."""
     require_ministry(actor)
     _require_manageable(actor, user)
-    if actor is not SYSTEM and user.pk == actor.pk:
+    # SYSTEM is the one _System: isinstance says "is SYSTEM" in a way mypy narrows.
+    if not isinstance(actor, _System) and user.pk == actor.pk:
         raise ValidationError(_("You cannot deactivate your own account."), code="self")
     today = timezone.localdate()
     open_assignments = StaffAssignment.objects.filter(user=user).filter(
@@ -371,7 +406,7 @@ def account_deactivate(*, actor, user) -> None:
 
 
 @transaction.atomic
-def account_reactivate(*, actor, user) -> str:
+def account_reactivate(*, actor: Actor, user: User) -> str:
     """Open a deactivated login again, with a new random password to be changed at the first
     log-in (as a reset). It gets no role back: its assignments stay ended, and an administrator
     gives it a new one. Returns the password, shown once."""

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from django.contrib.auth.models import User
 
 
-def recorded_actor(actor: Any) -> Any:
+def recorded_actor(actor: object) -> User | None:
     """The user to record as having done something: ``actor`` when it is a saved user, else
     None (an anonymous user, or a command run without one), which the ``*_by`` columns keep as
     empty."""
-    return actor if getattr(actor, "pk", None) else None
+    return actor if isinstance(actor, User) and actor.pk else None

@@ -1,3 +1,6 @@
+import datetime as dt
+from typing import cast
+
 from django.apps import AppConfig
 from django.utils import dateformat
 
@@ -19,13 +22,16 @@ def _show_years_in_buddhist_era() -> None:
     """
     from volunteer_centre.thai import be_year, uses_buddhist_era
 
-    def year_4(self) -> str:
-        year = self.data.year
+    # data is a date or a datetime for these date letters (on a time, Django's own fail alike).
+    def year_4(self: dateformat.DateFormat) -> str:
+        year = cast(dt.date, self.data).year
         return f"{be_year(year) if uses_buddhist_era() else year:04d}"
 
-    def year_2(self) -> str:
-        year = self.data.year
+    def year_2(self: dateformat.DateFormat) -> str:
+        year = cast(dt.date, self.data).year
         return f"{(be_year(year) if uses_buddhist_era() else year) % 100:02d}"
 
-    dateformat.DateFormat.Y = year_4
-    dateformat.DateFormat.y = year_2
+    # setattr, since mypy refuses an assignment to a method (and django-stubs has Y return an
+    # int, where Django's returns a str, as this one does).
+    setattr(dateformat.DateFormat, "Y", year_4)  # noqa: B010 - a deliberate monkeypatch
+    setattr(dateformat.DateFormat, "y", year_2)  # noqa: B010 - a deliberate monkeypatch

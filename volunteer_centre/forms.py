@@ -1,8 +1,11 @@
 """Form pieces shared by the admin and the staff pages."""
 
 import datetime as dt
+from collections.abc import MutableMapping
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,11 +25,17 @@ from volunteer_centre.thai import (
 # code or a list narrowed by an earlier choice: tests/test_no_long_selects.py checks every page.
 MAX_CHOICES = 100
 
+# The mixins below go before a Form or ModelForm class: the type checker reads them as forms.
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
 
 class ThaiDateInput(forms.DateInput):
     """A text date input that shows dd/mm/yyyy in the Buddhist Era while Thai is active."""
 
-    def format_value(self, value):
+    def format_value(self, value: object) -> str | None:
         if isinstance(value, dt.date):
             return format_input_date(value)
         return super().format_value(value)
@@ -40,7 +49,7 @@ class ThaiDateField(forms.DateField):
         "invalid": _("Enter a valid date, such as 25/05/2560 (B.E.) or 25/05/2017."),
     }
 
-    def to_python(self, value):
+    def to_python(self, value: str | dt.date | None) -> dt.date | None:
         if value in self.empty_values:
             return None
         if isinstance(value, dt.datetime):
@@ -53,14 +62,14 @@ class ThaiDateField(forms.DateField):
         return parsed
 
 
-class ThaiFormMixin:
+class ThaiFormMixin(_FormBase):
     """For every staff form: dates in BE or Gregorian, Thai digits in numbers and dates.
 
     Date fields a ModelForm made become ThaiDateField (keeping their validators); numeric input
     typed with Thai digits (๑๒๓) is read as 123.
     """
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, field in list(self.fields.items()):
             if isinstance(field, forms.DateField) and not isinstance(field, ThaiDateField):
@@ -72,7 +81,8 @@ class ThaiFormMixin:
                     validators=[v for v in field.validators if v not in field.default_validators],
                 )
         if self.is_bound:
-            data = self.data.copy()
+            # Bound to request.POST (a QueryDict), or to a dict in the tests and the import.
+            data: MutableMapping[str, Any] = cast(QueryDict | dict[str, Any], self.data).copy()
             for name, field in self.fields.items():
                 key = self.add_prefix(name)
                 if isinstance(field, forms.IntegerField | forms.DecimalField) and key in data:
@@ -89,7 +99,7 @@ def validate_not_in_future(value: dt.date | None) -> None:
         )
 
 
-class PersonIdentityFormMixin:
+class PersonIdentityFormMixin(_FormBase):
     """For a ModelForm of a person (a volunteer, a person facing a problem): the national ID
     typed any way (dashes, spaces, Thai digits), a birth date not in the future and a Thai phone
     number, each normalised before the model sees it, with phone-friendly keyboards.
@@ -97,9 +107,10 @@ class PersonIdentityFormMixin:
     Either field may be absent: the admin leaves read-only fields off the form (all of them for
     a user with the view permission only), and a form without them has nothing to tune."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        national_id = self.fields.get("national_id")
+        # Both persons' national_id is a models.CharField: its form field is a forms.CharField.
+        national_id = cast(forms.CharField | None, self.fields.get("national_id"))
         if national_id is not None:
             national_id.max_length = 20
             national_id.validators = []
@@ -108,16 +119,16 @@ class PersonIdentityFormMixin:
         if phone is not None:
             phone.widget.attrs.update(inputmode="tel")
 
-    def clean_national_id(self):
+    def clean_national_id(self) -> str | None:
         value = self.cleaned_data.get("national_id")
         return normalise_national_id(value) if value else None
 
-    def clean_birth_date(self):
+    def clean_birth_date(self) -> dt.date | None:
         value = self.cleaned_data.get("birth_date")
         validate_not_in_future(value)
         return value
 
-    def clean_phone(self):
+    def clean_phone(self) -> str:
         return normalise_phone(self.cleaned_data.get("phone", ""))
 
 

@@ -116,6 +116,13 @@ class PersonDisplayMixin:
     """How a person is shown, for every model of a person (volunteers, people helped):
     นายสมชาย ใจดี, 1-1017-00230-70-8, 081 234 5678."""
 
+    # The fields of the person model this goes before.
+    title: str
+    first_name: str
+    last_name: str
+    national_id: str | None
+    phone: str
+
     def __str__(self) -> str:
         return self.display_name
 

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.http import HttpRequest
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -10,12 +11,12 @@ class ThaiFirstLocaleMiddleware(LocaleMiddleware):
     use browsers set to English; the product is Thai first, so only the switch's cookie counts.
     """
 
-    def process_request(self, request):
+    def process_request(self, request: HttpRequest) -> None:
         translation.activate(chosen_language(request))
         request.LANGUAGE_CODE = translation.get_language()
 
 
-def chosen_language(request) -> str:
+def chosen_language(request: HttpRequest) -> str:
     """The language of the switch's cookie, Thai without one (the error pages use it too)."""
     code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
     return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE

@@ -10,6 +10,7 @@ import threading
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import repeat
+from typing import IO, Literal, Self, TypeVar
 
 import openpyxl
 from openpyxl.cell import WriteOnlyCell
@@ -20,8 +21,10 @@ from openpyxl.utils import get_column_letter
 # carriage return before one of them is skipped by some of them, so those count too).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
+_T = TypeVar("_T")
 
-def safe_cell(value):
+
+def safe_cell(value: _T) -> _T | str:
     """``value`` ready for a spreadsheet cell: text that starts like a formula gets a leading
     apostrophe; anything else (numbers, dates, None, ordinary text) is returned unchanged.
 
@@ -67,7 +70,7 @@ class TooManyRows(ValueError):
 
 
 def write_xlsx(
-    file,
+    file: IO[bytes],
     headers: list[str],
     chunks: Iterable[list[Sequence[str]]],
     *,
@@ -136,13 +139,13 @@ class _Deflating:
     it compresses, so the next rows are made (and read from the database) meanwhile, on
     another core. At most two pieces wait, so memory stays bounded."""
 
-    def __init__(self, out):
+    def __init__(self, out: IO[bytes]) -> None:
         self.out = out
-        self.pieces: queue.Queue = queue.Queue(maxsize=2)
+        self.pieces: queue.Queue[bytes | None] = queue.Queue(maxsize=2)
         self.failure: BaseException | None = None
         self.thread = threading.Thread(target=self._run, daemon=True)
 
-    def _run(self):
+    def _run(self) -> None:
         while (piece := self.pieces.get()) is not None:
             if self.failure is None:
                 try:
@@ -155,11 +158,11 @@ class _Deflating:
             raise self.failure
         self.pieces.put(piece)
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         self.thread.start()
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> Literal[False]:
         self.pieces.put(None)
         self.thread.join()
         if self.failure is not None and exc[0] is None:
@@ -193,7 +196,7 @@ def _rows_xml(columns: list[Sequence[str]], count: int, wrap_style: int) -> str:
         careful = [_needs_care(_SEP.join(column), count) for column in columns]
     else:
         careful = [False] * len(columns)
-    pieces: list = []  # constant markup (repeated) and columns, alternating
+    pieces: list[Iterable[str]] = []  # constant markup (repeated) and columns, alternating
     markup = "<row>"
     for column, care in zip(columns, careful, strict=True):
         if care:

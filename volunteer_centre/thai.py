@@ -26,7 +26,7 @@ def to_arabic_digits(text: str) -> str:
 _WHOLE_NUMBER = re.compile(r"[0-9]+")
 
 
-def whole_number(text, max_digits: int) -> int | None:
+def whole_number(text: object, max_digits: int) -> int | None:
     """``text`` (typed, or from a URL) as a whole number of at most ``max_digits`` ASCII or
     Thai digits, else None. str.isdigit() is no test: it passes "²" and "١", which int()
     refuses or reads as another script's digit, and thousands of digits, which int() refuses

@@ -1,7 +1,10 @@
+from __future__ import annotations
+
 import logging
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE, get_token
 from django.shortcuts import render
 from django.template import loader
@@ -15,12 +18,15 @@ from django.views.decorators.http import require_GET
 from centres.views import READ_ONLY, reads_only
 from volunteer_centre.middleware import chosen_language
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise, StrPromise
+
 logger = logging.getLogger(__name__)
 
 
 @never_cache
 @require_GET
-def healthz(request):
+def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the database answers a query, 503 when it does not. For load balancers."""
     try:
         with connection.cursor() as cursor:
@@ -57,17 +63,40 @@ BARE_500 = (
 )
 
 
-def _user_message(exception):
+class ErrorContext(TypedDict):
+    """What the error templates are given."""
+
+    status: int
+    title: StrOrPromise
+    explanation: StrOrPromise
+    reason: Promise | None
+    error_code: str
+
+
+def _user_message(exception: object) -> Promise | None:
     """The exception's message if it was written for users (a lazy translation), else None."""
-    args = getattr(exception, "args", ())
+    args: tuple[object, ...] = getattr(exception, "args", ())
     if len(args) == 1 and isinstance(args[0], Promise):
         return args[0]
     return None
 
 
-def _error_page(request, status: int, title, explanation, reason=None, *, code: str):
-    context = {"status": status, "title": title, "explanation": explanation, "reason": reason,
-               "error_code": code}  # fmt: skip
+def _error_page(
+    request: HttpRequest,
+    status: int,
+    title: StrOrPromise,
+    explanation: StrOrPromise,
+    reason: Promise | None = None,
+    *,
+    code: str,
+) -> HttpResponse:
+    context: ErrorContext = {
+        "status": status,
+        "title": title,
+        "explanation": explanation,
+        "reason": reason,
+        "error_code": code,
+    }
     try:
         # The language again, in case the error came before the locale middleware ran.
         with translation.override(chosen_language(request)):
@@ -77,9 +106,12 @@ def _error_page(request, status: int, title, explanation, reason=None, *, code: 
         return _minimal_page(request, status, context)
 
 
-def _minimal_page(request, status: int, context: dict) -> HttpResponse:
+def _minimal_page(request: HttpRequest, status: int, context: ErrorContext) -> HttpResponse:
     """The page without the layout: rendered without the request's context processors, so
     it needs no database (no user, no session, no menu)."""
+    html: str
+    stylesheet: str
+    csrf_token: str | None
     try:
         with translation.override(chosen_language(request)):
             try:
@@ -100,7 +132,7 @@ def _minimal_page(request, status: int, context: dict) -> HttpResponse:
     return HttpResponse(html, status=status, content_type="text/html; charset=utf-8")
 
 
-def bad_request(request, exception):
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     # The message of a SuspiciousOperation names headers, hosts, field counts: never shown.
     return _error_page(
         request, 400, _("The request could not be read"),
@@ -111,7 +143,7 @@ def bad_request(request, exception):
     )  # fmt: skip
 
 
-def permission_denied(request, exception):
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     reason = _user_message(exception)
     if reason is None and _reads_only(request):
         reason = READ_ONLY
@@ -122,7 +154,7 @@ def permission_denied(request, exception):
     )  # fmt: skip
 
 
-def page_not_found(request, exception):
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return _error_page(
         request, 404, _("Page not found"),
         _("The address may be mistyped or out of date, or the record is outside the centres "
@@ -131,9 +163,9 @@ def page_not_found(request, exception):
     )  # fmt: skip
 
 
-def server_error(request):
+def server_error(request: HttpRequest) -> HttpResponse:
     """Django gives no exception here (it has been logged) and no request context."""
-    context = {
+    context: ErrorContext = {
         "status": 500,
         "title": _("Something went wrong"),
         "explanation": _(
@@ -147,7 +179,7 @@ def server_error(request):
     return _minimal_page(request, 500, context)
 
 
-def csrf_failure(request, reason=""):
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form refused by the CSRF check, with Django's reason put in words a user acts on."""
     return _error_page(
         request, 403, _("The form could not be sent"),
@@ -157,7 +189,7 @@ def csrf_failure(request, reason=""):
     )  # fmt: skip
 
 
-def _csrf_reason(reason: str):
+def _csrf_reason(reason: str) -> StrPromise:
     if reason == REASON_NO_CSRF_COOKIE or reason.startswith("CSRF cookie "):
         return _(
             "Your browser did not send back this site's security cookie. Allow cookies for "
@@ -177,7 +209,7 @@ def _csrf_reason(reason: str):
     )
 
 
-def _reads_only(request) -> bool:
+def _reads_only(request: HttpRequest) -> bool:
     """A logged-in user whose every assignment is read-only (a supervisor): a bare 403 is then
     that, and the page says so."""
     try:
