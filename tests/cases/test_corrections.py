@@ -203,8 +203,9 @@ def test_a_person_with_no_case_at_the_actors_centres_is_not_corrected(
     assert refused.value.code == "no_case"
     # Recorded at A, handled at B: A's chair has no timeline to keep it on either.
     handled_elsewhere = open_case(superuser, centre_b, person=PersonFactory(centre=centre_a)).person
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         person_update(actor=chair_a, person=handled_elsewhere, last_name="ใหม่")
+    assert refused.value.code == "no_case"
     assert person_row(lonely) == before
 
 
@@ -453,11 +454,13 @@ def test_a_correction_filled_on_an_older_version_is_refused_with_nothing_saved(
     assert Person.objects.get(pk=person.pk).phone == ""
     seen = case_version(case_a)
     case_update(actor=chair_a, case=case_a, urgency="urgent")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         case_update(actor=chair_a, case=case_a, expected_version=seen, urgency="normal")
+    assert refused.value.code == "stale"
     assert Case.objects.get(pk=case_a.pk).urgency == "urgent"
     seen = household_version(household)
     household_update(actor=chair_a, household=household, name="ใหม่")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         household_update(actor=chair_a, household=household, expected_version=seen, name="เก่า")
+    assert refused.value.code == "stale"
     assert Household.objects.get(pk=household.pk).name == "ใหม่"

@@ -132,5 +132,6 @@ def test_case_number_is_unique_whatever_the_counter_says(centre_a, superuser):
 
 def test_ended_centres_take_no_new_cases(superuser):
     closed = CentreFactory(code="OLD", status="closed")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         open_case(superuser, closed)
+    assert refused.value.error_dict["centre"][0].code == "centre_closed"

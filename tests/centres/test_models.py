@@ -2,8 +2,9 @@
 the database for writes that skip validation."""
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from centres.models import Centre, District, Province, Region, StaffAssignment
 from tests.factories import UserFactory
@@ -41,8 +42,11 @@ def test_chair_or_staff_needs_a_centre(db, role):
 def test_ministry_administrator_is_given_no_area(db, centre_a):
     for where in ({"centre": centre_a}, {"region": Region.objects.get(code="N")}):
         assignment = _assignment("ministry_admin", **where)
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError) as refused:
             assignment.full_clean()
+        assert set(refused.value.error_dict) == set(where)
+        with translation.override("en"):  # the messages are translated when read
+            assert "leave this empty" in refused.value.messages[0]
         with pytest.raises(IntegrityError), transaction.atomic():
             assignment.save()
     _assignment("ministry_admin").full_clean()
@@ -57,8 +61,11 @@ def test_supervisors_may_cover_a_centre_a_province_or_a_region(db, centre_a):
         assignment = _assignment("supervisor", **where)
         assignment.full_clean()
         assignment.save()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         _assignment("supervisor").full_clean()
+    assert set(refused.value.error_dict) == {NON_FIELD_ERRORS}
+    with translation.override("en"):
+        assert "A supervisor needs a centre, a province or a region." in refused.value.messages
 
 
 def test_chair_at_a_centre_is_valid(db, centre_a):

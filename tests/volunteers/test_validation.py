@@ -106,8 +106,9 @@ def test_a_mobile_number_is_stored_in_e164_and_shown_in_thai_form(typed):
 def test_a_bangkok_landline_is_accepted_and_a_short_number_refused():
     field = PhoneFormField(required=False)
     assert field.clean("02 123 4567") == "+6621234567"
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         field.clean("12345")
+    assert refused.value.code == "phone"
 
 
 @pytest.mark.parametrize(
@@ -132,8 +133,9 @@ def test_bad_registration_numbers_say_what_is_wrong(typed, code):
 
 def test_a_registration_number_of_a_future_year_is_refused():
     next_year = timezone.localdate().year + 543 + 2
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         normalise_registration_number(f"0001/{next_year}")
+    assert refused.value.code == "registration_number_future"
 
 
 def test_the_gregorian_year_message_gives_the_buddhist_era_year():
@@ -144,8 +146,9 @@ def test_the_gregorian_year_message_gives_the_buddhist_era_year():
 
 def test_passport_numbers_are_capitals_and_digits():
     assert normalise_passport_number("aa 123-4567") == "AA1234567"
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         normalise_passport_number("12")
+    assert refused.value.code == "passport_number"
 
 
 @pytest.mark.parametrize("name", ["สมชาย", "น้ำผึ้ง", "กิตติ์", "ศรีสุข-วงศ์", "ร.ต.อ.", "José", "Nguyễn"])
@@ -155,14 +158,16 @@ def test_names_accept_letters_and_marks_of_any_script(name):
 
 @pytest.mark.parametrize("name", ["สมชาย1", "สมชาย@", "<b>"])
 def test_names_refuse_digits_and_symbols(name):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         validate_person_name(name)
+    assert refused.value.code == "name_characters"
 
 
 def test_a_latin_name_refuses_thai_letters():
     validate_latin_name("Takashi YAMAMOTO")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         validate_latin_name("ทาคาชิ")
+    assert refused.value.code == "name_latin_script"
 
 
 def test_names_are_stored_with_single_spaces_and_composed_marks():
