@@ -148,7 +148,9 @@ class FiscalYearField(forms.Field):
         "out_of_range": _("Choose a fiscal year between %(first)s and %(last)s (B.E.)."),
     }
 
-    def __init__(self, *, last: int = LAST_FISCAL_YEAR, choices: bool = False, **kwargs):
+    def __init__(
+        self, *, last: int = LAST_FISCAL_YEAR, choices: bool = False, **kwargs: Any
+    ) -> None:
         self.last = last
         if choices:
             years = range(last, FIRST_FISCAL_YEAR - 1, -1)
@@ -159,7 +161,7 @@ class FiscalYearField(forms.Field):
         if not choices:
             self.widget.attrs.update(inputmode="numeric", maxlength=4)
 
-    def to_python(self, value) -> int | None:
+    def to_python(self, value: object) -> int | None:
         if str(value or "").strip() == "":
             return None
         year = whole_number(value, 4)
@@ -167,7 +169,7 @@ class FiscalYearField(forms.Field):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return year if year >= BE_THRESHOLD else be_year(year)
 
-    def validate(self, value) -> None:
+    def validate(self, value: int | None) -> None:
         super().validate(value)
         if value is not None and not FIRST_FISCAL_YEAR <= value <= self.last:
             raise forms.ValidationError(
