@@ -1,0 +1,76 @@
+"""Staff forms for cases. Forms only clean input; the views hand it to cases.services."""
+
+from cases.forms._common import (
+    AGENCY_SEARCH,
+    VOLUNTEER_SEARCH,
+    ChoiceSearch,
+    NarrowedChoicesMixin,
+    VolunteerChoiceField,
+    add_service_errors,
+    centre_volunteers,
+    search_agencies,
+    search_volunteers,
+)
+from cases.forms.corrections import (
+    BaseMemberFormSet,
+    CaseEditForm,
+    ConsentWithdrawForm,
+    HouseholdForm,
+    MemberForm,
+    MemberFormSet,
+    PersonEditForm,
+    UnassignForm,
+    version_field,
+)
+from cases.forms.intake import IntakeForm, PersonForm, PostcodeFormMixin, clean_postcode
+from cases.forms.records import (
+    AssignForm,
+    AssistanceForm,
+    ReferralForm,
+    ReferralStatusForm,
+    StatusForm,
+    VisitForm,
+    agencies_for,
+)
+from cases.forms.transfers import (
+    TransferAcceptForm,
+    TransferCancelForm,
+    TransferDeclineForm,
+    TransferForm,
+)
+
+__all__ = [
+    "AGENCY_SEARCH",
+    "VOLUNTEER_SEARCH",
+    "AssignForm",
+    "AssistanceForm",
+    "BaseMemberFormSet",
+    "CaseEditForm",
+    "ChoiceSearch",
+    "ConsentWithdrawForm",
+    "HouseholdForm",
+    "IntakeForm",
+    "MemberForm",
+    "MemberFormSet",
+    "NarrowedChoicesMixin",
+    "PersonEditForm",
+    "PersonForm",
+    "PostcodeFormMixin",
+    "ReferralForm",
+    "ReferralStatusForm",
+    "StatusForm",
+    "TransferAcceptForm",
+    "TransferCancelForm",
+    "TransferDeclineForm",
+    "TransferForm",
+    "UnassignForm",
+    "VisitForm",
+    "VolunteerChoiceField",
+    "add_service_errors",
+    "agencies_for",
+    "centre_volunteers",
+    "clean_postcode",
+    "search_agencies",
+    "search_volunteers",
+    "version_field",
+]
