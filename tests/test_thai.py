@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.template import Context, Template
 from django.utils import formats, translation
 from hypothesis import given
@@ -8,6 +9,7 @@ from hypothesis import strategies as st
 
 from volunteer_centre.dates import parse_date
 from volunteer_centre.forms import ThaiDateField
+from volunteer_centre.identity import normalise_postcode
 from volunteer_centre.thai import fiscal_year, fiscal_year_bounds, to_arabic_digits
 
 LAUNCH = dt.date(2017, 5, 25)
@@ -111,3 +113,17 @@ def test_whole_numbers_take_ascii_and_thai_digits_and_nothing_else():
     assert whole_number(" 42 ", 10) == 42
     for bad in ["²", "١٢", "1e9", "-1", "", "12345", "9" * 5000, None, "１２"]:
         assert whole_number(bad, 4) is None, bad
+
+
+@pytest.mark.parametrize(
+    ("typed", "postcode"), [("10220", "10220"), (" ๑๐๒๒๐ ", "10220"), ("", "")]
+)
+def test_a_postcode_is_five_digits_ascii_or_thai(typed, postcode):
+    assert normalise_postcode(typed) == postcode
+
+
+@pytest.mark.parametrize("typed", ["1022", "102200", "1022²", "١٠٢٢٠", "10 220", "abcde"])
+def test_anything_else_is_not_a_postcode(typed):
+    with pytest.raises(ValidationError) as refused:
+        normalise_postcode(typed)
+    assert refused.value.code == "postcode"

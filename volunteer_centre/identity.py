@@ -5,6 +5,7 @@ module only adds Thai digits, the error messages our users read, and the display
 """
 
 import operator
+import re
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -156,3 +157,18 @@ def _format_thai_phone(e164: str) -> str | None:
     if nsn[0] == "1" and len(nsn) == 10:  # 1800 123 456, written without the 0
         return f"{nsn[:4]} {nsn[4:7]} {nsn[7:]}"
     return None
+
+
+_POSTCODE = re.compile(r"[0-9]{5}")
+
+
+def normalise_postcode(value: str | None) -> str:
+    """A Thai postcode: five digits, ASCII or Thai (๑๐๒๒๐ -> 10220), or nothing.
+
+    Raises ValidationError (code ``postcode``) for anything else. str.isdigit() is no test: it
+    passes "²" and other scripts' digits.
+    """
+    text = to_arabic_digits(value or "").strip()
+    if text and not _POSTCODE.fullmatch(text):
+        raise ValidationError(_("A postcode has 5 digits, such as 10220."), code="postcode")
+    return text

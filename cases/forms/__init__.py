@@ -22,7 +22,7 @@ from cases.forms.corrections import (
     UnassignForm,
     version_field,
 )
-from cases.forms.intake import IntakeForm, PersonForm, PostcodeFormMixin, clean_postcode
+from cases.forms.intake import IntakeForm, PersonForm, PostcodeFormMixin
 from cases.forms.records import (
     AssignForm,
     AssistanceForm,
@@ -69,7 +69,6 @@ __all__ = [
     "add_service_errors",
     "agencies_for",
     "centre_volunteers",
-    "clean_postcode",
     "search_agencies",
     "search_volunteers",
     "version_field",

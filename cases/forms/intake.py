@@ -17,26 +17,18 @@ from cases.models import IntakeChannel, Person, Problem, ReporterType, RiskFlag,
 from centres.forms import AddressFieldsMixin, offer_centres
 from centres.models import Centre
 from volunteer_centre.forms import PersonIdentityFormMixin, ThaiDateField, ThaiFormMixin
-from volunteer_centre.thai import to_arabic_digits
+from volunteer_centre.identity import normalise_postcode
 from volunteers.models import Volunteer
-
-
-def clean_postcode(value: str) -> str:
-    """A Thai postcode: five digits (Thai digits accepted), or nothing."""
-    value = to_arabic_digits(value or "").strip()
-    if value and not (len(value) == 5 and value.isdigit()):
-        raise ValidationError(_("A postcode has 5 digits, such as 10220."), code="postcode")
-    return value
 
 
 class PostcodeFormMixin:
     """Both postcodes of a person (registered and current address) checked as postcodes."""
 
     def clean_postcode(self):
-        return clean_postcode(self.cleaned_data.get("postcode"))
+        return normalise_postcode(self.cleaned_data.get("postcode"))
 
     def clean_current_postcode(self):
-        return clean_postcode(self.cleaned_data.get("current_postcode"))
+        return normalise_postcode(self.cleaned_data.get("current_postcode"))
 
 
 class PersonForm(
