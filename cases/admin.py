@@ -63,7 +63,7 @@ from centres.forms import QUICK_RENDERER
 from centres.models import Centre, District, Province
 from volunteer_centre.admin import AdminThaiDateWidget, ThaiDatesAdminMixin, planner_rows
 from volunteer_centre.forms import PersonIdentityFormMixin, ThaiDateField
-from volunteer_centre.identity import normalise_phone
+from volunteer_centre.identity import compact_id, normalise_phone
 from volunteer_centre.thai import to_arabic_digits, whole_number
 
 # ---------------------------------------------------------------------------------------------
@@ -239,8 +239,6 @@ def save_service_formset(formset, save: ServiceSave) -> None:
 # ---------------------------------------------------------------------------------------------
 # Search: names (Thai substring, trigram-indexed) and national IDs typed any way
 # ---------------------------------------------------------------------------------------------
-
-_ID_SEPARATORS = re.compile(r"[\s\-–.]")
 
 
 class CasesListAdminMixin:
@@ -531,9 +529,7 @@ class HouseholdAdminForm(forms.ModelForm):
         fields = ["name", "house_registration_code", "centre", "note"]
 
     def clean_house_registration_code(self):
-        value = _ID_SEPARATORS.sub(
-            "", to_arabic_digits(self.cleaned_data.get("house_registration_code") or "")
-        )
+        value = compact_id(self.cleaned_data.get("house_registration_code"))
         if value and not (len(value) == 11 and value.isdigit()):
             raise ValidationError(
                 _("A house registration code has 11 digits."), code="house_registration_code"
