@@ -14,6 +14,17 @@ from stdnum.th import pin
 
 from volunteer_centre.thai import to_arabic_digits
 
+# What people type between the digits of an ID: whitespace, dashes (en dashes too), dots.
+_ID_SEPARATORS = re.compile(r"[\s\-–.]")
+
+
+def compact_id(value: str) -> str:
+    """An ID number as typed (a national ID, a house registration code), without the separators
+    people type between its digits and with Thai digits made 0-9: ``๑-๑๐๑๗ 00230.70.8`` ->
+    ``1101700230708``. Nothing is checked: the caller tests the length and the digits.
+    (normalise_national_id, which checks, compacts as stdnum does: spaces and dashes only.)"""
+    return _ID_SEPARATORS.sub("", to_arabic_digits(str(value or "")))
+
 
 def normalise_national_id(value: str) -> str:
     """Return the 13 digits of a national ID typed with dashes, spaces or Thai digits.
