@@ -1,0 +1,1 @@
+from cases.models.cases import *  # noqa: F403
