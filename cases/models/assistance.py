@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -17,6 +15,7 @@ from cases.models.agencies import Agency
 from cases.models.cases import Case, CaseChildQuerySet
 from centres.access import ScopedQuerySet
 from centres.models import Centre
+from volunteer_centre.models import RecordedModel
 
 # An assistance amount above this is a typing slip (an extra zero), not a grant: the largest
 # grant pays 3,000 baht per case (docs/domain.md).
@@ -38,7 +37,7 @@ class AssistanceProgramme(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class Assistance(models.Model):
+class Assistance(RecordedModel):
     """Help given: money, goods or other, from an agency or the centre, and the programme it was
     paid under when it was (empty otherwise: goods are not a grant)."""
 
@@ -80,15 +79,6 @@ class Assistance(models.Model):
         related_name="assistance_given",
         verbose_name=_("provided by centre"),
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
-    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
     objects = CaseChildQuerySet.as_manager()
 

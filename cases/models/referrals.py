@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cases.models._common import _day, _trgm
 from cases.models.agencies import Agency
 from cases.models.cases import Case, CaseChildQuerySet
+from volunteer_centre.models import RecordedModel
 
 
 class ConsentGiver(models.TextChoices):
@@ -20,7 +19,7 @@ class ConsentGiver(models.TextChoices):
     GUARDIAN = "guardian", _("a guardian")
 
 
-class Consent(models.Model):
+class Consent(RecordedModel):
     """Consent to share the person's data for a purpose (usually a referral)."""
 
     GivenBy = ConsentGiver
@@ -34,15 +33,6 @@ class Consent(models.Model):
     purpose = models.TextField(_("purpose"))
     given_on = models.DateField(_("given on"))
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
-    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
     objects = CaseChildQuerySet.as_manager()
 
@@ -89,7 +79,7 @@ class ReferralStatus(models.TextChoices):
     REVOKED = "revoked", pgettext_lazy("referral status", "revoked")
 
 
-class Referral(models.Model):
+class Referral(RecordedModel):
     """A referral (ประสานส่งต่อ) of the case to a partner agency."""
 
     Status = ReferralStatus
@@ -123,15 +113,6 @@ class Referral(models.Model):
     answered_on = models.DateField(_("answered on"), null=True, blank=True, editable=False)
     finished_on = models.DateField(_("finished on"), null=True, blank=True, editable=False)
     outcome = models.TextField(_("outcome"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
-    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
     objects = CaseChildQuerySet.as_manager()
 

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models._common import _day
 from cases.models.cases import Case, CaseChildQuerySet
+from volunteer_centre.models import RecordedModel
 from volunteers.models import Volunteer
 
 
-class Visit(models.Model):
+class Visit(RecordedModel):
     """A home visit (ลงพื้นที่) by volunteers."""
 
     case = models.ForeignKey(
@@ -25,15 +24,6 @@ class Visit(models.Model):
     )
     findings = models.TextField(_("findings"))
     next_follow_up_on = models.DateField(_("next follow-up on"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
-    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
     objects = CaseChildQuerySet.as_manager()
 
