@@ -41,9 +41,6 @@ class Assistance(RecordedModel):
     """Help given: money, goods or other, from an agency or the centre, and the programme it was
     paid under when it was (empty otherwise: goods are not a grant)."""
 
-    Kind = AssistanceKind
-    Programme = AssistanceProgramme
-
     case = models.ForeignKey(
         Case, on_delete=models.CASCADE, related_name="assistance", verbose_name=_("case")
     )

@@ -149,8 +149,6 @@ def not_yet_due_q(today: dt.date) -> Q:
 class Case(models.Model):
     """A case of a person facing a social problem, handled by one centre."""
 
-    Status = CaseStatus
-
     number = models.CharField(_("case number"), max_length=30, unique=True, editable=False)
     centre = models.ForeignKey(
         Centre, on_delete=models.PROTECT, related_name="cases", verbose_name=_("centre")

@@ -22,8 +22,6 @@ class ConsentGiver(models.TextChoices):
 class Consent(RecordedModel):
     """Consent to share the person's data for a purpose (usually a referral)."""
 
-    GivenBy = ConsentGiver
-
     case = models.ForeignKey(
         Case, on_delete=models.CASCADE, related_name="consents", verbose_name=_("case")
     )
@@ -60,10 +58,6 @@ class Consent(RecordedModel):
     def __str__(self) -> str:
         return f"{self.get_given_by_display()} · {_day(self.given_on)}"
 
-    @property
-    def is_active(self) -> bool:
-        return self.withdrawn_on is None
-
 
 class LawfulBasis(models.TextChoices):
     CONSENT = "consent", _("consent")
@@ -81,9 +75,6 @@ class ReferralStatus(models.TextChoices):
 
 class Referral(RecordedModel):
     """A referral (ประสานส่งต่อ) of the case to a partner agency."""
-
-    Status = ReferralStatus
-    Basis = LawfulBasis
 
     case = models.ForeignKey(
         Case, on_delete=models.CASCADE, related_name="referrals", verbose_name=_("case")

@@ -61,8 +61,6 @@ class CaseTransfer(models.Model):
     While it is pending the case stays at the sending centre and nothing is recorded on it;
     on acceptance the case's centre becomes the receiving one (see cases.services)."""
 
-    Status = TransferStatus
-
     case = models.ForeignKey(
         Case, on_delete=models.PROTECT, related_name="transfers", verbose_name=_("case")
     )
