@@ -22,11 +22,12 @@ from django.db.models.functions import Concat
 
 from centres.access import scope_for
 from volunteer_centre.admin import EstimatedCountPaginator
+from volunteer_centre.identity import compact_id
 from volunteer_centre.thai import to_arabic_digits
 
 _CASE_NUMBER = re.compile(r"^[A-Z0-9]+-\d{4}-\d{4,}$")
 _NUMBER_CHARACTERS = re.compile(r"^[A-Za-z0-9-]+$")
-_ID_SEPARATORS = re.compile(r"[\s\-–.]")
+_NATIONAL_ID = re.compile(r"[0-9]{13}")
 
 
 class InArray(Func):
@@ -64,8 +65,8 @@ def case_number_in(term: str) -> str | None:
 
 def national_id_in(term: str) -> str | None:
     """The 13 digits of a national ID typed with dashes, spaces or Thai digits, else None."""
-    digits = _ID_SEPARATORS.sub("", to_arabic_digits(term))
-    return digits if len(digits) == 13 and digits.isdigit() else None
+    digits = compact_id(term)
+    return digits if _NATIONAL_ID.fullmatch(digits) else None
 
 
 def case_number_q(number: str, prefix: str = "") -> Q:

@@ -183,3 +183,17 @@ def normalise_postcode(value: str | None) -> str:
     if text and not _POSTCODE.fullmatch(text):
         raise ValidationError(_("A postcode has 5 digits, such as 10220."), code="postcode")
     return text
+
+
+_HOUSE_REGISTRATION_CODE = re.compile(r"[0-9]{11}")
+
+
+def normalise_house_registration_code(value: str | None) -> str:
+    """The 11 digits of a house registration code (รหัสประจำบ้าน) typed any way compact_id
+    reads, or nothing. Raises ValidationError (code ``house_registration_code``) otherwise."""
+    code = compact_id(value or "")
+    if code and not _HOUSE_REGISTRATION_CODE.fullmatch(code):
+        raise ValidationError(
+            _("A house registration code has 11 digits."), code="house_registration_code"
+        )
+    return code

@@ -22,7 +22,7 @@ from centres.access import scope_for
 from centres.admin import ScopedAdminMixin
 from volunteer_centre.admin import ThaiDatesAdminMixin, planner_rows
 from volunteer_centre.forms import PersonIdentityFormMixin
-from volunteer_centre.identity import compact_id
+from volunteer_centre.identity import normalise_house_registration_code
 
 PERSON_FIELDSETS = [
     (None, {"fields": ["centre", "title", "first_name", "last_name", "birth_date", "sex",
@@ -246,12 +246,7 @@ class HouseholdAdminForm(forms.ModelForm):
         fields = ["name", "house_registration_code", "centre", "note"]
 
     def clean_house_registration_code(self):
-        value = compact_id(self.cleaned_data.get("house_registration_code"))
-        if value and not (len(value) == 11 and value.isdigit()):
-            raise ValidationError(
-                _("A house registration code has 11 digits."), code="house_registration_code"
-            )
-        return value
+        return normalise_house_registration_code(self.cleaned_data.get("house_registration_code"))
 
 
 # Persons (by PostgreSQL's estimate) from which a searched name is common enough that walking

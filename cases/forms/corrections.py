@@ -17,7 +17,7 @@ from volunteer_centre.forms import (
     ThaiFormMixin,
     validate_not_in_future,
 )
-from volunteer_centre.thai import to_arabic_digits
+from volunteer_centre.identity import normalise_house_registration_code
 from volunteers.models import Volunteer
 
 
@@ -138,9 +138,6 @@ class UnassignForm(forms.Form):
         self.fields["volunteers"].queryset = case.volunteers.order_by("first_name", "last_name")
 
 
-_CODE_SEPARATORS = " -"
-
-
 class HouseholdForm(ThaiFormMixin, forms.Form):
     prefix = "household"
 
@@ -167,13 +164,7 @@ class HouseholdForm(ThaiFormMixin, forms.Form):
     )
 
     def clean_house_registration_code(self):
-        value = to_arabic_digits(self.cleaned_data.get("house_registration_code") or "")
-        value = "".join(ch for ch in value if ch not in _CODE_SEPARATORS)
-        if value and not (len(value) == 11 and value.isdigit()):
-            raise ValidationError(
-                _("A house registration code has 11 digits."), code="house_registration_code"
-            )
-        return value
+        return normalise_house_registration_code(self.cleaned_data.get("house_registration_code"))
 
 
 class MemberForm(ThaiFormMixin, forms.Form):

@@ -26,7 +26,7 @@ from cases.services.corrections import (
     _text,
     household_version,
 )
-from volunteer_centre.thai import to_arabic_digits
+from volunteer_centre.identity import normalise_house_registration_code
 
 # A monthly income of a hundred million baht or more does not fit the column (10 digits, 2
 # after the point) and is a typing slip anyway.
@@ -122,12 +122,10 @@ def household_update(
     current = {m.pk: m for m in locked.members.select_related("person").order_by("pk")}
     values = {f: changes.get(f, getattr(locked, f)) for f in HOUSEHOLD_FIELDS}
     values["name"] = _text(values["name"], "name", Household)
-    code = "".join(ch for ch in to_arabic_digits(values["house_registration_code"] or "")
-                   if ch not in " -")  # fmt: skip
-    if code and not (len(code) == 11 and code.isdigit()):
-        raise _invalid("house_registration_code",
-                       _("A house registration code has 11 digits."),
-                       "house_registration_code")  # fmt: skip
+    try:
+        code = normalise_house_registration_code(values["house_registration_code"])
+    except ValidationError as refused:
+        raise ValidationError({"house_registration_code": refused}) from None
     values["house_registration_code"] = code
     changed = {
         f: {"from": _stored(getattr(locked, f)), "to": _stored(values[f])}
