@@ -6,12 +6,11 @@ what it refers to itself; the volunteers' module reads registrations and events 
 methods, since these refer to volunteers.
 """
 
-from volunteers.models._common import BIRTH_DATE_REQUIRED, CentreOwnedQuerySet
+from volunteers.models._common import CentreOwnedQuerySet
 from volunteers.models.centre_roles import (
     CentreRole,
     CentreRoleQuerySet,
     DateRange,
-    chair_overlap_message,
 )
 from volunteers.models.events import Attendance, AttendanceQuerySet, Event, EventQuerySet
 from volunteers.models.imports import VolunteerImport, VolunteerImportQuerySet
@@ -30,6 +29,7 @@ from volunteers.models.registrations import (
     RegistrationStatusChangeQuerySet,
 )
 from volunteers.models.volunteers import Sex, Volunteer, VolunteerQuerySet, unindexed_name_order
+from volunteers.rules import BIRTH_DATE_REQUIRED, chair_overlap_message
 
 __all__ = [
     "BIRTH_DATE_REQUIRED",

@@ -14,13 +14,3 @@ def _try(normalise, text: str) -> str:
 
 class CentreOwnedQuerySet(ScopedQuerySet):
     """Rows owned by the centre at ``centre_path``: Registration, CentreRole, Event, Attendance."""
-
-
-def _check_order(start, end, field: str, message) -> None:
-    """Raise ``message`` on ``field`` when the end date comes before the start date."""
-    if start and end and end < start:
-        raise ValidationError({field: message})
-
-
-# The code of the error an อพม. registration without the volunteer's birth date gets.
-BIRTH_DATE_REQUIRED = "apm_birth_date_required"

@@ -4,14 +4,14 @@ import datetime as dt
 
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeBoundary, RangeOperators
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from centres.models import Centre
-from volunteers.models._common import CentreOwnedQuerySet, _check_order
+from volunteers import rules
+from volunteers.models._common import CentreOwnedQuerySet
 from volunteers.models.volunteers import Volunteer
 from volunteers.validation import validate_since_ministry
 
@@ -97,34 +97,4 @@ class CentreRole(models.Model):
         return f"{self.get_role_display()} · {self.centre}"
 
     def clean(self):
-        _check_order(
-            self.starts_on, self.ends_on, "ends_on", _("The end date is before the start date.")
-        )
-        birth = self.volunteer.birth_date if self.volunteer_id else None
-        if self.starts_on and birth and self.starts_on < birth:
-            raise ValidationError(
-                {"starts_on": _("This date is before the volunteer's birth date.")}
-            )
-        if self.role == self.Role.CHAIR and self.centre_id and self.starts_on:
-            # The constraint's check, beside the dates rather than at the top of the form.
-            others = CentreRole.objects.filter(centre_id=self.centre_id, role=self.Role.CHAIR)
-            if self.pk:
-                others = others.exclude(pk=self.pk)
-            other = others.overlapping(self.starts_on, self.ends_on).order_by("starts_on").first()
-            if other is not None:
-                raise ValidationError({"starts_on": chair_overlap_message(other)})
-
-
-def chair_overlap_message(other: CentreRole) -> str:
-    """Why a chair term cannot start: ``other`` chairs the same centre on some of its days."""
-    from django.template.defaultfilters import date as date_filter
-
-    if other.ends_on:
-        return _(
-            "This centre already has a chair from %(start)s to %(end)s: the terms of two chairs "
-            "cannot overlap."
-        ) % {"start": date_filter(other.starts_on), "end": date_filter(other.ends_on)}
-    return _(
-        "This centre already has a chair since %(start)s: end that term first (the terms of two "
-        "chairs cannot overlap)."
-    ) % {"start": date_filter(other.starts_on)}
+        rules.check_first(self, rules.CENTRE_ROLE_RULES)

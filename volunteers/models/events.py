@@ -2,7 +2,6 @@
 
 from decimal import Decimal
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -10,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from centres.models import THAI_COLLATION, Centre
-from volunteers.models._common import CentreOwnedQuerySet, _check_order
+from volunteers import rules
+from volunteers.models._common import CentreOwnedQuerySet
 from volunteers.models.volunteers import Volunteer
 from volunteers.validation import validate_since_ministry
 
@@ -70,7 +70,7 @@ class Event(models.Model):
         return ((self.ends_on or self.starts_on) - self.starts_on).days + 1
 
     def clean(self):
-        _check_order(self.starts_on, self.ends_on, "ends_on", _("The event ends before it starts."))
+        rules.check_first(self, rules.EVENT_RULES)
 
 
 class AttendanceQuerySet(CentreOwnedQuerySet):
@@ -120,22 +120,4 @@ class Attendance(models.Model):
         return f"{self.volunteer} · {self.event}"
 
     def clean(self):
-        errors = {}
-        try:
-            event = self.event
-        except ObjectDoesNotExist:
-            event = None
-        if self.hours and not self.attended:
-            errors["hours"] = _("Hours count only for a volunteer who attended.")
-        if event is not None and event.starts_on and self.hours and self.hours > 24 * event.days:
-            errors["hours"] = _("This event lasted %(days)d day(s): at most %(hours)d hours.") % {
-                "days": event.days,
-                "hours": 24 * event.days,
-            }
-        full = event is not None and event.pk and event.capacity and self._state.adding
-        if full and event.attendances.count() >= event.capacity:
-            errors["event"] = _("This event is full (%(capacity)d places).") % {
-                "capacity": event.capacity
-            }
-        if errors:
-            raise ValidationError(errors)
+        rules.check_all(self, rules.ATTENDANCE_RULES)

@@ -1,6 +1,5 @@
 """Organisations (shared by every centre) and the volunteers' memberships of them."""
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -8,8 +7,8 @@ from django_countries.fields import CountryField
 
 from centres.access import Scope, ScopedQuerySet
 from centres.models import THAI_COLLATION
+from volunteers import rules
 from volunteers.countries import ThaiCountries
-from volunteers.models._common import _check_order
 from volunteers.models.volunteers import Volunteer, _in_scope
 from volunteers.validation import PhoneField, validate_recorded_date
 
@@ -111,7 +110,4 @@ class Membership(models.Model):
         return f"{self.volunteer} · {self.organisation}"
 
     def clean(self):
-        _check_order(self.since, self.until, "until", _("The end date is before the start date."))
-        birth = self.volunteer.birth_date if self.volunteer_id else None
-        if self.since and birth and self.since < birth:
-            raise ValidationError({"since": _("This date is before the volunteer's birth date.")})
+        rules.check_first(self, rules.MEMBERSHIP_RULES)

@@ -1,11 +1,8 @@
 """Registrations: a volunteer's enrolment in a programme at a centre, how they are searched,
 and the record of their changes of status."""
 
-import datetime as dt
-
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
@@ -15,12 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from centres.models import Centre
-from volunteers.models._common import BIRTH_DATE_REQUIRED, CentreOwnedQuerySet, _try
+from volunteers import rules
+from volunteers.models._common import CentreOwnedQuerySet, _try
 from volunteers.models.programmes import PROGRAMME_ABBREVIATIONS, Programme
 from volunteers.models.volunteers import Volunteer
 from volunteers.validation import (
     RegistrationNumberField,
-    age_on,
     normalise_registration_number,
     validate_recorded_date,
     validate_registration_date,
@@ -192,64 +189,7 @@ class Registration(models.Model):
         return PROGRAMME_ABBREVIATIONS.get(self.programme, self.programme)
 
     def clean(self):
-        errors = {}
-        if self.registered_on and self.ended_on and self.ended_on < self.registered_on:
-            errors["ended_on"] = _("The end date is before the registration date.")
-        elif self.status == self.Status.ENDED and not self.ended_on:
-            errors["ended_on"] = _("Give the date the registration ended.")
-        elif self.ended_on and self.status != self.Status.ENDED:
-            errors["status"] = _("The registration has an end date: set its status to ended.")
-        if self.registered_on and self.suspended_on and self.suspended_on < self.registered_on:
-            errors["suspended_on"] = _("The suspension date is before the registration date.")
-        elif self.status != self.Status.SUSPENDED and (self.suspended_on or self.suspension_reason):
-            errors["suspended_on"] = _(
-                "Only a suspended registration has a suspension date and reason: clear them, "
-                "or set its status to suspended."
-            )
-        if (
-            self.service_starts_on
-            and self.service_ends_on
-            and self.service_ends_on < self.service_starts_on
-        ):
-            errors["service_ends_on"] = _("The service ends before it starts.")
-        if self.programme == Programme.MINISTRY and not self.other_ministry:
-            errors["other_ministry"] = _("Name the ministry this volunteer serves.")
-        try:
-            volunteer = self.volunteer
-        except ObjectDoesNotExist:
-            volunteer = None
-        if volunteer is not None:
-            if self.programme == Programme.FOREIGN and not volunteer.passport_number:
-                errors["programme"] = _(
-                    "A foreign-volunteer registration needs a volunteer identified by passport."
-                )
-            birth, day = volunteer.birth_date, self.registered_on
-            minimum = settings.VOLUNTEER_MIN_AGE
-            if isinstance(birth, dt.date) and isinstance(day, dt.date):
-                if day < birth:
-                    errors["registered_on"] = _("The registration date is before the birth date.")
-                elif self.programme == Programme.APM and age_on(birth, day) < minimum:
-                    errors["registered_on"] = _(
-                        "An อพม. is at least %(minimum)d years old on registration; this "
-                        "volunteer was %(age)d."
-                    ) % {"minimum": minimum, "age": age_on(birth, day)}
-            elif self.programme == Programme.APM and not isinstance(birth, dt.date):
-                # Without it the age rule could not be checked, and would be skipped.
-                errors["programme"] = ValidationError(
-                    _(
-                        "An อพม. is at least %(minimum)d years old on registration: give the "
-                        "volunteer's birth date."
-                    ),
-                    code=BIRTH_DATE_REQUIRED,
-                    params={"minimum": minimum},
-                )
-            if isinstance(birth, dt.date):
-                for name in ("service_starts_on", "visa_expires_on"):
-                    value = getattr(self, name)
-                    if isinstance(value, dt.date) and value < birth and name not in errors:
-                        errors[name] = _("This date is before the volunteer's birth date.")
-        if errors:
-            raise ValidationError(errors)
+        rules.check_all(self, rules.REGISTRATION_RULES)
 
 
 class RegistrationStatusChangeQuerySet(CentreOwnedQuerySet):

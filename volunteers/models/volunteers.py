@@ -22,6 +22,7 @@ from volunteer_centre.identity import (
     validate_national_id,
 )
 from volunteer_centre.thai import to_arabic_digits
+from volunteers import rules
 from volunteers.countries import ThaiCountries
 from volunteers.models._common import _try
 from volunteers.validation import (
@@ -275,38 +276,10 @@ class Volunteer(PersonDisplayMixin, ThaiAddress):
         ).aggregate(total=Coalesce(Sum("hours"), Decimal("0")))["total"]
 
     def clean(self):
-        errors = {}
-        if self.national_id and (self.passport_number or self.nationality):
-            errors["passport_number"] = _(
-                "A volunteer with a Thai national ID has no passport number or nationality "
-                "here: give one identity only."
-            )
-        elif not self.national_id and not self.passport_number:
-            errors["national_id"] = _(
-                "Give the Thai national ID, or for a foreign volunteer the passport number "
-                "and nationality."
-            )
-        elif self.passport_number and not self.nationality:
-            errors["nationality"] = _("Give the country that issued the passport.")
-        if self.passport_number and not self.national_id and not self.name_latin:
-            errors["name_latin"] = _(
-                "A foreign volunteer needs the name in Latin script, as in the passport."
-            )
-        postcode = to_arabic_digits(self.postcode or "").strip()
-        if postcode and not (postcode.isdigit() and len(postcode) == 5):
-            errors["postcode"] = _("A postcode has 5 digits.")
-        elif self.subdistrict_id:
-            postcodes = self.subdistrict.postcodes.split()
-            if not postcode:
-                postcode = self.subdistrict.postcode
-            elif postcode not in postcodes:
-                errors["postcode"] = _(
-                    "The postcode of %(subdistrict)s is %(postcodes)s, not %(postcode)s."
-                ) % {
-                    "subdistrict": self.subdistrict.name_th,
-                    "postcodes": ", ".join(postcodes),
-                    "postcode": postcode,
-                }
-        self.postcode = postcode
+        self.postcode = rules.typed_postcode(self)
+        errors = rules.errors_of(self, rules.VOLUNTEER_RULES)
+        if not self.postcode and self.subdistrict_id:
+            # Left blank: the subdistrict's postcode.
+            self.postcode = self.subdistrict.postcode
         if errors:
             raise ValidationError(errors)
