@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from volunteers import services
 from volunteers.admin._common import ScopedAdmin, _ScopedInline, _SiblingRowsFormSet
 from volunteers.admin_filters import CentreFilter, ProvinceFilter, RegionFilter
 from volunteers.models import CentreRole
@@ -48,3 +49,16 @@ class CentreRoleAdmin(ScopedAdmin):
     search_fields = ["volunteer__first_name", "volunteer__last_name", "centre__name_th"]
     autocomplete_fields = ["volunteer", "centre"]
     centre_path = "centre"
+
+    def save_model(self, request, obj, form, change):
+        save_centre_role(request.user, obj, form.changed_data)
+
+
+def save_centre_role(actor, role: CentreRole, changed: list[str]) -> CentreRole:
+    """A role of an admin page (new, or with the ``changed`` fields), through its service."""
+    if role.pk is None:
+        return services.centre_role_assign(actor=actor, centre_role=role)
+    if changed == ["ends_on"] and role.ends_on:
+        # Only the end of the term was given: the term ends.
+        return services.centre_role_end(actor=actor, centre_role=role, ends_on=role.ends_on)
+    return services.centre_role_update(actor=actor, centre_role=role)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from centres.admin import WrittenByServicesAdminMixin
 from volunteer_centre.admin import EstimatedCountPaginator
+from volunteers import services
 from volunteers.admin._common import ScopedAdmin, _ScopedInline, _SiblingRowsFormSet
 from volunteers.admin_filters import CentreFilter, ProvinceFilter, RegionFilter
 from volunteers.models import Registration, RegistrationStatusChange, Volunteer
@@ -75,6 +76,22 @@ class RegistrationAdmin(ScopedAdmin):
         if not search_term.strip():
             return queryset, False
         return queryset.search(search_term), False
+
+    def save_model(self, request, obj, form, change):
+        save_registration(request.user, obj, form.changed_data)
+
+
+def save_registration(actor, registration: Registration, changed: list[str]) -> Registration:
+    """A registration of an admin page (new, or with the ``changed`` fields), through its
+    service."""
+    if registration.pk is not None:
+        return services.registration_update(actor=actor, registration=registration)
+    if registration.volunteer.pk is None:
+        # The first registration of a new volunteer: the volunteer is saved with it.
+        return services.volunteer_register(
+            actor=actor, volunteer=registration.volunteer, registration=registration
+        )
+    return services.registration_create(actor=actor, registration=registration)
 
 
 @admin.register(RegistrationStatusChange)

@@ -6,6 +6,8 @@ one prefetch, filter choices in one query each. The list's export and import are
 volunteers.admin.exports and volunteers.admin.imports.
 """
 
+from functools import partial
+
 from django.contrib import admin
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.db.models import Prefetch
@@ -17,12 +19,14 @@ from django.utils.translation import gettext_lazy as _
 
 from centres.admin import ScopedAdminMixin
 from volunteer_centre.admin import EstimatedCountPaginator, ThaiDatesAdminMixin
-from volunteers.admin.centre_roles import CentreRoleInline
+from volunteers import services
+from volunteers.admin._common import save_rows
+from volunteers.admin.centre_roles import CentreRoleInline, save_centre_role
 from volunteers.admin.events import AttendanceInline
 from volunteers.admin.exports import VolunteerExportMixin
 from volunteers.admin.imports import VolunteerImportMixin
 from volunteers.admin.organisations import MembershipInline
-from volunteers.admin.registrations import RegistrationInline
+from volunteers.admin.registrations import RegistrationInline, save_registration
 from volunteers.admin_filters import (
     CentreFilter,
     ProgrammeFilter,
@@ -31,7 +35,7 @@ from volunteers.admin_filters import (
     StatusFilter,
 )
 from volunteers.countries import CountriesTypedAdminMixin
-from volunteers.models import Registration, Volunteer, unindexed_name_order
+from volunteers.models import CentreRole, Registration, Volunteer, unindexed_name_order
 
 
 class VolunteerChangeList(ChangeList):
@@ -172,6 +176,33 @@ class VolunteerAdmin(
                 for r in obj.visible_registrations
             ),
         )
+
+    def save_model(self, request, obj, form, change):
+        # A new volunteer is saved with their first registration (save_related).
+        if change:
+            services.volunteer_update(actor=request.user, volunteer=obj)
+
+    def save_related(self, request, form, formsets, change):
+        # The registrations first: a new volunteer is saved with the first of them
+        # (save_registration), before the rows that refer to them.
+        form.save_m2m()
+        for formset in formsets:
+            if formset.model is Registration:
+                self.save_formset(request, form, formset, change)
+        if form.instance.pk is None:
+            # None came (no registrations' inline for this user): the volunteer alone.
+            services.volunteer_update(actor=request.user, volunteer=form.instance)
+        for formset in formsets:
+            if formset.model is not Registration:
+                self.save_formset(request, form, formset, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Registration:
+            save_rows(formset, partial(save_registration, request.user))
+        elif formset.model is CentreRole:
+            save_rows(formset, partial(save_centre_role, request.user))
+        else:
+            super().save_formset(request, form, formset, change)
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
