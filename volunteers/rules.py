@@ -28,7 +28,7 @@ Rule = Callable[[object], Errors]
 
 # The code of the error an อพม. registration without the volunteer's birth date gets.
 BIRTH_DATE_REQUIRED = "apm_birth_date_required"
-# The code of every rule that an end date come before its start date breaks.
+# The code of an end date before its start date (a role, a membership, an event, a service).
 ENDS_BEFORE_START = "ends_before_start"
 # The code of a date before the volunteer's birth date.
 BEFORE_BIRTH = "before_birth"
@@ -79,9 +79,6 @@ def _in_order(start, end, field: str, message) -> Errors:
 
 def _birth_date(row):
     return row.volunteer.birth_date if row.volunteer_id else None
-
-
-# -- volunteers -----------------------------------------------------------------------------------
 
 
 def one_identity(volunteer) -> Errors:
@@ -146,9 +143,6 @@ def postcode_of_subdistrict(volunteer) -> Errors:
 
 
 VOLUNTEER_RULES: tuple[Rule, ...] = (one_identity, latin_name_of_foreigner, postcode_of_subdistrict)
-
-
-# -- registrations --------------------------------------------------------------------------------
 
 
 def end_matches_status(registration) -> Errors:
@@ -294,9 +288,6 @@ REGISTRATION_RULES: tuple[Rule, ...] = (
 )
 
 
-# -- centre roles ---------------------------------------------------------------------------------
-
-
 def term_in_order(role) -> Errors:
     return _in_order(
         role.starts_on, role.ends_on, "ends_on", _("The end date is before the start date.")
@@ -341,9 +332,6 @@ def chair_overlap_message(other) -> str:
 
 # The first broken rule only.
 CENTRE_ROLE_RULES: tuple[Rule, ...] = (term_in_order, term_after_birth, one_chair_at_a_time)
-
-
-# -- memberships, events and attendance ----------------------------------------------------------
 
 
 def membership_in_order(membership) -> Errors:
