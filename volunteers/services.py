@@ -1,16 +1,19 @@
-"""Changes of a registration's status made on the staff pages: suspend, reinstate, end.
+"""Every write of the volunteer registry that the staff pages and the admin make: registering
+a volunteer, their registrations and their changes of status, and centre roles.
 
-Each runs in one transaction, checks that the actor writes at the registration's centre (a
-supervisor reads only), refuses bad input with a ValidationError keyed by form field (``on``,
-``reason``) in the user's language, and appends a RegistrationStatusChange with the old and
-the new status, the date and the reason.
+Each runs in one transaction, checks that the actor writes at the centre of what it changes
+(a supervisor reads only), has the row checked by ``full_clean()`` (the fields' validators and
+the models' rules, volunteers.rules) rather than by hand, and returns the saved row. Bad input
+raises a ValidationError keyed by field in the user's language, each error with its code.
 
-The path: active → suspended → active (reinstated), and active or suspended → ended. Ended
-is final: the end is what the registry's figures count (endings in a fiscal year, active
-volunteers today), and undoing it would rewrite that history; a volunteer who comes back is
-registered again, with a new registration from the day they return. Every date is a day that
-has come (not after today: the registry says what is, not what is planned), not before the
-registration, and not before the registration's last change of status.
+A registration's status changes (suspend, reinstate, end) also append a
+RegistrationStatusChange with the old and the new status, the date and the reason. The path:
+active → suspended → active (reinstated), and active or suspended → ended. Ended is final: the
+end is what the registry's figures count (endings in a fiscal year, active volunteers today),
+and undoing it would rewrite that history; a volunteer who comes back is registered again, with
+a new registration from the day they return. Every date is a day that has come (not after
+today: the registry says what is, not what is planned), not before the registration, and not
+before the registration's last change of status.
 """
 
 from __future__ import annotations
@@ -22,8 +25,9 @@ from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from centres.models import Centre
 from volunteer_centre.actors import recorded_actor
-from volunteers.models import Registration, RegistrationStatusChange
+from volunteers.models import CentreRole, Registration, RegistrationStatusChange, Volunteer
 from volunteers.validation import validate_registration_date
 
 Status = Registration.Status
@@ -34,7 +38,6 @@ CHANGES: dict[str, tuple[frozenset[str], str]] = {
     "reinstate": (frozenset({Status.SUSPENDED}), Status.ACTIVE),
     "end": (frozenset({Status.ACTIVE, Status.SUSPENDED}), Status.ENDED),
 }
-REASON_MAX = RegistrationStatusChange._meta.get_field("reason").max_length
 
 
 def _invalid(field: str, message, code: str) -> ValidationError:
@@ -71,6 +74,8 @@ def _refuse_step(registration: Registration, change: str) -> None:
 def _checked_day(registration: Registration, on: dt.date | None) -> dt.date:
     if not on:
         raise _invalid("on", _("Give the date."), "required")
+    # A registration's date rule (a reinstatement's date is kept in the history only, whose
+    # field declares none).
     try:
         validate_registration_date(on)
     except ValidationError as error:
@@ -97,12 +102,6 @@ def _checked_reason(reason: str, *, required: bool) -> str:
     reason = " ".join((reason or "").split())
     if required and not reason:
         raise _invalid("reason", _("Give the reason."), "required")
-    if len(reason) > REASON_MAX:
-        raise _invalid(
-            "reason",
-            _("The reason has at most %(max)d characters.") % {"max": REASON_MAX},
-            "too_long",
-        )
     return reason
 
 
@@ -115,6 +114,16 @@ def _change(*, actor, registration: Registration, change: str, on, reason: str,
     on = _checked_day(locked, on)
     reason = _checked_reason(reason, required=reason_required)
     from_status, to_status = locked.status, CHANGES[change][1]
+    record = RegistrationStatusChange(
+        registration=locked,
+        from_status=from_status,
+        to_status=to_status,
+        on=on,
+        reason=reason,
+        actor=recorded_actor(actor),
+    )
+    # The reason's length, as the model declares it.
+    record.full_clean()
     locked.status = to_status
     if to_status == Status.SUSPENDED:
         locked.suspended_on, locked.suspension_reason = on, reason
@@ -125,14 +134,7 @@ def _change(*, actor, registration: Registration, change: str, on, reason: str,
         locked.ended_on, locked.end_reason = on, reason
     locked.save(update_fields=["status", "suspended_on", "suspension_reason", "ended_on",
                                "end_reason"])  # fmt: skip
-    RegistrationStatusChange.objects.create(
-        registration=locked,
-        from_status=from_status,
-        to_status=to_status,
-        on=on,
-        reason=reason,
-        actor=recorded_actor(actor),
-    )
+    record.save()
     for field in ("status", "suspended_on", "suspension_reason", "ended_on", "end_reason"):
         setattr(registration, field, getattr(locked, field))
     return registration
@@ -166,3 +168,98 @@ def registration_end(
     began), for ``reason`` (required). Final."""
     return _change(actor=actor, registration=registration, change="end", on=on,
                    reason=reason, reason_required=True)  # fmt: skip
+
+
+# -- volunteers, registrations and centre roles ---------------------------------------------------
+
+NOT_WRITER = _("You may not change the volunteers of this centre.")
+
+
+def _require_writer_at(actor, centre_id: int | None) -> None:
+    """The actor writes at the centre (a chair or staff member of it or of a centre above it,
+    or a ministry administrator). No centre yet: full_clean() says it is required."""
+    if (
+        centre_id is not None
+        and not Centre.objects.writable_by(actor).filter(pk=centre_id).exists()
+    ):
+        raise PermissionDenied(NOT_WRITER)
+
+
+def _require_writable(actor, row) -> None:
+    """The saved ``row``, as it is in the database, is one the actor may change."""
+    if not type(row).objects.writable_by(actor).filter(pk=row.pk).exists():
+        raise PermissionDenied(NOT_WRITER)
+
+
+def _save(actor, row, changes: dict):
+    """``row`` with ``changes``, checked by full_clean() and saved: a saved row must be the
+    actor's to change as it was, and a centre's row is at a centre the actor writes at."""
+    if row.pk is not None:
+        _require_writable(actor, row)
+    for field, value in changes.items():
+        setattr(row, field, value)
+    _require_writer_at(actor, getattr(row, "centre_id", None))
+    row.full_clean()
+    row.save()
+    return row
+
+
+@transaction.atomic
+def volunteer_register(*, actor, volunteer: Volunteer, registration: Registration) -> Volunteer:
+    """Enter a new volunteer (unsaved) into the registry with their first registration (unsaved,
+    at a centre the actor writes at): a volunteer belongs to the centres of their registrations,
+    and without one no chair would see them. The volunteer's errors come first."""
+    _require_writer_at(actor, registration.centre_id)
+    volunteer.full_clean()
+    # The registration's rules read the volunteer (their birth date, their passport).
+    registration.volunteer = volunteer
+    registration.full_clean(exclude=["volunteer"])
+    volunteer.save()
+    registration.volunteer = volunteer
+    registration.save()
+    return volunteer
+
+
+@transaction.atomic
+def volunteer_update(*, actor, volunteer: Volunteer, **changes) -> Volunteer:
+    """Save a volunteer's record with ``changes`` (or with those a form has set on it)."""
+    return _save(actor, volunteer, changes)
+
+
+@transaction.atomic
+def registration_create(*, actor, registration: Registration) -> Registration:
+    """Save a new registration (unsaved, of a saved volunteer) at a centre the actor writes at."""
+    if registration.pk is not None:
+        raise ValueError("registration_create saves a new registration")
+    return _save(actor, registration, {})
+
+
+@transaction.atomic
+def registration_update(*, actor, registration: Registration, **changes) -> Registration:
+    """Save a registration with ``changes`` (or with those a form has set on it). Its status
+    changes through registration_suspend, _reinstate and _end, which keep the history; the
+    admin corrects it here."""
+    return _save(actor, registration, changes)
+
+
+@transaction.atomic
+def centre_role_assign(*, actor, centre_role: CentreRole) -> CentreRole:
+    """Give a volunteer an office at a centre (``centre_role``, unsaved): a chair's term must
+    not overlap another chair's of the same centre."""
+    if centre_role.pk is not None:
+        raise ValueError("centre_role_assign saves a new role")
+    return _save(actor, centre_role, {})
+
+
+@transaction.atomic
+def centre_role_update(*, actor, centre_role: CentreRole, **changes) -> CentreRole:
+    """Save a centre role with ``changes`` (or with those a form has set on it)."""
+    return _save(actor, centre_role, changes)
+
+
+@transaction.atomic
+def centre_role_end(*, actor, centre_role: CentreRole, ends_on: dt.date | None) -> CentreRole:
+    """End a term of office on ``ends_on``, its last day (not before it began)."""
+    if not ends_on:
+        raise _invalid("ends_on", _("Give the date."), "required")
+    return _save(actor, centre_role, {"ends_on": ends_on})

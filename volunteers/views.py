@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -101,11 +100,16 @@ class VolunteerCreateView(WriterRequiredMixin, View):
         registration_form.instance.volunteer = volunteer_form.instance
         if not (volunteer_ok and registration_form.is_valid()):
             return self._render(volunteer_form, registration_form, status=400)
-        with transaction.atomic():
-            volunteer = volunteer_form.save()
-            registration = registration_form.save(commit=False)
-            registration.volunteer = volunteer
-            registration.save()
+        try:
+            volunteer = services.volunteer_register(
+                actor=request.user,
+                volunteer=volunteer_form.instance,
+                registration=registration_form.instance,
+            )
+        except ValidationError as error:
+            # Checked by the forms already: only what changed since (a number taken meanwhile).
+            _add_service_errors(error, volunteer_form, registration_form)
+            return self._render(volunteer_form, registration_form, status=400)
         messages.success(request, _("Volunteer %(name)s registered.") % {"name": volunteer})
         return redirect("volunteers:volunteer-detail", pk=volunteer.pk)
 
@@ -156,7 +160,7 @@ class RegistrationStatusView(View):
             try:
                 service(actor=request.user, registration=self.registration, **form.cleaned_data)
             except ValidationError as error:
-                _add_service_errors(form, error)
+                _add_service_errors(error, form)
             else:
                 messages.success(request, self.messages_done[self.change])
                 return redirect("volunteers:volunteer-detail", pk=self.registration.volunteer_id)
@@ -168,13 +172,18 @@ class RegistrationStatusView(View):
         return render(self.request, self.template_name, context, status=status)
 
 
-def _add_service_errors(form, error: ValidationError) -> None:
-    """A service's errors beside the fields they name, the others above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
+def _add_service_errors(error: ValidationError, form, *others) -> None:
+    """A service's errors beside the fields they name, in the first of the forms that has the
+    field; the others above the first form."""
+    if not hasattr(error, "error_dict"):
         form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        owner = next((f for f in (form, *others) if field in f.fields), None)
+        if owner is None:
+            form.add_error(None, errors)
+        else:
+            owner.add_error(field, errors)
 
 
 class RegistrationSuspendView(RegistrationStatusView):

@@ -18,10 +18,10 @@ from tests.factories import (
     UserFactory,
     VolunteerFactory,
 )
-from volunteers import models as volunteer_models
 from volunteers.admin import MEMBERS_ON_PAGE
 from volunteers.admin_filters import CENTRE_CHOICES_MAX
 from volunteers.models import Membership, Registration
+from volunteers.models import registrations as volunteer_models
 
 pytestmark = pytest.mark.django_db
 
