@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from volunteer_centre.identity import normalise_postcode
 from volunteer_centre.thai import to_arabic_digits
 from volunteers.models.programmes import Programme
 from volunteers.validation import age_on
@@ -127,9 +128,10 @@ def typed_postcode(volunteer) -> str:
 def postcode_of_subdistrict(volunteer) -> Errors:
     """Five digits, and one of the subdistrict's postcodes when there is a subdistrict (read
     ``postcode`` through typed_postcode first)."""
-    postcode = volunteer.postcode
-    if postcode and not (postcode.isdigit() and len(postcode) == 5):
-        return _error("postcode", _("A postcode has 5 digits."), "postcode_format")
+    try:
+        postcode = normalise_postcode(volunteer.postcode)
+    except ValidationError as refused:
+        return {"postcode": refused}
     if postcode and volunteer.subdistrict_id:
         postcodes = volunteer.subdistrict.postcodes.split()
         if postcode not in postcodes:

@@ -22,8 +22,7 @@ from cases.services.corrections import (
     person_correction_cases,
     person_version,
 )
-from volunteer_centre.identity import normalise_national_id, normalise_phone
-from volunteer_centre.thai import to_arabic_digits
+from volunteer_centre.identity import normalise_national_id, normalise_phone, normalise_postcode
 
 _CURRENT_ADDRESS_FIELDS = ("current_house_number", "current_moo", "current_village",
                            "current_soi", "current_road", "current_postcode")  # fmt: skip
@@ -85,11 +84,10 @@ def _person_values(actor, locked: Person, changes: dict[str, Any]) -> dict[str, 
     except ValidationError as error:
         raise _invalid("phone", error.messages[0], "phone") from None
     for prefix in ("", "current_"):
-        code = to_arabic_digits(values[f"{prefix}postcode"])
-        if code and not (len(code) == 5 and code.isdigit()):
-            raise _invalid(f"{prefix}postcode", _("A postcode has 5 digits, such as 10220."),
-                           "postcode")  # fmt: skip
-        values[f"{prefix}postcode"] = code
+        try:
+            values[f"{prefix}postcode"] = normalise_postcode(values[f"{prefix}postcode"])
+        except ValidationError as refused:
+            raise ValidationError({f"{prefix}postcode": refused}) from None
     values["current_same_as_registered"] = bool(values["current_same_as_registered"])
     if values["current_same_as_registered"]:
         # One address: the current one is the registered one, and no second one is kept.

@@ -109,7 +109,7 @@ def test_volunteer_register_saves_the_volunteer_with_their_first_registration(ch
             "name_latin_required",
             {"national_id": None, "passport_number": "AA1234567", "nationality": "JP"},
         ),
-        ("postcode", "postcode_format", {"postcode": "1040"}),
+        ("postcode", "postcode", {"postcode": "1040"}),
         (
             "postcode",
             "postcode_of_other_subdistrict",
@@ -202,7 +202,7 @@ def test_volunteer_update_saves_the_changes_checked_by_full_clean(chair_a, centr
     services.volunteer_update(actor=chair_a, volunteer=volunteer, phone="081 234 5678")
     assert Volunteer.objects.get(pk=volunteer.pk).phone == "+66812345678"
     error = refusal(services.volunteer_update, actor=chair_a, volunteer=volunteer, postcode="1")
-    assert code_of(error, "postcode") == "postcode_format"
+    assert code_of(error, "postcode") == "postcode"
     with pytest.raises(PermissionDenied):
         services.volunteer_update(actor=chair_b, volunteer=volunteer, phone="")
 
