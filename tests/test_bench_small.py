@@ -88,3 +88,11 @@ def test_a_page_over_the_size_budget_fails_the_check():
     big = _result("staff/cases/list", 9, size=(BUDGET_KB + 1) * 1024)
     report = SmallReport(first={big.key: big}, second={big.key: big})
     assert report.problems() == ["chair:staff/cases/list: 301 KB"]
+
+
+def test_bench_dashboards_is_bench_with_the_dashboards_only():
+    from django.core.management import load_command_class
+
+    command = load_command_class("cases", "bench_dashboards")
+    assert command.default_only == "dashboards/"
+    assert "--only" in command.create_parser("manage.py", "bench_dashboards").format_help()

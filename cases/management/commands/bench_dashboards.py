@@ -1,7 +1,7 @@
 """manage.py bench_dashboards: what it always timed, the dashboards, now ``bench --only
 dashboards/`` (the same options; the data set is the whole site's)."""
 
-from volunteer_centre.management.commands.bench import Command as BenchCommand
+from cases.management.commands.bench import Command as BenchCommand
 
 
 class Command(BenchCommand):
