@@ -29,9 +29,12 @@ class CaseFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("status"), choices=CaseStatus.choices)
     urgency = django_filters.ChoiceFilter(label=_("urgency"), choices=Urgency.choices)
     problem = django_filters.ChoiceFilter(
-        label=_("problem"), choices=Problem.choices, field_name="problems", lookup_expr="contains",
+        label=_("problem"),
+        choices=Problem.choices,
+        field_name="problems",
+        lookup_expr="contains",
         method="by_problem",
-    )  # fmt: skip
+    )
     # Typed: the volunteers a user sees are too many for a list.
     volunteer = django_filters.CharFilter(
         label=_("assigned volunteer"),

@@ -18,25 +18,26 @@ T = Agency.Type
 
 # name_th, name_en, type, internal to the ministry
 GENERIC_AGENCIES = [
-    ("ศูนย์ช่วยเหลือสังคม สายด่วน 1300", "Social Assistance Center, hotline 1300", T.MINISTRY_UNIT,
-     True),
+    ("ศูนย์ช่วยเหลือสังคม สายด่วน 1300", "Social Assistance Center, hotline 1300", T.MINISTRY_UNIT, True),
     ("ทีม พม. จังหวัด (One Home)", "Provincial ministry team (One Home)", T.MINISTRY_UNIT, True),
-    ("สถานคุ้มครองคนไร้ที่พึ่ง", "Protection centre for destitute persons", T.PROTECTION_CENTRE,
-     True),
+    ("สถานคุ้มครองคนไร้ที่พึ่ง", "Protection centre for destitute persons", T.PROTECTION_CENTRE, True),
     ("บ้านพักเด็กและครอบครัว", "Children and family shelter", T.SHELTER, True),
     ("โรงพยาบาล", "Hospital", T.HEALTH, False),
-    ("โรงพยาบาลส่งเสริมสุขภาพตำบล (รพ.สต.)", "Subdistrict health promoting hospital", T.HEALTH,
-     False),
+    ("โรงพยาบาลส่งเสริมสุขภาพตำบล (รพ.สต.)", "Subdistrict health promoting hospital", T.HEALTH, False),
     ("ศูนย์บริการสาธารณสุข", "Public health centre", T.HEALTH, False),
     ("สถานีตำรวจ", "Police station", T.POLICE, False),
     ("ที่ว่าการอำเภอ", "District office", T.DISTRICT_OFFICE, False),
     ("สำนักงานเขต (กรุงเทพมหานคร)", "District office (Bangkok)", T.DISTRICT_OFFICE, False),
-    ("องค์การบริหารส่วนตำบล (อบต.)", "Subdistrict administrative organisation", T.LOCAL_GOVERNMENT,
-     False),
+    (
+        "องค์การบริหารส่วนตำบล (อบต.)",
+        "Subdistrict administrative organisation",
+        T.LOCAL_GOVERNMENT,
+        False,
+    ),
     ("เทศบาล", "Municipality", T.LOCAL_GOVERNMENT, False),
     ("โรงเรียน", "School", T.SCHOOL, False),
     ("มูลนิธิหรือองค์กรพัฒนาเอกชน", "Foundation or NGO", T.FOUNDATION, False),
-]  # fmt: skip
+]
 
 DSDW_BANGKOK = (
     "กรมพัฒนาสังคมและสวัสดิการ (ส่วนกลาง)",
@@ -60,9 +61,14 @@ def agency_rows() -> list[dict]:
     ]
     name_th, name_en, kind, internal = DSDW_BANGKOK
     rows.append(
-        {"name_th": name_th, "name_en": name_en, "type": kind, "internal": internal,
-         "province_id": BANGKOK}
-    )  # fmt: skip
+        {
+            "name_th": name_th,
+            "name_en": name_en,
+            "type": kind,
+            "internal": internal,
+            "province_id": BANGKOK,
+        }
+    )
     rows += [
         {"name_th": th, "name_en": en, "type": kind, "internal": internal, "province_id": None}
         for th, en, kind, internal in GENERIC_AGENCIES

@@ -82,10 +82,14 @@ class Scope:
         the subtrees of their chair and staff centres."""
         if self.sees_all and self.can_write:
             return self
-        return Scope(sees_all=False, centre_ids=self.write_centre_ids, can_write=self.can_write,
-                     write_centre_ids=self.write_centre_ids,
-                     subtree_ids=self.write_subtree_ids,
-                     write_subtree_ids=self.write_subtree_ids)  # fmt: skip
+        return Scope(
+            sees_all=False,
+            centre_ids=self.write_centre_ids,
+            can_write=self.can_write,
+            write_centre_ids=self.write_centre_ids,
+            subtree_ids=self.write_subtree_ids,
+            write_subtree_ids=self.write_subtree_ids,
+        )
 
     @property
     def writes_all_it_reads(self) -> bool:

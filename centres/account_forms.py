@@ -53,10 +53,12 @@ def find_volunteer(user, text: str) -> Volunteer:
         found = list(volunteers.filter(pk__in=registrations.values("volunteer"))[:2])
     else:
         raise ValidationError(
-            _("Type the volunteer's national ID (13 digits) or registration number, such as "
-              "0012/2562."),
+            _(
+                "Type the volunteer's national ID (13 digits) or registration number, such as "
+                "0012/2562."
+            ),
             code="not_an_identity",
-        )  # fmt: skip
+        )
     if not found:
         raise ValidationError(
             _("No volunteer of the centres you see has this national ID or number."),
@@ -107,9 +109,11 @@ class AccountVolunteerForm(VolunteerLookupMixin, ThaiFormMixin, forms.Form):
     removed."""
 
     volunteer = volunteer_field(
-        _("The national ID or registration number (0012/2562) of the volunteer this account "
-          "belongs to. Leave it empty to remove the link.")
-    )  # fmt: skip
+        _(
+            "The national ID or registration number (0012/2562) of the volunteer this account "
+            "belongs to. Leave it empty to remove the link."
+        )
+    )
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
@@ -136,10 +140,12 @@ class AccountCreateForm(VolunteerLookupMixin, AccountNameForm):
         label=_("centre"),
         max_length=200,
         required=False,
-        help_text=_("The centre's code (BKN) or a part of its name. A supervisor may instead "
-                    "be given a province or a region."),
+        help_text=_(
+            "The centre's code (BKN) or a part of its name. A supervisor may instead "
+            "be given a province or a region."
+        ),
         widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
-    )  # fmt: skip
+    )
     province = forms.ModelChoiceField(
         Province.objects.all(), label=_("province (supervisors only)"), required=False
     )
@@ -148,9 +154,11 @@ class AccountCreateForm(VolunteerLookupMixin, AccountNameForm):
     )
     starts_on = ThaiDateField(label=_("from"), initial=timezone.localdate)
     volunteer = volunteer_field(
-        _("Optional: the national ID or registration number (0012/2562) of the "
-          "volunteer this account belongs to.")
-    )  # fmt: skip
+        _(
+            "Optional: the national ID or registration number (0012/2562) of the "
+            "volunteer this account belongs to."
+        )
+    )
 
     def clean_username(self):
         return self.cleaned_data["username"].strip()

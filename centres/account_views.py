@@ -214,11 +214,13 @@ class AccountVolunteerView(_AccountFormView):
     def texts(self):
         return {
             "title": _("Volunteer record"),
-            "intro": _("A chair or a staff member is often a volunteer of the centre too: link "
-                       "their account to their volunteer record."),
+            "intro": _(
+                "A chair or a staff member is often a volunteer of the centre too: link "
+                "their account to their volunteer record."
+            ),
             "submit": _("Save"),
             "submit_id": "save-volunteer",
-        }  # fmt: skip
+        }
 
     def initial(self, account_user):
         # The linked volunteer as the field takes it: their national ID, or for someone

@@ -93,8 +93,11 @@ def _select_html(widget: dict) -> str:
             out.append(format_html('\n  <optgroup label="{}">', group_name))
         for option in group_choices:
             html = '\n  <option value="{}"{}>{}</option>\n'
-            out.append(format_html(html, str(option["value"]), _attrs_html(option["attrs"]),
-                                   option["label"]))  # fmt: skip
+            out.append(
+                format_html(
+                    html, str(option["value"]), _attrs_html(option["attrs"]), option["label"]
+                )
+            )
         if group_name:
             out.append("\n  </optgroup>")
     out.append("\n</select>")
@@ -104,9 +107,19 @@ def _select_html(widget: dict) -> str:
 # The templates that only include django/forms/widgets/input.html.
 _INPUT_TEMPLATES = frozenset(
     f"django/forms/widgets/{kind}.html"
-    for kind in ("input", "text", "number", "hidden", "email", "url", "password", "date", "time",
-                 "datetime")
-)  # fmt: skip
+    for kind in (
+        "input",
+        "text",
+        "number",
+        "hidden",
+        "email",
+        "url",
+        "password",
+        "date",
+        "time",
+        "datetime",
+    )
+)
 _SELECT_OPTION = "django/forms/widgets/select_option.html"
 _ERROR_LISTS = frozenset(
     ("django/forms/errors/list/ul.html", "django/forms/errors/list/default.html")
@@ -130,8 +143,13 @@ class QuickRenderer(DjangoTemplates):
             if template_name in _INPUT_TEMPLATES:
                 value = widget["value"]
                 shown = "" if value is None else format_html(' value="{}"', str(value))
-                return format_html('<input type="{}" name="{}"{}{}>', widget["type"],
-                                   widget["name"], shown, _attrs_html(widget["attrs"]))  # fmt: skip
+                return format_html(
+                    '<input type="{}" name="{}"{}{}>',
+                    widget["type"],
+                    widget["name"],
+                    shown,
+                    _attrs_html(widget["attrs"]),
+                )
             if template_name == "django/forms/widgets/select.html" and all(
                 option["template_name"] == _SELECT_OPTION
                 for _name, options, _index in widget["optgroups"]

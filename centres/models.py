@@ -311,9 +311,10 @@ class Account(models.Model):
     must_change_password = models.BooleanField(
         _("must change the password"),
         default=False,
-        help_text=_("Set when an administrator gives the password; cleared when the user "
-                    "chooses their own."),
-    )  # fmt: skip
+        help_text=_(
+            "Set when an administrator gives the password; cleared when the user chooses their own."
+        ),
+    )
     created_by = models.ForeignKey(
         "auth.User",
         on_delete=models.SET_NULL,

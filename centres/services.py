@@ -80,33 +80,46 @@ def geography_load() -> dict[str, tuple[int, int]]:
     result["provinces"] = _sync(
         Province,
         [
-            {"pk": p.code, "name_th": p.name_th, "name_en": p.name_en,
-             "region_id": PROVINCE_REGION[p.code]}
+            {
+                "pk": p.code,
+                "name_th": p.name_th,
+                "name_en": p.name_en,
+                "region_id": PROVINCE_REGION[p.code],
+            }
             for p in provinces
         ],
         ["name_th", "name_en", "region_id"],
-    )  # fmt: skip
+    )
     districts = [d for p in provinces for d in geothai.districts(p.code)]
     result["districts"] = _sync(
         District,
         [
-            {"pk": d.code, "name_th": d.name_th, "name_en": d.name_en,
-             "province_id": d.province_code}
+            {
+                "pk": d.code,
+                "name_th": d.name_th,
+                "name_en": d.name_en,
+                "province_id": d.province_code,
+            }
             for d in districts
         ],
         ["name_th", "name_en", "province_id"],
-    )  # fmt: skip
+    )
     subdistricts = [s for d in districts for s in geothai.subdistricts(d.code)]
     result["subdistricts"] = _sync(
         Subdistrict,
         [
-            {"pk": s.code, "name_th": s.name_th, "name_en": s.name_en,
-             "district_id": s.district_code, "postcode": s.postal_codes[0],
-             "postcodes": " ".join(s.postal_codes)}
+            {
+                "pk": s.code,
+                "name_th": s.name_th,
+                "name_en": s.name_en,
+                "district_id": s.district_code,
+                "postcode": s.postal_codes[0],
+                "postcodes": " ".join(s.postal_codes),
+            }
             for s in subdistricts
         ],
         ["name_th", "name_en", "district_id", "postcode", "postcodes"],
-    )  # fmt: skip
+    )
     return result
 
 
@@ -283,25 +296,35 @@ def account_create(
     first log-in. Returns the user and the password, which is shown once and stored nowhere."""
     require_ministry(actor)
     if role not in ACCOUNT_ROLES:
-        raise _invalid("role", _("Choose a supervisor, centre chair or centre staff role."),
-                       "role")  # fmt: skip
+        raise _invalid("role", _("Choose a supervisor, centre chair or centre staff role."), "role")
     username = (username or "").strip()
     if User.objects.filter(username__iexact=username).exists():
         raise _invalid("username", _("This username is taken."), "username_taken")
     password = one_time_password()
     user = User(
-        username=username, first_name=first_name.strip(), last_name=last_name.strip(),
-        email=(email or "").strip(), is_active=True,
-    )  # fmt: skip
+        username=username,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        email=(email or "").strip(),
+        is_active=True,
+    )
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
-    Account.objects.create(user=user, must_change_password=True,
-                           created_by=None if isinstance(actor, _System) else actor)  # fmt: skip
+    Account.objects.create(
+        user=user,
+        must_change_password=True,
+        created_by=None if isinstance(actor, _System) else actor,
+    )
     staff_assignment_create(
-        actor=actor, user=user, role=role, centre=centre, province=province, region=region,
+        actor=actor,
+        user=user,
+        role=role,
+        centre=centre,
+        province=province,
+        region=region,
         starts_on=starts_on or timezone.localdate(),
-    )  # fmt: skip
+    )
     if volunteer is not None:
         volunteer_link(actor=actor, volunteer=volunteer, user=user)
     return user, password
@@ -339,12 +362,19 @@ def volunteer_link(*, actor: Actor, volunteer: Volunteer, user: User) -> None:
     _require_manageable(actor, user)
     volunteer = type(volunteer).objects.select_for_update().get(pk=volunteer.pk)
     if volunteer.user_id and volunteer.user_id != user.pk:
-        raise ValidationError({"volunteer": ValidationError(
-            _("This volunteer is already linked to the account %(username)s: remove that "
-              "link first."),
-            # The volunteer has a user_id, so it has a user.
-            code="volunteer_linked", params={"username": cast(User, volunteer.user).username},
-        )})  # fmt: skip
+        raise ValidationError(
+            {
+                "volunteer": ValidationError(
+                    _(
+                        "This volunteer is already linked to the account %(username)s: remove that "
+                        "link first."
+                    ),
+                    # The volunteer has a user_id, so it has a user.
+                    code="volunteer_linked",
+                    params={"username": cast(User, volunteer.user).username},
+                )
+            }
+        )
     type(volunteer).objects.filter(user=user).exclude(pk=volunteer.pk).update(user=None)
     volunteer.user = user
     volunteer.save(update_fields=["user"])

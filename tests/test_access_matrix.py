@@ -150,7 +150,7 @@ STAFF = {
             "amount": "100",
             "given_on": today_be(),
         },
-    ),  # fmt: skip
+    ),
     "cases:referral-create": Staff(
         insider=False,  # a form page: it shows the case number, not the records' text
         kwargs=lambda r: {"pk": r["cases.case"].pk},
@@ -161,7 +161,7 @@ STAFF = {
             "basis": "consent",
             "consent": r["cases.consent"].pk,
         },
-    ),  # fmt: skip
+    ),
     "cases:case-status": Staff(
         insider=False,  # a form page: it shows the case number, not the records' text
         kwargs=lambda r: {"pk": r["cases.case"].pk},
@@ -291,13 +291,13 @@ STAFF = {
         insider=False,
         kwargs=lambda r: {"pk": r["auth.user"].pk},
         post=lambda r: {},
-    ),  # fmt: skip
+    ),
     "centres:account-deactivate": Staff(
         by="ministry",
         insider=False,
         kwargs=lambda r: {"pk": r["auth.user"].pk},
         post=lambda r: {},
-    ),  # fmt: skip
+    ),
     "centres:account-edit": Staff(
         by="ministry",
         insider=False,  # a form page: it shows the account's name, not A's records
@@ -315,7 +315,7 @@ STAFF = {
         insider=False,
         kwargs=lambda r: {"pk": r["deactivated account"].pk},
         post=lambda r: {},
-    ),  # fmt: skip
+    ),
     # The user's own password: an outsider's POST (not knowing even their own) changes nothing.
     "centres:password-change": Staff(insider=False),
     "centres:password-change-done": Staff(insider=False),
@@ -346,10 +346,12 @@ def records(centre_a, chair_a):
     }
     found.update(case_records(centre_a, chair_a))
     found.update(transfer_records(centre_a, chair_a))
-    suspended = RegistrationFactory(centre=centre_a, volunteer=registration.volunteer,
-                                    programme="network")  # fmt: skip
-    registration_suspend(actor=chair_a, registration=suspended, on=timezone.localdate(),
-                         reason=SECRET)  # fmt: skip
+    suspended = RegistrationFactory(
+        centre=centre_a, volunteer=registration.volunteer, programme="network"
+    )
+    registration_suspend(
+        actor=chair_a, registration=suspended, on=timezone.localdate(), reason=SECRET
+    )
     found["suspended registration"] = suspended
     found["volunteers.registrationstatuschange"] = suspended.status_changes.get()
     # A staff member of A whose account was closed: the account pages reactivate it.
@@ -364,13 +366,15 @@ def records(centre_a, chair_a):
     # ministry's alone to read (outsiders with every permission included).
     found["auth.permission"] = Permission.objects.get(codename="view_volunteer")
     # Shared by every centre: any user with a scope reads it, so it carries no secret.
-    found["volunteers.organisation"] = Organisation.objects.create(name="เครือข่ายทดสอบ",
-                                                                   kind="network")  # fmt: skip
+    found["volunteers.organisation"] = Organisation.objects.create(
+        name="เครือข่ายทดสอบ", kind="network"
+    )
     # A's volunteer's membership of the shared organisation: A's record, as the volunteer is.
     found["volunteers.membership"] = Membership.objects.create(
-        volunteer=registration.volunteer, organisation=found["volunteers.organisation"],
+        volunteer=registration.volunteer,
+        organisation=found["volunteers.organisation"],
         role=SECRET,
-    )  # fmt: skip
+    )
     found["volunteers.volunteerimport"] = VolunteerImport.objects.create(
         created_by=chair_a, file_name=f"{SECRET}.csv", content=f"first_name\n{SECRET}\n".encode()
     )
@@ -381,15 +385,28 @@ def case_records(centre, chair):
     """A case of centre A with a visit, assistance, consent and a referral, all named SECRET."""
     today = timezone.localdate()
     person = Person.objects.create(first_name=SECRET, centre=centre, no_id_reason="unknown")
-    case = case_open(actor=chair, centre=centre, person=person, intake_channel="walk_in",
-                     reporter_type="self", problems=["poverty"], summary=SECRET,
-                     opened_on=today - dt.timedelta(days=3))  # fmt: skip
+    case = case_open(
+        actor=chair,
+        centre=centre,
+        person=person,
+        intake_channel="walk_in",
+        reporter_type="self",
+        problems=["poverty"],
+        summary=SECRET,
+        opened_on=today - dt.timedelta(days=3),
+    )
     visit = visit_record(actor=chair, case=case, visited_on=today, findings=SECRET)
     consent = consent_record(actor=chair, case=case, given_by="self", purpose=SECRET)
     agency = Agency.objects.create(name_th="หน่วยงานปลายทาง", type="foundation")
     referral = referral_create(actor=chair, case=case, agency=agency, reason=SECRET)
-    assistance = assistance_record(actor=chair, case=case, kind="goods", given_on=today,
-                                   description=SECRET, items=[{"name": SECRET}])  # fmt: skip
+    assistance = assistance_record(
+        actor=chair,
+        case=case,
+        kind="goods",
+        given_on=today,
+        description=SECRET,
+        items=[{"name": SECRET}],
+    )
     household = Household.objects.create(name=SECRET, centre=centre)
     # A member with a case: a household's corrections are kept on its persons' timelines.
     HouseholdMember.objects.create(household=household, person=person, relation="head")
@@ -417,18 +434,27 @@ def transfer_records(centre_a, chair_a):
     StaffAssignmentFactory(user=chair_c, role="chair", centre=centre_c)
     opened = timezone.localdate() - dt.timedelta(days=3)
     cases = [
-        case_open(actor=chair, centre=centre, intake_channel="walk_in", reporter_type="self",
-                  problems=["poverty"], opened_on=opened,
-                  person=Person.objects.create(first_name="โอนย้าย", centre=centre,
-                                               no_id_reason="unknown"))
+        case_open(
+            actor=chair,
+            centre=centre,
+            intake_channel="walk_in",
+            reporter_type="self",
+            problems=["poverty"],
+            opened_on=opened,
+            person=Person.objects.create(
+                first_name="โอนย้าย", centre=centre, no_id_reason="unknown"
+            ),
+        )
         for chair, centre in ((chair_c, centre_c), (chair_a, centre_a))
-    ]  # fmt: skip
+    ]
     return {
-        "cases.casetransfer": case_transfer_request(actor=chair_c, case=cases[0],
-                                                    to_centre=centre_a, reason=SECRET),
-        "transfer sent by A": case_transfer_request(actor=chair_a, case=cases[1],
-                                                    to_centre=centre_c, reason=SECRET),
-    }  # fmt: skip
+        "cases.casetransfer": case_transfer_request(
+            actor=chair_c, case=cases[0], to_centre=centre_a, reason=SECRET
+        ),
+        "transfer sent by A": case_transfer_request(
+            actor=chair_a, case=cases[1], to_centre=centre_c, reason=SECRET
+        ),
+    }
 
 
 @pytest.fixture
@@ -557,8 +583,7 @@ def assert_nothing_of_a(client, response, who, url, hops=0, *, record=False, sec
     if status == 302:
         location = response["Location"]
         assert hops < 3, f"{who}: redirect loop at {url}"
-        assert_nothing_of_a(client, client.get(location), who, location, hops + 1,
-                            secrets=secrets)  # fmt: skip
+        assert_nothing_of_a(client, client.get(location), who, location, hops + 1, secrets=secrets)
         return
     assert status in (200, 400), (who, url, status)
     content = response.getvalue().decode()  # streamed responses (the CSV export) too

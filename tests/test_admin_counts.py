@@ -82,10 +82,16 @@ def _volunteers(centre, count, start, status="active"):
         for i in range(count)
     )
     Registration.objects.bulk_create(
-        Registration(volunteer=v, centre=centre, programme=Programme.APM, status=status,
-                     number=f"{start + i:04d}/2562", registered_on=dt.date(2019, 3, 11))
+        Registration(
+            volunteer=v,
+            centre=centre,
+            programme=Programme.APM,
+            status=status,
+            number=f"{start + i:04d}/2562",
+            registered_on=dt.date(2019, 3, 11),
+        )
         for i, v in enumerate(volunteers)
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture

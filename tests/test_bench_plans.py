@@ -81,12 +81,16 @@ def report(db, tmp_path_factory):
         out = tmp_path_factory.mktemp("plans") / "plans.json"
         name = connection.settings_dict["NAME"]
         static = "django.contrib.staticfiles.storage.StaticFilesStorage"
-        env = {**os.environ, "TEST_DATABASE_NAME": f"{name}_plans", "DEBUG": "off",
-               "SECRET_KEY": "plans", "ALLOWED_HOSTS": "localhost",
-               "STATICFILES_BACKEND": static}  # fmt: skip
+        env = {
+            **os.environ,
+            "TEST_DATABASE_NAME": f"{name}_plans",
+            "DEBUG": "off",
+            "SECRET_KEY": "plans",
+            "ALLOWED_HOSTS": "localhost",
+            "STATICFILES_BACKEND": static,
+        }
         command = [sys.executable, "manage.py", "bench", "--plans", "--json", str(out)]
-        subprocess.run(command, cwd=settings.BASE_DIR, env=env, check=True,  # noqa: S603
-                       capture_output=True)  # fmt: skip
+        subprocess.run(command, cwd=settings.BASE_DIR, env=env, check=True, capture_output=True)  # noqa: S603
         _REPORTS.append(PlanReport.from_json(out.read_text()))
     return _REPORTS[0]
 

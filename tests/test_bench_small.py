@@ -63,8 +63,13 @@ def test_every_admin_model_and_staff_page_was_requested_as_both_users(report):
         key = f"ministry:admin/{model._meta.label_lower}/list"
         assert report.first[key].status == 200, key
     for user in ("ministry", "chair"):
-        for page in ("staff/desk", "staff/cases/case", "staff/intake new case",
-                     "staff/volunteers/volunteer", "jobs/volunteer export all csv"):  # fmt: skip
+        for page in (
+            "staff/desk",
+            "staff/cases/case",
+            "staff/intake new case",
+            "staff/volunteers/volunteer",
+            "jobs/volunteer export all csv",
+        ):
             assert report.second[f"{user}:{page}"].answered, (user, page)
     # The chair reaches its district's dashboards, not the nation's.
     assert report.first["chair:dashboards/district 1005"].status == 200

@@ -12,8 +12,16 @@ from tests.cases.test_admin import staff
 from tests.error_urls import SECRET
 
 TEST_URLS = pytest.mark.urls("tests.error_urls")
-INTERNALS = ("Traceback", "SECRET", "1103700012345", "/srv/app", "SELECT", "auth_user",
-             "RuntimeError", "File \"")  # fmt: skip
+INTERNALS = (
+    "Traceback",
+    "SECRET",
+    "1103700012345",
+    "/srv/app",
+    "SELECT",
+    "auth_user",
+    "RuntimeError",
+    'File "',
+)
 
 
 def failing_processor(request):
@@ -190,8 +198,9 @@ def test_the_403_page_is_in_english_when_the_user_chose_english(client, supervis
     assert "Your role lets you read these records but not change them." in page
 
 
-def test_a_supervisor_on_a_case_action_is_told_they_may_only_read(client, supervisor_north,
-                                                                   centre_b, chair_b):  # fmt: skip
+def test_a_supervisor_on_a_case_action_is_told_they_may_only_read(
+    client, supervisor_north, centre_b, chair_b
+):
     """The case actions refuse with a bare 403; for a read-only user that is the reason."""
     from tests.cases.factories import open_case
 

@@ -81,26 +81,43 @@ def crowd(centre_a):
     bangkok = District.objects.filter(province_id="10").order_by("code")
     districts = list(bangkok)
     centres = Centre.objects.bulk_create(
-        Centre(code=f"M{n:03d}", level=Centre.Level.DISTRICT, parent=centre_a.parent,
-               district=districts[n % len(districts)], province_id="10",
-               name_th=f"ศูนย์ทดสอบ {n}")
+        Centre(
+            code=f"M{n:03d}",
+            level=Centre.Level.DISTRICT,
+            parent=centre_a.parent,
+            district=districts[n % len(districts)],
+            province_id="10",
+            name_th=f"ศูนย์ทดสอบ {n}",
+        )
         for n in range(MANY)
-    )  # fmt: skip
+    )
     volunteers = Volunteer.objects.bulk_create(
-        Volunteer(national_id=national_id(500_000 + n), title="นาง", first_name=f"อาสา{n}",
-                  last_name="มากมาย", birth_date=dt.date(1980, 1, 1), sex="female")
+        Volunteer(
+            national_id=national_id(500_000 + n),
+            title="นาง",
+            first_name=f"อาสา{n}",
+            last_name="มากมาย",
+            birth_date=dt.date(1980, 1, 1),
+            sex="female",
+        )
         for n in range(MANY)
-    )  # fmt: skip
+    )
     Registration.objects.bulk_create(
-        Registration(volunteer=v, centre=centre_a, programme="apm", number=f"{n + 5000}/2562",
-                     registered_on=dt.date(2019, 3, 11))
+        Registration(
+            volunteer=v,
+            centre=centre_a,
+            programme="apm",
+            number=f"{n + 5000}/2562",
+            registered_on=dt.date(2019, 3, 11),
+        )
         for n, v in enumerate(volunteers)
-    )  # fmt: skip
+    )
     Person.objects.bulk_create(
         Person(first_name=f"บุคคล{n}", centre=centre_a, no_id_reason="unknown") for n in range(MANY)
     )
-    Household.objects.bulk_create(Household(name=f"ครัวเรือน{n}", centre=centre_a)
-                                  for n in range(MANY))  # fmt: skip
+    Household.objects.bulk_create(
+        Household(name=f"ครัวเรือน{n}", centre=centre_a) for n in range(MANY)
+    )
     Agency.objects.bulk_create(
         Agency(name_th=f"หน่วยงาน{n}", type="foundation", province=None) for n in range(MANY)
     )
@@ -147,6 +164,8 @@ def test_the_counter_sees_a_long_select_and_a_long_list_of_check_boxes():
     """The test above would pass vacuously if the parser missed the fields it looks for."""
     options = "".join(f'<option value="{n}">{n}</option>' for n in range(LIMIT + 1))
     boxes = "".join(f'<input type="checkbox" name="v" value="{n}">' for n in range(LIMIT + 1))
-    html = f'<form><select name="centre">{options}</select>{boxes}<select name="s">' \
-           f'{options[: 40]}</select></form>'  # fmt: skip
+    html = (
+        f'<form><select name="centre">{options}</select>{boxes}<select name="s">'
+        f"{options[:40]}</select></form>"
+    )
     assert long_fields(html) == {"select centre": LIMIT + 1, "checkbox v": LIMIT + 1}

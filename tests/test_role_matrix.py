@@ -126,17 +126,17 @@ def insiders(request, centre_a, centre_b, chair_a, chair_b):
     return {
         ADMIN: _assign(
             UserFactory(username="ministry"), StaffAssignment.Role.MINISTRY_ADMIN, centre=None
-        ),  # fmt: skip
+        ),
         SUPERVISOR: _assign(
             UserFactory(username="sup-bkk"),
             StaffAssignment.Role.SUPERVISOR,
             centre=None,
             region=bangkok,
-        ),  # fmt: skip
+        ),
         CHAIR: chair_a,
         STAFF_A: _assign(
             UserFactory(username="staff-a"), StaffAssignment.Role.STAFF, centre=centre_a
-        ),  # fmt: skip
+        ),
         MIXED: mixed,
     }
 

@@ -134,8 +134,12 @@ def _source_and_run(project, call, env_extra=None):
     env |= env_extra or {}
     return subprocess.run(  # noqa: S603 - a fixed command on a scratch copy
         ["bash", "-c", f"source bin/lib.sh && {call}"],  # noqa: S607
-        cwd=project, env=env, capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 LOCAL_URL = "DATABASE_URL=postgres://postgres@127.0.0.1:54329/volunteer_centre"
@@ -303,11 +307,17 @@ def test_user_admin_shows_login_and_joining_dates_in_be_and_never_saves_them(cli
     page = client.get(url).content.decode()
     assert "1 ธ.ค. 2568 09:30" in page
     assert 'name="date_joined_0"' not in page and 'name="last_login_0"' not in page
-    response = client.post(url, {
-        "username": "somchai", "is_active": "on",
-        "date_joined_0": "01/12/2568", "date_joined_1": "09:30:00",
-        "last_login_0": "01/12/2568", "last_login_1": "09:30:00",
-    })  # fmt: skip
+    response = client.post(
+        url,
+        {
+            "username": "somchai",
+            "is_active": "on",
+            "date_joined_0": "01/12/2568",
+            "date_joined_1": "09:30:00",
+            "last_login_0": "01/12/2568",
+            "last_login_1": "09:30:00",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     user.refresh_from_db()
     assert user.date_joined == joined and user.last_login == joined
@@ -332,8 +342,11 @@ def test_ubuntus_chromium_browser_is_found_and_named_for_the_browser_tests(tmp_p
     project = _shell_project(tmp_path)
     fakes = tmp_path / "fakes"
     fakes.mkdir()
-    for name, body in {"chromium-browser": "exit 0", "apt-get": "exit 7",
-                       "fc-list": "seq 1 20000; echo 'Garuda:style=Regular'"}.items():  # fmt: skip
+    for name, body in {
+        "chromium-browser": "exit 0",
+        "apt-get": "exit 7",
+        "fc-list": "seq 1 20000; echo 'Garuda:style=Regular'",
+    }.items():
         (fakes / name).write_text(f"#!/bin/sh\n{body}\n")
         (fakes / name).chmod(0o755)
     # Only the fakes and the shell's own tools: no real chromium on this PATH.
@@ -361,8 +374,12 @@ def test_manage_py_without_a_secret_key_says_what_to_set():
     env.pop("DJANGO_SETTINGS_MODULE", None)
     done = subprocess.run(
         [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 1
     assert "Set SECRET_KEY" in done.stderr
     assert "Traceback" not in done.stderr

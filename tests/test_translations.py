@@ -45,8 +45,10 @@ def test_every_string_is_translated(path):
 
 @pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(settings.BASE_DIR)))
 def test_compiled_catalogue_matches_its_source(path):
-    source = {(e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural.get(0, "")
-              for e in polib.pofile(str(path)).translated_entries()}  # fmt: skip
+    source = {
+        (e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural.get(0, "")
+        for e in polib.pofile(str(path)).translated_entries()
+    }
     compiled = polib.mofile(str(path.with_suffix(".mo")))
     built = {(e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural.get(0, "") for e in compiled}
     assert source.items() <= built.items(), f"{path.with_suffix('.mo')} is stale: recompile it"

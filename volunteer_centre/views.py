@@ -135,12 +135,16 @@ def _minimal_page(request: HttpRequest, status: int, context: ErrorContext) -> H
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     # The message of a SuspiciousOperation names headers, hosts, field counts: never shown.
     return _error_page(
-        request, 400, _("The request could not be read"),
-        _("Your browser sent something this site cannot read, such as a form that is too "
-          "large or an address that is not this site's. Go back, reload the page and try "
-          "again."),
+        request,
+        400,
+        _("The request could not be read"),
+        _(
+            "Your browser sent something this site cannot read, such as a form that is too "
+            "large or an address that is not this site's. Go back, reload the page and try "
+            "again."
+        ),
         code="bad-request",
-    )  # fmt: skip
+    )
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
@@ -148,19 +152,27 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
     if reason is None and _reads_only(request):
         reason = READ_ONLY
     return _error_page(
-        request, 403, _("You may not open this page"),
+        request,
+        403,
+        _("You may not open this page"),
         _("Your role does not allow what this page does."),
-        reason, code="permission-denied",
-    )  # fmt: skip
+        reason,
+        code="permission-denied",
+    )
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return _error_page(
-        request, 404, _("Page not found"),
-        _("The address may be mistyped or out of date, or the record is outside the centres "
-          "you work with."),
-        _user_message(exception), code="not-found",
-    )  # fmt: skip
+        request,
+        404,
+        _("Page not found"),
+        _(
+            "The address may be mistyped or out of date, or the record is outside the centres "
+            "you work with."
+        ),
+        _user_message(exception),
+        code="not-found",
+    )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -182,11 +194,13 @@ def server_error(request: HttpRequest) -> HttpResponse:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form refused by the CSRF check, with Django's reason put in words a user acts on."""
     return _error_page(
-        request, 403, _("The form could not be sent"),
-        _("For your safety this site accepts a form only from a page it sent to this "
-          "browser."),
-        _csrf_reason(reason), code="csrf-failure",
-    )  # fmt: skip
+        request,
+        403,
+        _("The form could not be sent"),
+        _("For your safety this site accepts a form only from a page it sent to this browser."),
+        _csrf_reason(reason),
+        code="csrf-failure",
+    )
 
 
 def _csrf_reason(reason: str) -> StrPromise:

@@ -108,11 +108,13 @@ class CountryNameField(forms.CharField):
         code = thai_countries.find(text)
         if not code:
             raise forms.ValidationError(
-                _("No country is called “%(text)s”: type its name in Thai or English, or its "
-                  "code on the passport, such as JPN."),
+                _(
+                    "No country is called “%(text)s”: type its name in Thai or English, or its "
+                    "code on the passport, such as JPN."
+                ),
                 code="unknown_country",
                 params={"text": text[:100]},
-            )  # fmt: skip
+            )
         return code
 
 

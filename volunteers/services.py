@@ -67,8 +67,9 @@ def _refuse_step(registration: Registration, change: str) -> None:
             else _("This registration is already suspended.")
         )
         raise ValidationError(message, code="already_suspended")
-    raise ValidationError(_("This registration is active: there is nothing to reinstate."),
-                          code="not_suspended")  # fmt: skip
+    raise ValidationError(
+        _("This registration is active: there is nothing to reinstate."), code="not_suspended"
+    )
 
 
 def _checked_day(registration: Registration, on: dt.date | None) -> dt.date:
@@ -105,8 +106,9 @@ def _checked_reason(reason: str, *, required: bool) -> str:
     return reason
 
 
-def _change(*, actor, registration: Registration, change: str, on, reason: str,
-            reason_required: bool) -> Registration:  # fmt: skip
+def _change(
+    *, actor, registration: Registration, change: str, on, reason: str, reason_required: bool
+) -> Registration:
     if not Registration.objects.writable_by(actor).filter(pk=registration.pk).exists():
         raise PermissionDenied(_("You may not change the registrations of this centre."))
     locked = Registration.objects.select_for_update(of=("self",)).get(pk=registration.pk)
@@ -132,8 +134,9 @@ def _change(*, actor, registration: Registration, change: str, on, reason: str,
         locked.suspended_on, locked.suspension_reason = None, ""
     if to_status == Status.ENDED:
         locked.ended_on, locked.end_reason = on, reason
-    locked.save(update_fields=["status", "suspended_on", "suspension_reason", "ended_on",
-                               "end_reason"])  # fmt: skip
+    locked.save(
+        update_fields=["status", "suspended_on", "suspension_reason", "ended_on", "end_reason"]
+    )
     record.save()
     for field in ("status", "suspended_on", "suspension_reason", "ended_on", "end_reason"):
         setattr(registration, field, getattr(locked, field))
@@ -146,8 +149,14 @@ def registration_suspend(
 ) -> Registration:
     """Suspend an active registration from ``on`` (not after today), for ``reason``
     (required). Kept on the registration while it lasts, and in its history."""
-    return _change(actor=actor, registration=registration, change="suspend", on=on,
-                   reason=reason, reason_required=True)  # fmt: skip
+    return _change(
+        actor=actor,
+        registration=registration,
+        change="suspend",
+        on=on,
+        reason=reason,
+        reason_required=True,
+    )
 
 
 @transaction.atomic
@@ -156,8 +165,14 @@ def registration_reinstate(
 ) -> Registration:
     """Make a suspended registration active again from ``on``; the reason is optional (the
     suspension ending is reason enough). An ended registration is never reinstated."""
-    return _change(actor=actor, registration=registration, change="reinstate", on=on,
-                   reason=reason, reason_required=False)  # fmt: skip
+    return _change(
+        actor=actor,
+        registration=registration,
+        change="reinstate",
+        on=on,
+        reason=reason,
+        reason_required=False,
+    )
 
 
 @transaction.atomic
@@ -166,8 +181,14 @@ def registration_end(
 ) -> Registration:
     """End an active or suspended registration on ``on`` (not after today, not before it
     began), for ``reason`` (required). Final."""
-    return _change(actor=actor, registration=registration, change="end", on=on,
-                   reason=reason, reason_required=True)  # fmt: skip
+    return _change(
+        actor=actor,
+        registration=registration,
+        change="end",
+        on=on,
+        reason=reason,
+        reason_required=True,
+    )
 
 
 # -- volunteers, registrations and centre roles ---------------------------------------------------

@@ -147,8 +147,9 @@ class RegistrationStatusView(View):
         return super().dispatch(request, *args, **kwargs)
 
     def form(self, data=None):
-        return RegistrationStatusForm(data, reason_required=self.change != "reinstate",
-                                      initial={"on": timezone.localdate()})  # fmt: skip
+        return RegistrationStatusForm(
+            data, reason_required=self.change != "reinstate", initial={"on": timezone.localdate()}
+        )
 
     def get(self, request, pk):
         return self._render(self.form())
@@ -167,8 +168,12 @@ class RegistrationStatusView(View):
         return self._render(form, status=400)
 
     def _render(self, form, status=200):
-        context = {"form": form, "registration": self.registration, "title": self.title,
-                   "volunteer": self.registration.volunteer}  # fmt: skip
+        context = {
+            "form": form,
+            "registration": self.registration,
+            "title": self.title,
+            "volunteer": self.registration.volunteer,
+        }
         return render(self.request, self.template_name, context, status=status)
 
 

@@ -56,9 +56,21 @@ class CaseAddForm(RefusalsFormMixin, forms.ModelForm):
 
     class Meta:
         model = Case
-        fields = ["centre", "person", "opened_on", "intake_channel", "reporter_type",
-                  "reporter_anonymous", "reporter_name", "reporter_phone", "problems",
-                  "risk_flags", "risk_note", "urgency", "summary"]  # fmt: skip
+        fields = [
+            "centre",
+            "person",
+            "opened_on",
+            "intake_channel",
+            "reporter_type",
+            "reporter_anonymous",
+            "reporter_name",
+            "reporter_phone",
+            "problems",
+            "risk_flags",
+            "risk_note",
+            "urgency",
+            "summary",
+        ]
 
     def open(self) -> Case:
         data = {f: self.cleaned_data.get(f) for f in self._meta.fields}
@@ -96,9 +108,18 @@ class CaseChangeForm(RefusalsFormMixin, forms.ModelForm):
 
     class Meta:
         model = Case
-        fields = ["intake_channel", "reporter_type", "reporter_anonymous", "reporter_name",
-                  "reporter_phone", "problems", "risk_flags", "risk_note", "urgency",
-                  "summary"]  # fmt: skip
+        fields = [
+            "intake_channel",
+            "reporter_type",
+            "reporter_anonymous",
+            "reporter_name",
+            "reporter_phone",
+            "problems",
+            "risk_flags",
+            "risk_note",
+            "urgency",
+            "summary",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -131,8 +152,11 @@ class CaseChangeForm(RefusalsFormMixin, forms.ModelForm):
         return services.case_update(actor=self.actor, case=case or self.instance, **changes)
 
     # The inlines whose new rows are dated work on the case (see _adds_dated_work).
-    DATED_INLINES = (("visits", "visited_on"), ("assistance", "given_on"),
-                     ("referrals", "referred_on"))  # fmt: skip
+    DATED_INLINES = (
+        ("visits", "visited_on"),
+        ("assistance", "given_on"),
+        ("referrals", "referred_on"),
+    )
 
     def _adds_dated_work(self) -> bool:
         """This submit also records a new visit, assistance or referral (an inline row with
@@ -143,8 +167,10 @@ class CaseChangeForm(RefusalsFormMixin, forms.ModelForm):
                 total = min(int(self.data.get(f"{prefix}-TOTAL_FORMS") or 0), first_new + 1000)
             except ValueError:
                 continue  # the formset itself reports a tampered management form
-            if any(self.data.get(f"{prefix}-{n}-{date_field}", "").strip()
-                   for n in range(first_new, total)):  # fmt: skip
+            if any(
+                self.data.get(f"{prefix}-{n}-{date_field}", "").strip()
+                for n in range(first_new, total)
+            ):
                 return True
         return False
 
@@ -174,18 +200,48 @@ class CaseAdmin(
     ThaiDatesAdminMixin,
     admin.ModelAdmin,
 ):
-    list_display = ["number", "person_name", "centre", "status", "urgency", "problem_list",
-                    "opened_on", "overdue"]  # fmt: skip
+    list_display = [
+        "number",
+        "person_name",
+        "centre",
+        "status",
+        "urgency",
+        "problem_list",
+        "opened_on",
+        "overdue",
+    ]
     list_select_related = ["person", "centre"]
-    list_filter = [CentreListFilter, DistrictListFilter, ProvinceListFilter, "status", "urgency",
-                   ProblemListFilter, FiscalYearListFilter]  # fmt: skip
+    list_filter = [
+        CentreListFilter,
+        DistrictListFilter,
+        ProvinceListFilter,
+        "status",
+        "urgency",
+        ProblemListFilter,
+        FiscalYearListFilter,
+    ]
     search_fields = ["number", "person__first_name", "person__last_name"]
     search_help_text = _("Case number, the person's name (any part) or national ID.")
     autocomplete_fields = ["centre", "person"]
-    inlines = [CaseAssignmentInline, VisitInline, AssistanceInline, ConsentInline,
-               ReferralInline, CaseEventInline]  # fmt: skip
-    readonly_fields = ["number", "centre", "person_link", "status", "opened_on", "closed_on",
-                       "closure_reason", "created_by", "created_at"]  # fmt: skip
+    inlines = [
+        CaseAssignmentInline,
+        VisitInline,
+        AssistanceInline,
+        ConsentInline,
+        ReferralInline,
+        CaseEventInline,
+    ]
+    readonly_fields = [
+        "number",
+        "centre",
+        "person_link",
+        "status",
+        "opened_on",
+        "closed_on",
+        "closure_reason",
+        "created_by",
+        "created_at",
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_next_follow_up()
@@ -199,16 +255,42 @@ class CaseAdmin(
         if obj is None:
             return [(None, {"fields": CaseAddForm._meta.fields})]
         return [
-            (None, {"fields": ["number", "centre", "person_link", "opened_on", "status",
-                               "closed_on", "closure_reason"]}),
-            (_("Change status"), {"fields": ["new_status", "close_reason", "status_on",
-                                             "status_note"]}),
-            (_("Intake"), {"fields": ["intake_channel", "reporter_type", "reporter_anonymous",
-                                      "reporter_name", "reporter_phone"]}),
-            (_("Problem"), {"fields": ["problems", "risk_flags", "risk_note", "urgency",
-                                       "summary"]}),
+            (
+                None,
+                {
+                    "fields": [
+                        "number",
+                        "centre",
+                        "person_link",
+                        "opened_on",
+                        "status",
+                        "closed_on",
+                        "closure_reason",
+                    ]
+                },
+            ),
+            (
+                _("Change status"),
+                {"fields": ["new_status", "close_reason", "status_on", "status_note"]},
+            ),
+            (
+                _("Intake"),
+                {
+                    "fields": [
+                        "intake_channel",
+                        "reporter_type",
+                        "reporter_anonymous",
+                        "reporter_name",
+                        "reporter_phone",
+                    ]
+                },
+            ),
+            (
+                _("Problem"),
+                {"fields": ["problems", "risk_flags", "risk_note", "urgency", "summary"]},
+            ),
             (_("Record"), {"fields": ["created_by", "created_at"]}),
-        ]  # fmt: skip
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_fields if obj is not None else []

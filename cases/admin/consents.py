@@ -18,16 +18,28 @@ from volunteer_centre.admin import ThaiDatesAdminMixin
 
 @admin.register(Consent)
 class ConsentAdmin(
-    CaseChildListAdminMixin, UndeletableAdminMixin, ScopedAdminMixin, ThaiDatesAdminMixin,
+    CaseChildListAdminMixin,
+    UndeletableAdminMixin,
+    ScopedAdminMixin,
+    ThaiDatesAdminMixin,
     admin.ModelAdmin,
-):  # fmt: skip
+):
     list_display = ["case", "given_by", "guardian_name", "given_on", "withdrawn_on"]
     list_select_related = ["case"]
     list_filter = ["given_by"]
     search_fields = ["case__number", "guardian_name"]
     actions = ["withdraw"]
-    readonly_fields = ["case", "given_by", "guardian_name", "guardian_relation", "purpose",
-                       "given_on", "withdrawn_on", "recorded_by", "recorded_at"]  # fmt: skip
+    readonly_fields = [
+        "case",
+        "given_by",
+        "guardian_name",
+        "guardian_relation",
+        "purpose",
+        "given_on",
+        "withdrawn_on",
+        "recorded_by",
+        "recorded_at",
+    ]
 
     def has_add_permission(self, request):
         return False  # consent is recorded on its case

@@ -48,7 +48,7 @@ class TypedWhenLongFilter(admin.SimpleListFilter):
             # The list's other parameters, kept by the box's form as hidden inputs.
             "keep": [
                 (k, v) for k, v in changelist.params.items() if k not in (self.parameter_name, "p")
-            ],  # fmt: skip
+            ],
             "clear": changelist.get_query_string(remove=[self.parameter_name, "p"]),
         }
 

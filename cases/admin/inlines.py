@@ -143,8 +143,16 @@ class AssistanceAdminForm(ServiceForm):
 class AssistanceInline(ServiceInline):
     model = Assistance
     form = AssistanceAdminForm
-    fields = ["kind", "programme", "amount", "given_on", "provider_agency", "description",
-              "items_text", "item_list"]  # fmt: skip
+    fields = [
+        "kind",
+        "programme",
+        "amount",
+        "given_on",
+        "provider_agency",
+        "description",
+        "items_text",
+        "item_list",
+    ]
     readonly_fields = ["item_list"]
     autocomplete_fields = ["provider_agency"]
 
@@ -182,8 +190,14 @@ class ConsentAdminForm(ServiceForm):
 class ConsentInline(ServiceInline):
     model = Consent
     form = ConsentAdminForm
-    fields = ["given_by", "guardian_name", "guardian_relation", "purpose", "given_on",
-              "withdrawn_on"]  # fmt: skip
+    fields = [
+        "given_by",
+        "guardian_name",
+        "guardian_relation",
+        "purpose",
+        "given_on",
+        "withdrawn_on",
+    ]
     readonly_fields = ["withdrawn_on"]
 
 
@@ -209,8 +223,18 @@ class ReferralAdminForm(ServiceForm):
 class ReferralInline(ServiceInline):
     model = Referral
     form = ReferralAdminForm
-    fields = ["agency", "referred_on", "reason", "basis", "consent", "basis_note", "status",
-              "answered_on", "finished_on", "outcome"]  # fmt: skip
+    fields = [
+        "agency",
+        "referred_on",
+        "reason",
+        "basis",
+        "consent",
+        "basis_note",
+        "status",
+        "answered_on",
+        "finished_on",
+        "outcome",
+    ]
     readonly_fields = ["status", "answered_on", "finished_on", "outcome"]
     autocomplete_fields = ["agency"]
     show_change_link = True
@@ -226,7 +250,9 @@ class ReferralInline(ServiceInline):
         if db_field.name == "consent":
             # The consents of this case only, and only those still standing.
             case = getattr(self, "_case", None)
-            kwargs["queryset"] = Consent.objects.filter(
-                case=case, withdrawn_on__isnull=True
-            ) if case else Consent.objects.none()  # fmt: skip
+            kwargs["queryset"] = (
+                Consent.objects.filter(case=case, withdrawn_on__isnull=True)
+                if case
+                else Consent.objects.none()
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -25,17 +25,32 @@ from volunteer_centre.forms import PersonIdentityFormMixin
 from volunteer_centre.identity import normalise_house_registration_code
 
 PERSON_FIELDSETS = [
-    (None, {"fields": ["centre", "title", "first_name", "last_name", "birth_date", "sex",
-                       "phone"]}),
+    (
+        None,
+        {"fields": ["centre", "title", "first_name", "last_name", "birth_date", "sex", "phone"]},
+    ),
     (_("National ID"), {"fields": ["national_id", "no_id_reason", "no_id_note"]}),
     (_("Situation"), {"fields": ["target_groups", "has_disability", "note"]}),
-    (_("Registered address"), {"fields": ["house_number", "moo", "village", "soi", "road",
-                                          "subdistrict", "postcode"]}),
-    (_("Current address"), {"fields": ["current_same_as_registered", "current_house_number",
-                                       "current_moo", "current_village", "current_soi",
-                                       "current_road", "current_subdistrict",
-                                       "current_postcode"]}),
-]  # fmt: skip
+    (
+        _("Registered address"),
+        {"fields": ["house_number", "moo", "village", "soi", "road", "subdistrict", "postcode"]},
+    ),
+    (
+        _("Current address"),
+        {
+            "fields": [
+                "current_same_as_registered",
+                "current_house_number",
+                "current_moo",
+                "current_village",
+                "current_soi",
+                "current_road",
+                "current_subdistrict",
+                "current_postcode",
+            ]
+        },
+    ),
+]
 
 
 class PersonAdminForm(PostcodeFormMixin, PersonIdentityFormMixin, forms.ModelForm):
@@ -154,8 +169,14 @@ def duplicate_warning(request, person: Person) -> None:
 @admin.register(Person)
 class PersonAdmin(CasesListAdminMixin, ScopedAdminMixin, ThaiDatesAdminMixin, admin.ModelAdmin):
     form = PersonAdminForm
-    list_display = ["display_name", "national_id_display", "birth_date", "sex", "district_name",
-                    "centre"]  # fmt: skip
+    list_display = [
+        "display_name",
+        "national_id_display",
+        "birth_date",
+        "sex",
+        "district_name",
+        "centre",
+    ]
     list_select_related = ["centre", "subdistrict__district"]
     list_filter = ["sex", "has_disability"]
     search_fields = ["first_name", "last_name"]
@@ -259,8 +280,13 @@ class HouseholdAdmin(CasesListAdminMixin, ScopedAdminMixin, ThaiDatesAdminMixin,
     form = HouseholdAdminForm
     list_display = ["__str__", "house_registration_code", "centre"]
     list_select_related = ["centre"]
-    search_fields = ["name", "house_registration_code", "members__person__first_name",
-                     "members__person__last_name", "members__name"]  # fmt: skip
+    search_fields = [
+        "name",
+        "house_registration_code",
+        "members__person__first_name",
+        "members__person__last_name",
+        "members__name",
+    ]
     autocomplete_fields = ["centre"]
     inlines = [HouseholdMemberInline]
 

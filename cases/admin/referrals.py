@@ -27,9 +27,11 @@ class ReferralStatusAdminForm(RefusalsFormMixin, forms.ModelForm):
     service_fields = {"on": "status_on", "outcome": "new_outcome"}
     new_status = forms.ChoiceField(label=_("change status to"), required=False)
     status_on = ThaiDateField(
-        label=_("date"), required=False, widget=AdminThaiDateWidget,
+        label=_("date"),
+        required=False,
+        widget=AdminThaiDateWidget,
         help_text=_("Today if empty."),
-    )  # fmt: skip
+    )
     new_outcome = forms.CharField(
         label=_("outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -80,14 +82,25 @@ class ReferralAdmin(
     list_select_related = ["case", "agency"]
     list_filter = ["status", "basis", "agency__type"]
     search_fields = ["case__number", "agency__name_th"]
-    readonly_fields = ["case", "agency", "referred_on", "reason", "basis", "consent",
-                       "basis_note", "status", "answered_on", "finished_on", "outcome",
-                       "recorded_by", "recorded_at"]  # fmt: skip
+    readonly_fields = [
+        "case",
+        "agency",
+        "referred_on",
+        "reason",
+        "basis",
+        "consent",
+        "basis_note",
+        "status",
+        "answered_on",
+        "finished_on",
+        "outcome",
+        "recorded_by",
+        "recorded_at",
+    ]
     fieldsets = [
         (None, {"fields": readonly_fields}),
-        (_("Change status"), {"fields": ["new_status", "status_on", "new_outcome",
-                                         "status_note"]}),
-    ]  # fmt: skip
+        (_("Change status"), {"fields": ["new_status", "status_on", "new_outcome", "status_note"]}),
+    ]
 
     def has_add_permission(self, request):
         return False  # referrals are sent from their case

@@ -36,8 +36,23 @@ class CaseTransferAdmin(
     list_display = ["case", "from_centre", "to_centre", "status", "requested_at", "decided_at"]
     list_select_related = ["case", "from_centre", "to_centre"]
     list_filter = ["status", TransferCentreListFilter, "requested_at"]
-    search_fields = ["case__number", "from_centre__code", "to_centre__code", "reason",
-                     "decision_note"]  # fmt: skip
+    search_fields = [
+        "case__number",
+        "from_centre__code",
+        "to_centre__code",
+        "reason",
+        "decision_note",
+    ]
     search_help_text = _("Case number, a centre's code, or words of the reason or the answer.")
-    fields = ["case", "from_centre", "to_centre", "status", "reason", "requested_by",
-              "requested_at", "decided_by", "decided_at", "decision_note"]  # fmt: skip
+    fields = [
+        "case",
+        "from_centre",
+        "to_centre",
+        "status",
+        "reason",
+        "requested_by",
+        "requested_at",
+        "decided_by",
+        "decided_at",
+        "decision_note",
+    ]

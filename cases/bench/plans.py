@@ -47,8 +47,13 @@ _REMOVED = ("Rows Removed by Filter", "Rows Removed by Index Recheck")
 # benchmark times that.
 # The dashboards' tallies grow with the centres and the years, not with the cases: this data
 # set has every district's centre, so they are read here as for the nation.
-FIXED_TABLES = {"centres_region", "centres_province", "centres_district", "centres_subdistrict",
-                "cases_dashboardtally"}  # fmt: skip
+FIXED_TABLES = {
+    "centres_region",
+    "centres_province",
+    "centres_district",
+    "centres_subdistrict",
+    "cases_dashboardtally",
+}
 # The national data set's cases: the lists' count thresholds are scaled from it to this data
 # set, so that a list counts here exactly when it would count exactly for the nation (an
 # unfiltered list of 25,000 cases is counted, one of a million is estimated).
@@ -64,8 +69,10 @@ class PlanReport:
     queries: int = 0  # SELECTs explained
 
     def as_json(self) -> str:
-        return json.dumps({"reads": self.reads, "statuses": self.statuses,
-                           "queries": self.queries}, ensure_ascii=False)  # fmt: skip
+        return json.dumps(
+            {"reads": self.reads, "statuses": self.statuses, "queries": self.queries},
+            ensure_ascii=False,
+        )
 
     @classmethod
     def from_json(cls, text: str) -> PlanReport:
@@ -135,8 +142,9 @@ def plan_users() -> dict[str, object]:
     ):
         user, made = User.objects.get_or_create(username=username)
         if made:
-            StaffAssignment.objects.create(user=user, role=role, starts_on=dt.date(2020, 1, 6),
-                                           **area)  # fmt: skip
+            StaffAssignment.objects.create(
+                user=user, role=role, starts_on=dt.date(2020, 1, 6), **area
+            )
             roles_sync(user)
     users = bench_users()
     return {
@@ -177,8 +185,7 @@ def bench_plans(
         raise RuntimeError("bench --plans writes into a test database only")
     if connection.in_atomic_block:
         raise RuntimeError("bench --plans commits its data set: run it outside a transaction")
-    bench_data_build(volunteers=volunteers, cases=cases, seed=seed, fast=False,
-                     progress=progress)  # fmt: skip
+    bench_data_build(volunteers=volunteers, cases=cases, seed=seed, fast=False, progress=progress)
     # As for the nation: committed rows, the visibility map made (without which PostgreSQL
     # costs every index-only scan as a heap read, and plans differently) and fresh statistics.
     bench_data_settle()
@@ -213,5 +220,6 @@ def _explain_all(users: dict, records, report: PlanReport, progress) -> None:
                     tables = report.reads.setdefault(key, {})
                     tables[table] = max(tables.get(table, 0), rows)
             if key in report.reads:
-                progress(f"  {key}: " + ", ".join(f"{t} {n:,}" for t, n in
-                                                   report.reads[key].items()))  # fmt: skip
+                progress(
+                    f"  {key}: " + ", ".join(f"{t} {n:,}" for t, n in report.reads[key].items())
+                )

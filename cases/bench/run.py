@@ -77,8 +77,11 @@ class Result:
         """What is over budget: "time" (p95), "size"; jobs have no page budget."""
         if not self.answered or self.rows:
             return []
-        return [what for what, over in (("time", self.p95 > BUDGET_P95_MS),
-                                        ("size", self.kb > BUDGET_KB)) if over]  # fmt: skip
+        return [
+            what
+            for what, over in (("time", self.p95 > BUDGET_P95_MS), ("size", self.kb > BUDGET_KB))
+            if over
+        ]
 
 
 class _Counter:
@@ -198,8 +201,16 @@ def _request_run(
     else:
         capture = CaptureQueriesContext(connection)
         status, size, first, error = _send(client, request, capture)
-        result = Result(user, request.name, request.url, status, len(capture), size,
-                        error=error, per_row=request.per_row)  # fmt: skip
+        result = Result(
+            user,
+            request.name,
+            request.url,
+            status,
+            len(capture),
+            size,
+            error=error,
+            per_row=request.per_row,
+        )
         if result.answered and runs == 0:
             result.times = [first]
         elif result.answered:
@@ -216,9 +227,20 @@ def _job(client: Client, user: str, request: Request) -> Result:
     with connection.execute_wrapper(counter):
         status, size, elapsed, error = _send(client, request, nullcontext())
     peak = _status_mb("VmHWM")
-    return Result(user, request.name, request.url, status, counter.count, size, [elapsed],
-                  rows=request.rows, error=error, per_row=request.per_row, peak_mb=peak,
-                  growth_mb=(peak - before) if peak is not None else None)  # fmt: skip
+    return Result(
+        user,
+        request.name,
+        request.url,
+        status,
+        counter.count,
+        size,
+        [elapsed],
+        rows=request.rows,
+        error=error,
+        per_row=request.per_row,
+        peak_mb=peak,
+        growth_mb=(peak - before) if peak is not None else None,
+    )
 
 
 # -- the table ---------------------------------------------------------------------------------
@@ -238,8 +260,10 @@ def line(result: Result) -> str:
         return f"  {result.key}: FAILED: {result.error}"
     if not result.answered:
         return f"  {result.key}: {result.status}, not timed"
-    text = (f"  {result.key}: {result.queries} queries, {result.kb:,.0f} KB, "
-            f"p50 {result.p50:,.0f} ms, p95 {result.p95:,.0f} ms")  # fmt: skip
+    text = (
+        f"  {result.key}: {result.queries} queries, {result.kb:,.0f} KB, "
+        f"p50 {result.p50:,.0f} ms, p95 {result.p95:,.0f} ms"
+    )
     if result.rows:
         text += f", {result.rows_per_second:,.0f} rows/s, peak {result.peak_mb or 0:,.0f} MB"
     return text
@@ -251,44 +275,68 @@ def table(results: list[Result]) -> list[str]:
     jobs = [r for r in results if r.rows]
     refused = [r for r in results if not r.answered and not r.rows]
     width = max([len(r.name) for r in results] + [4])
-    lines = [f"{'user':<8} {'page':<{width}} {'status':>6} {'queries':>7} {'p50 ms':>8} "
-             f"{'p95 ms':>8} {'KB':>8} {'runs':>4}  budget"]  # fmt: skip
+    lines = [
+        f"{'user':<8} {'page':<{width}} {'status':>6} {'queries':>7} {'p50 ms':>8} "
+        f"{'p95 ms':>8} {'KB':>8} {'runs':>4}  budget"
+    ]
     for r in pages:
-        lines.append(f"{r.user:<8} {r.name:<{width}} {r.status:>6} {r.queries:>7} "
-                     f"{r.p50:>8,.0f} {r.p95:>8,.0f} {r.kb:>8,.0f} {len(r.times):>4}  "
-                     f"{_flags(r)}")  # fmt: skip
+        lines.append(
+            f"{r.user:<8} {r.name:<{width}} {r.status:>6} {r.queries:>7} "
+            f"{r.p50:>8,.0f} {r.p95:>8,.0f} {r.kb:>8,.0f} {len(r.times):>4}  "
+            f"{_flags(r)}"
+        )
     if jobs:
-        lines += ["", f"{'user':<8} {'job':<{width}} {'status':>6} {'queries':>9} {'seconds':>8} "
-                      f"{'rows':>8} {'rows/s':>8} {'KB':>9} {'peak MB':>8} {'+MB':>7}"]  # fmt: skip
+        lines += [
+            "",
+            f"{'user':<8} {'job':<{width}} {'status':>6} {'queries':>9} {'seconds':>8} "
+            f"{'rows':>8} {'rows/s':>8} {'KB':>9} {'peak MB':>8} {'+MB':>7}",
+        ]
         for r in jobs:
-            lines.append(f"{r.user:<8} {r.name:<{width}} {r.status:>6} {r.queries:>9,} "
-                         f"{r.p50 / 1000:>8,.1f} {r.rows:>8,} {r.rows_per_second:>8,.0f} "
-                         f"{r.kb:>9,.0f} {r.peak_mb or 0:>8,.0f} {r.growth_mb or 0:>7,.0f}  "
-                         f"{_flags(r) if r.error or not r.answered else ''}")  # fmt: skip
+            lines.append(
+                f"{r.user:<8} {r.name:<{width}} {r.status:>6} {r.queries:>9,} "
+                f"{r.p50 / 1000:>8,.1f} {r.rows:>8,} {r.rows_per_second:>8,.0f} "
+                f"{r.kb:>9,.0f} {r.peak_mb or 0:>8,.0f} {r.growth_mb or 0:>7,.0f}  "
+                f"{_flags(r) if r.error or not r.answered else ''}"
+            )
     if refused:
-        lines += ["", "Refused to the user (not timed): " + ", ".join(
-            f"{r.key} ({r.status})" for r in refused)]  # fmt: skip
+        lines += [
+            "",
+            "Refused to the user (not timed): "
+            + ", ".join(f"{r.key} ({r.status})" for r in refused),
+        ]
     over = [r for r in pages if r.over]
-    lines += ["", f"Over budget (p95 > {BUDGET_P95_MS} ms or > {BUDGET_KB} KB): {len(over)} of "
-                  f"{len(pages)} pages."]  # fmt: skip
+    lines += [
+        "",
+        f"Over budget (p95 > {BUDGET_P95_MS} ms or > {BUDGET_KB} KB): {len(over)} of "
+        f"{len(pages)} pages.",
+    ]
     return lines
 
 
 def markdown(results: list[Result]) -> list[str]:
     """The results as Markdown tables, for the README."""
-    lines = ["| user | page | queries | p50 ms | p95 ms | KB | budget |",
-             "|---|---|---:|---:|---:|---:|---|"]  # fmt: skip
+    lines = [
+        "| user | page | queries | p50 ms | p95 ms | KB | budget |",
+        "|---|---|---:|---:|---:|---:|---|",
+    ]
     for r in results:
         if r.answered and not r.rows:
             flags = ", ".join(f"**over: {w}**" for w in r.over)
-            lines.append(f"| {r.user} | {r.name} | {r.queries} | {r.p50:,.0f} | {r.p95:,.0f} | "
-                         f"{r.kb:,.0f} | {flags} |")  # fmt: skip
+            lines.append(
+                f"| {r.user} | {r.name} | {r.queries} | {r.p50:,.0f} | {r.p95:,.0f} | "
+                f"{r.kb:,.0f} | {flags} |"
+            )
     jobs = [r for r in results if r.rows]
     if jobs:
-        lines += ["", "| user | job | queries | seconds | rows | rows/s | KB | peak MB |",
-                  "|---|---|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
+        lines += [
+            "",
+            "| user | job | queries | seconds | rows | rows/s | KB | peak MB |",
+            "|---|---|---:|---:|---:|---:|---:|---:|",
+        ]
         for r in jobs:
-            lines.append(f"| {r.user} | {r.name} | {r.queries:,} | {r.p50 / 1000:,.1f} | "
-                         f"{r.rows:,} | {r.rows_per_second:,.0f} | {r.kb:,.0f} | "
-                         f"{r.peak_mb or 0:,.0f} |")  # fmt: skip
+            lines.append(
+                f"| {r.user} | {r.name} | {r.queries:,} | {r.p50 / 1000:,.1f} | "
+                f"{r.rows:,} | {r.rows_per_second:,.0f} | {r.kb:,.0f} | "
+                f"{r.peak_mb or 0:,.0f} |"
+            )
     return lines

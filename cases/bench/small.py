@@ -67,8 +67,10 @@ class SmallReport:
     def table(self) -> list[str]:
         """Each request's status, queries at both sizes and size, and what fails."""
         width = max([len(r.name) for r in self.first.values()] + [4])
-        lines = [f"{'user':<8} {'request':<{width}} {'status':>6} {'queries N':>9} "
-                 f"{'2N':>5} {'KB 2N':>7}  check"]  # fmt: skip
+        lines = [
+            f"{'user':<8} {'request':<{width}} {'status':>6} {'queries N':>9} "
+            f"{'2N':>5} {'KB 2N':>7}  check"
+        ]
         grown, oversized = self._grown(), self.oversized
         for key, first in self.first.items():
             second = self.second.get(key, first)
@@ -79,9 +81,11 @@ class SmallReport:
                 check += " OVER size"
             if first.error or second.error:
                 check += f" FAILED: {first.error or second.error}"
-            lines.append(f"{first.user:<8} {first.name:<{width}} {second.status:>6} "
-                         f"{first.queries:>9} {second.queries:>5} {second.kb:>7,.0f}  "
-                         f"{check.strip()}")  # fmt: skip
+            lines.append(
+                f"{first.user:<8} {first.name:<{width}} {second.status:>6} "
+                f"{first.queries:>9} {second.queries:>5} {second.kb:>7,.0f}  "
+                f"{check.strip()}"
+            )
         return lines
 
     @property
@@ -116,12 +120,16 @@ class SmallReport:
     def problems(self, known_growing: frozenset[str] | set[str] = frozenset()) -> list[str]:
         """What fails the check, given the pages already known to grow."""
         problems = [f"{key}: {error}" for key, error in self.failed.items()]
-        problems += [f"{key}: {a} queries at N rows, {b} at 2N"
-                     for key, (a, b) in self.growing.items()
-                     if key not in known_growing]  # fmt: skip
+        problems += [
+            f"{key}: {a} queries at N rows, {b} at 2N"
+            for key, (a, b) in self.growing.items()
+            if key not in known_growing
+        ]
         problems += [f"{key}: {kb:,.0f} KB" for key, kb in self.oversized.items()]
-        problems += [f"{key}: answered {a} at N rows, {b} at 2N"
-                     for key, (a, b) in self.changed_status.items()]  # fmt: skip
+        problems += [
+            f"{key}: answered {a} at N rows, {b} at 2N"
+            for key, (a, b) in self.changed_status.items()
+        ]
         return problems
 
 
@@ -145,11 +153,22 @@ def bench_records_grow(records: Records) -> None:
     today = timezone.localdate()
     agency = Agency.objects.order_by("pk").first()
     for _ in range(max(1, case.visits.count())):
-        visit_record(actor=chair, case=case, visited_on=today, findings="เยี่ยมบ้านอีกครั้ง",
-                     next_follow_up_on=today + dt.timedelta(days=7))  # fmt: skip
-    assistance_record(actor=chair, case=case, kind="goods", given_on=today,
-                      description="ถุงยังชีพ", items=[{"name": "ข้าวสาร", "quantity": 2}],
-                      provider_centre=centre)  # fmt: skip
+        visit_record(
+            actor=chair,
+            case=case,
+            visited_on=today,
+            findings="เยี่ยมบ้านอีกครั้ง",
+            next_follow_up_on=today + dt.timedelta(days=7),
+        )
+    assistance_record(
+        actor=chair,
+        case=case,
+        kind="goods",
+        given_on=today,
+        description="ถุงยังชีพ",
+        items=[{"name": "ข้าวสาร", "quantity": 2}],
+        provider_centre=centre,
+    )
     consent = consent_record(actor=chair, case=case, given_by="self", purpose="ส่งต่อ")
     referral_create(actor=chair, case=case, agency=agency, reason="ส่งต่อ", consent=consent)
     free = Registration.objects.filter(centre=centre, status="active").exclude(
@@ -157,17 +176,31 @@ def bench_records_grow(records: Records) -> None:
     )
     if (extra := free.order_by("pk").first()) is not None:
         case_assign_volunteers(actor=chair, case=case, volunteers=[extra.volunteer])
-    case_open(actor=chair, centre=centre, person=person, intake_channel="walk_in",
-              reporter_type="self", problems=["housing"])  # fmt: skip
+    case_open(
+        actor=chair,
+        centre=centre,
+        person=person,
+        intake_channel="walk_in",
+        reporter_type="self",
+        problems=["housing"],
+    )
     volunteer = records.volunteer
     held = {r.programme for r in volunteer.registrations.all()}
     for programme in ("aps", "apmk", "network"):
         if programme not in held:
-            Registration.objects.create(volunteer=volunteer, centre=centre, programme=programme,
-                                        registered_on=today - dt.timedelta(days=10))  # fmt: skip
+            Registration.objects.create(
+                volunteer=volunteer,
+                centre=centre,
+                programme=programme,
+                registered_on=today - dt.timedelta(days=10),
+            )
             break
-    CentreRole.objects.create(volunteer=volunteer, centre=centre, role="committee",
-                              starts_on=today - dt.timedelta(days=10))  # fmt: skip
+    CentreRole.objects.create(
+        volunteer=volunteer,
+        centre=centre,
+        role="committee",
+        starts_on=today - dt.timedelta(days=10),
+    )
     organisation = Organisation.objects.exclude(memberships__volunteer=volunteer).first()
     if organisation is not None:
         Membership.objects.create(volunteer=volunteer, organisation=organisation)
@@ -176,8 +209,9 @@ def bench_records_grow(records: Records) -> None:
         Attendance.objects.create(event=event, volunteer=volunteer, hours=2)
     if records.household is not None:
         for n in range(max(1, records.household.members.count())):
-            HouseholdMember.objects.create(household=records.household, name=f"สมาชิก {n}",
-                                           relation="child")  # fmt: skip
+            HouseholdMember.objects.create(
+                household=records.household, name=f"สมาชิก {n}", relation="child"
+            )
     # Nothing above may have started a transfer: the case page would lose its forms.
     assert not CaseTransfer.objects.pending().filter(case=case).exists()  # noqa: S101
 
@@ -197,14 +231,25 @@ def bench_small(*, seed: int = 2562, progress: Callable[[str], None] = print) ->
     if name != small_database_name() and not name.startswith("test_"):
         raise RuntimeError("bench --small writes into the test database only")
     report = SmallReport()
-    bench_data_build(volunteers=SMALL_VOLUNTEERS, cases=SMALL_CASES, seed=seed,
-                     districts=SMALL_DISTRICTS, fast=False, progress=progress)  # fmt: skip
+    bench_data_build(
+        volunteers=SMALL_VOLUNTEERS,
+        cases=SMALL_CASES,
+        seed=seed,
+        districts=SMALL_DISTRICTS,
+        fast=False,
+        progress=progress,
+    )
     records = bench_records(bench_users()["chair"])
     progress("First pass (N rows)")
     report.first = _pass(records, SMALL_IMPORT_ROWS, progress)
-    bench_data_build(volunteers=SMALL_VOLUNTEERS, cases=SMALL_CASES, seed=seed + 1,
-                     districts=SMALL_DISTRICTS + MORE_DISTRICTS, fast=False,
-                     progress=progress)  # fmt: skip
+    bench_data_build(
+        volunteers=SMALL_VOLUNTEERS,
+        cases=SMALL_CASES,
+        seed=seed + 1,
+        districts=SMALL_DISTRICTS + MORE_DISTRICTS,
+        fast=False,
+        progress=progress,
+    )
     bench_records_grow(records)
     grown = bench_records(bench_users()["chair"])
     progress("Second pass (about 2N rows)")

@@ -68,15 +68,29 @@ def _bang_khen_story(actor) -> None:
     household = Household.objects.create(name="ครอบครัวแสงทอง", centre=centre)
     HouseholdMember.objects.bulk_create(
         [
-            HouseholdMember(household=household, person=mother, relation=Relation.HEAD,
-                            occupation="รับจ้างทั่วไป", monthly_income=Decimal("4500")),
-            HouseholdMember(household=household, person=son, relation=Relation.CHILD,
-                            occupation="นักเรียน", monthly_income=Decimal("0")),
-            HouseholdMember(household=household, name="นายสมปอง แสงทอง",
-                            relation=Relation.PARENT, birth_date=D(1941, 1, 20),
-                            occupation="ไม่ได้ทำงาน (ติดเตียง)"),
+            HouseholdMember(
+                household=household,
+                person=mother,
+                relation=Relation.HEAD,
+                occupation="รับจ้างทั่วไป",
+                monthly_income=Decimal("4500"),
+            ),
+            HouseholdMember(
+                household=household,
+                person=son,
+                relation=Relation.CHILD,
+                occupation="นักเรียน",
+                monthly_income=Decimal("0"),
+            ),
+            HouseholdMember(
+                household=household,
+                name="นายสมปอง แสงทอง",
+                relation=Relation.PARENT,
+                birth_date=D(1941, 1, 20),
+                occupation="ไม่ได้ทำงาน (ติดเตียง)",
+            ),
         ]
-    )  # fmt: skip
+    )
     day = D(2019, 3, 11)
     volunteers = _volunteers(centre)
     case = services.case_open(

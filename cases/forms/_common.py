@@ -95,11 +95,13 @@ class NarrowedChoicesMixin:
             shown = list(queryset.filter(pk__in=chosen)) if chosen else []
             found = list(find(queryset, query)[: self.FOUND]) if query else []
             shown += [item for item in found if item not in shown]
-            keep = [(key, value) for key in self.search_params if key != param
-                    for value in self.search_params.getlist(key)]  # fmt: skip
-            self.searches.append(
-                ChoiceSearch(param, label, field.label, query, len(found), keep)
-            )  # fmt: skip
+            keep = [
+                (key, value)
+                for key in self.search_params
+                if key != param
+                for value in self.search_params.getlist(key)
+            ]
+            self.searches.append(ChoiceSearch(param, label, field.label, query, len(found), keep))
             field.help_text = _("Too many to list them all: find them with the search above.")
         choices = [(item.pk, field.label_from_instance(item)) for item in shown]
         if not isinstance(field, forms.ModelMultipleChoiceField) and field.empty_label is not None:
@@ -109,9 +111,9 @@ class NarrowedChoicesMixin:
     def _chosen_pks(self, name: str) -> list[int]:
         if self.is_bound:
             key = self.add_prefix(name)
-            values = self.data.getlist(key) if hasattr(self.data, "getlist") else [
-                self.data.get(key)
-            ]  # fmt: skip
+            values = (
+                self.data.getlist(key) if hasattr(self.data, "getlist") else [self.data.get(key)]
+            )
         else:
             value = self.initial.get(name, self.fields[name].initial)
             values = value if isinstance(value, list | tuple) else [value]

@@ -92,9 +92,19 @@ class CaseEditForm(ThaiFormMixin, forms.Form):
     """The intake's case fields, on a recorded case: the same fields (and labels) as
     IntakeForm, less the centre and the volunteers, which have their own pages."""
 
-    FIELDS = ("opened_on", "intake_channel", "reporter_type", "reporter_anonymous",
-              "reporter_name", "reporter_phone", "problems", "risk_flags", "risk_note",
-              "urgency", "summary")  # fmt: skip
+    FIELDS = (
+        "opened_on",
+        "intake_channel",
+        "reporter_type",
+        "reporter_anonymous",
+        "reporter_name",
+        "reporter_phone",
+        "problems",
+        "risk_flags",
+        "risk_note",
+        "urgency",
+        "summary",
+    )
 
     version = version_field()
 
@@ -184,9 +194,10 @@ class MemberForm(ThaiFormMixin, forms.Form):
         help_text=_("For a member who is not recorded as a person."),
     )
     relation = forms.ChoiceField(
-        label=_("relation to the head"), choices=[("", "---------"), *Relation.choices],
+        label=_("relation to the head"),
+        choices=[("", "---------"), *Relation.choices],
         required=False,
-    )  # fmt: skip
+    )
     birth_date = ThaiDateField(
         label=_("birth date"), required=False, validators=[validate_not_in_future]
     )
@@ -209,10 +220,12 @@ class MemberForm(ThaiFormMixin, forms.Form):
         # members and the persons found, never every person recorded.
         person.queryset = Person.objects.writable_by(user)
         person.widget.choices = [("", "---------")] + [
-            (p.pk, f"{p.display_name} · {p.national_id_display}" if p.national_id
-             else p.display_name)
+            (
+                p.pk,
+                f"{p.display_name} · {p.national_id_display}" if p.national_id else p.display_name,
+            )
             for p in person_choices
-        ]  # fmt: skip
+        ]
 
     def clean_id(self):
         value = self.cleaned_data.get("id")
@@ -282,6 +295,11 @@ class BaseMemberFormSet(forms.BaseFormSet):
 
 
 MemberFormSet = forms.formset_factory(
-    MemberForm, formset=BaseMemberFormSet, extra=2, can_delete=True, can_delete_extra=False,
-    max_num=40, validate_max=True,
-)  # fmt: skip
+    MemberForm,
+    formset=BaseMemberFormSet,
+    extra=2,
+    can_delete=True,
+    can_delete_extra=False,
+    max_num=40,
+    validate_max=True,
+)

@@ -172,5 +172,6 @@ class IntakeForm(NarrowedChoicesMixin, ThaiFormMixin, forms.Form):
         centres = Centre.objects.writable_by(user).active()
         offer_centres(self, "centre", centres, hide_single=True)
         self.fields["volunteers"].queryset = centre_volunteers(centres)
-        self.narrow("volunteers", param="volunteer_q", label=VOLUNTEER_SEARCH,
-                    find=search_volunteers)  # fmt: skip
+        self.narrow(
+            "volunteers", param="volunteer_q", label=VOLUNTEER_SEARCH, find=search_volunteers
+        )

@@ -43,8 +43,9 @@ class VisitForm(NarrowedChoicesMixin, ThaiFormMixin, forms.Form):
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["volunteers"].queryset = centre_volunteers([case.centre])
-        self.narrow("volunteers", param="volunteer_q", label=VOLUNTEER_SEARCH,
-                    find=search_volunteers)  # fmt: skip
+        self.narrow(
+            "volunteers", param="volunteer_q", label=VOLUNTEER_SEARCH, find=search_volunteers
+        )
 
 
 def agencies_for(case):
@@ -82,8 +83,7 @@ class AssistanceForm(NarrowedChoicesMixin, ThaiFormMixin, forms.Form):
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["provider_agency"].queryset = agencies_for(case)
-        self.narrow("provider_agency", param="agency_q", label=AGENCY_SEARCH,
-                    find=search_agencies)  # fmt: skip
+        self.narrow("provider_agency", param="agency_q", label=AGENCY_SEARCH, find=search_agencies)
         for i in range(1, self.ITEM_ROWS + 1):
             self.fields[f"item_{i}_name"] = forms.CharField(
                 label=_("item %(n)d") % {"n": i}, max_length=200, required=False
@@ -167,8 +167,9 @@ class AssignForm(NarrowedChoicesMixin, forms.Form):
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["volunteers"].queryset = centre_volunteers([case.centre])
-        self.narrow("volunteers", param="volunteer_q", label=VOLUNTEER_SEARCH,
-                    find=search_volunteers)  # fmt: skip
+        self.narrow(
+            "volunteers", param="volunteer_q", label=VOLUNTEER_SEARCH, find=search_volunteers
+        )
 
 
 class ReferralStatusForm(ThaiFormMixin, forms.Form):

@@ -46,10 +46,13 @@ class Assistance(RecordedModel):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=AssistanceKind.choices)
     programme = models.CharField(
-        pgettext_lazy("assistance", "programme"), max_length=20,
-        choices=AssistanceProgramme.choices, blank=True, default="",
+        pgettext_lazy("assistance", "programme"),
+        max_length=20,
+        choices=AssistanceProgramme.choices,
+        blank=True,
+        default="",
         help_text=_("Only for help given under one of these programmes; otherwise leave it empty."),
-    )  # fmt: skip
+    )
     description = models.TextField(_("description"), blank=True)
     amount = models.DecimalField(
         _("amount (baht)"),

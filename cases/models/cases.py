@@ -194,9 +194,12 @@ class Case(models.Model):
     opened_on = models.DateField(_("opened on"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True, editable=False)
     closure_reason = models.CharField(
-        _("closure reason"), max_length=12, choices=ClosureReason.choices, blank=True,
+        _("closure reason"),
+        max_length=12,
+        choices=ClosureReason.choices,
+        blank=True,
         editable=False,
-    )  # fmt: skip
+    )
     volunteers = models.ManyToManyField(
         Volunteer,
         through="CaseAssignment",

@@ -36,8 +36,7 @@ def _shown(value, labels: dict) -> str:
         # A record named as it was when the change was made (a place, a person): see
         # cases.services._stored. Places carry their Thai and English names.
         thai = (get_language() or "th").startswith("th")
-        return str(value.get("th" if thai else "en") or value.get("th") or value.get("name")
-                   or "–")  # fmt: skip
+        return str(value.get("th" if thai else "en") or value.get("th") or value.get("name") or "–")
     return str(labels.get(value, value)) if value not in ("", None) else "–"
 
 

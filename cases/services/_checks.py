@@ -135,12 +135,14 @@ def _check_step(transitions, statuses, from_status: str, to_status: str, message
     )
 
 
-TRANSFER_EVENT_KINDS = frozenset({
-    CaseEvent.Kind.TRANSFER_REQUESTED,
-    CaseEvent.Kind.TRANSFER_ACCEPTED,
-    CaseEvent.Kind.TRANSFER_DECLINED,
-    CaseEvent.Kind.TRANSFER_CANCELLED,
-})  # fmt: skip
+TRANSFER_EVENT_KINDS = frozenset(
+    {
+        CaseEvent.Kind.TRANSFER_REQUESTED,
+        CaseEvent.Kind.TRANSFER_ACCEPTED,
+        CaseEvent.Kind.TRANSFER_DECLINED,
+        CaseEvent.Kind.TRANSFER_CANCELLED,
+    }
+)
 
 
 def _refuse_while_in_transfer(case: Case, kind: str) -> None:
@@ -156,20 +158,24 @@ def _refuse_while_in_transfer(case: Case, kind: str) -> None:
     centre_id = Case.objects.select_for_update().values_list("centre_id", flat=True).get(pk=case.pk)
     if centre_id != case.centre_id:
         raise ValidationError(
-            _("Case %(number)s has just moved to another centre: nothing more is recorded on "
-              "it here."),
+            _(
+                "Case %(number)s has just moved to another centre: nothing more is recorded on "
+                "it here."
+            ),
             code="case_moved",
             params={"number": case.number},
-        )  # fmt: skip
+        )
     pending = CaseTransfer.objects.pending().filter(case_id=case.pk).select_related("to_centre")
     transfer = pending.first()
     if transfer is not None:
         raise ValidationError(
-            _("Case %(number)s is being transferred to %(centre)s: nothing can be recorded on "
-              "it until that centre accepts or declines the transfer, or it is cancelled."),
+            _(
+                "Case %(number)s is being transferred to %(centre)s: nothing can be recorded on "
+                "it until that centre accepts or declines the transfer, or it is cancelled."
+            ),
             code="case_in_transfer",
             params={"number": case.number, "centre": transfer.to_centre},
-        )  # fmt: skip
+        )
 
 
 def _event(case: Case, actor, kind: str, **fields: Any) -> CaseEvent:

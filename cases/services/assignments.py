@@ -39,8 +39,9 @@ def _assign(
             for pk in new
         ]
     )
-    _event(case, actor, CaseEvent.Kind.ASSIGNED, note=(note or "").strip(),
-           detail={"volunteers": new})  # fmt: skip
+    _event(
+        case, actor, CaseEvent.Kind.ASSIGNED, note=(note or "").strip(), detail={"volunteers": new}
+    )
     return rows
 
 

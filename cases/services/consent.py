@@ -74,6 +74,5 @@ def consent_withdraw(
         "consent": locked.pk,
         "changed": {"withdrawn_on": {"from": None, "to": str(withdrawn_on)}},
     }
-    _event(case, actor, CaseEvent.Kind.CONSENT_WITHDRAWN, note=(note or "").strip(),
-           detail=detail)  # fmt: skip
+    _event(case, actor, CaseEvent.Kind.CONSENT_WITHDRAWN, note=(note or "").strip(), detail=detail)
     return consent

@@ -35,12 +35,34 @@ from volunteer_centre.actors import recorded_actor
 
 # What the staff pages may correct on a person; the centre that recorded them, who recorded
 # them and when belong to the record, and the note to the admin.
-PERSON_FIELDS = ("title", "first_name", "last_name", "national_id", "no_id_reason",
-                 "no_id_note", "birth_date", "sex", "target_groups", "has_disability", "phone",
-                 "house_number", "moo", "village", "soi", "road", "subdistrict", "postcode",
-                 "current_same_as_registered", "current_house_number", "current_moo",
-                 "current_village", "current_soi", "current_road", "current_subdistrict",
-                 "current_postcode")  # fmt: skip
+PERSON_FIELDS = (
+    "title",
+    "first_name",
+    "last_name",
+    "national_id",
+    "no_id_reason",
+    "no_id_note",
+    "birth_date",
+    "sex",
+    "target_groups",
+    "has_disability",
+    "phone",
+    "house_number",
+    "moo",
+    "village",
+    "soi",
+    "road",
+    "subdistrict",
+    "postcode",
+    "current_same_as_registered",
+    "current_house_number",
+    "current_moo",
+    "current_village",
+    "current_soi",
+    "current_road",
+    "current_subdistrict",
+    "current_postcode",
+)
 HOUSEHOLD_FIELDS = ("name", "house_registration_code")
 MEMBER_FIELDS = ("person", "name", "relation", "birth_date", "occupation", "monthly_income")
 
@@ -68,15 +90,16 @@ def case_version(case: Case) -> str:
 
 def person_version(person: Person) -> str:
     """As case_version, for a person."""
-    return _version(*(getattr(person, f"{f}_id" if f.endswith("subdistrict") else f)
-                      for f in PERSON_FIELDS))  # fmt: skip
+    return _version(
+        *(getattr(person, f"{f}_id" if f.endswith("subdistrict") else f) for f in PERSON_FIELDS)
+    )
 
 
 def household_version(household: Household) -> str:
     """As case_version, for a household and its member rows."""
-    members = household.members.order_by("pk").values_list("pk", *[
-        f"{f}_id" if f == "person" else f for f in MEMBER_FIELDS
-    ])  # fmt: skip
+    members = household.members.order_by("pk").values_list(
+        "pk", *[f"{f}_id" if f == "person" else f for f in MEMBER_FIELDS]
+    )
     return _version(*(getattr(household, f) for f in HOUSEHOLD_FIELDS), *map(list, members))
 
 
@@ -118,10 +141,15 @@ def _correction_events(cases: list[Case], actor, kind: str, note: str, detail: d
     """One event per case, all of one correction (``detail["correction"]``)."""
     detail = {**detail, "correction": uuid.uuid4().hex}
     CaseEvent.objects.bulk_create(
-        CaseEvent(case=case, kind=kind, actor=recorded_actor(actor),
-                  note=(note or "").strip(), detail=detail)
+        CaseEvent(
+            case=case,
+            kind=kind,
+            actor=recorded_actor(actor),
+            note=(note or "").strip(),
+            detail=detail,
+        )
         for case in cases
-    )  # fmt: skip
+    )
 
 
 def person_correction_cases(actor, person: Person) -> list[Case]:

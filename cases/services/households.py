@@ -53,8 +53,11 @@ def _member_values(actor, row: MemberRow, label: str) -> dict[str, Any]:
     name = _text(row.name, "name", HouseholdMember)
     person = row.person
     if person is not None and not Person.objects.writable_by(actor).filter(pk=person.pk).exists():
-        raise _invalid("members", _("%(row)s: this person is not recorded at your centres.")
-                       % {"row": label}, "person_scope")  # fmt: skip
+        raise _invalid(
+            "members",
+            _("%(row)s: this person is not recorded at your centres.") % {"row": label},
+            "person_scope",
+        )
     if person is None and not name:
         raise _invalid(
             "members",
@@ -62,11 +65,17 @@ def _member_values(actor, row: MemberRow, label: str) -> dict[str, Any]:
             "member_without_person_or_name",
         )
     if row.relation not in Relation.values:
-        raise _invalid("members", _("%(row)s: choose the relation to the head from the list.")
-                       % {"row": label}, "invalid_choice")  # fmt: skip
+        raise _invalid(
+            "members",
+            _("%(row)s: choose the relation to the head from the list.") % {"row": label},
+            "invalid_choice",
+        )
     if row.birth_date and row.birth_date > timezone.localdate():
-        raise _invalid("members", _("%(row)s: the birth date is in the future.") % {"row": label},
-                       "future_date")  # fmt: skip
+        raise _invalid(
+            "members",
+            _("%(row)s: the birth date is in the future.") % {"row": label},
+            "future_date",
+        )
     income = row.monthly_income
     if income is not None:
         income = Decimal(income)
@@ -138,17 +147,26 @@ def household_update(
         if row.id is not None:
             member = current.get(row.id)
             if member is None or row.id in seen_ids:
-                raise _invalid("members", _("Row %(n)d is not a member of this household.")
-                               % {"n": n}, "member_of_another_household")  # fmt: skip
+                raise _invalid(
+                    "members",
+                    _("Row %(n)d is not a member of this household.") % {"n": n},
+                    "member_of_another_household",
+                )
             seen_ids.add(row.id)
             label = _member_label(member.person, member.name)
             if row.remove:
                 to_remove.append(member)
-                member_changes.append({
-                    "action": "removed", "member": label,
-                    "changed": {f: {"from": _stored(getattr(member, f)), "to": None}
-                                for f in MEMBER_FIELDS if getattr(member, f) not in ("", None)},
-                })  # fmt: skip
+                member_changes.append(
+                    {
+                        "action": "removed",
+                        "member": label,
+                        "changed": {
+                            f: {"from": _stored(getattr(member, f)), "to": None}
+                            for f in MEMBER_FIELDS
+                            if getattr(member, f) not in ("", None)
+                        },
+                    }
+                )
                 continue
             new = _member_values(actor, row, label)
             diff = {
@@ -164,17 +182,25 @@ def household_update(
         elif not row.remove:
             new = _member_values(actor, row, _("Row %(n)d") % {"n": n})
             to_add.append(HouseholdMember(household=locked, **new))
-            member_changes.append({
-                "action": "added", "member": _member_label(new["person"], new["name"]),
-                "changed": {f: {"from": None, "to": _stored(v)}
-                            for f, v in new.items() if v not in ("", None)},
-            })  # fmt: skip
+            member_changes.append(
+                {
+                    "action": "added",
+                    "member": _member_label(new["person"], new["name"]),
+                    "changed": {
+                        f: {"from": None, "to": _stored(v)}
+                        for f, v in new.items()
+                        if v not in ("", None)
+                    },
+                }
+            )
     kept = [m for m in current.values() if m not in to_remove]
-    persons = [m.person_id for m in kept if m.person_id] + [m.person_id for m in to_add
-                                                             if m.person_id]  # fmt: skip
+    persons = [m.person_id for m in kept if m.person_id] + [
+        m.person_id for m in to_add if m.person_id
+    ]
     if len(persons) != len(set(persons)):
-        raise _invalid("members", _("This person is already a member of the household."),
-                       "member_twice")  # fmt: skip
+        raise _invalid(
+            "members", _("This person is already a member of the household."), "member_twice"
+        )
     if not (changed or member_changes):
         return household
     everyone = {m.person_id for m in current.values() if m.person_id} | set(persons)
@@ -198,9 +224,14 @@ def household_update(
         # Two rows swapping their persons in one submit meet the one-membership index midway.
         if "household_member_once" not in str(error):
             raise
-        raise _invalid("members", _("This person is already a member of the household."),
-                       "member_twice") from None  # fmt: skip
-    detail = {"household": locked.pk, "household_name": str(locked), "changed": changed,
-              "members": member_changes}  # fmt: skip
+        raise _invalid(
+            "members", _("This person is already a member of the household."), "member_twice"
+        ) from None
+    detail = {
+        "household": locked.pk,
+        "household_name": str(locked),
+        "changed": changed,
+        "members": member_changes,
+    }
     _correction_events(cases, actor, CaseEvent.Kind.HOUSEHOLD_UPDATED, note, detail)
     return household

@@ -57,9 +57,18 @@ def case_number(centre: Centre, fy: int, sequence: int) -> str:
 
 # What describes a case and may be corrected after the intake (case_update); the number,
 # centre, person, dates and status belong to the other services.
-CASE_DETAIL_FIELDS = ("intake_channel", "reporter_type", "reporter_anonymous", "reporter_name",
-                      "reporter_phone", "problems", "risk_flags", "risk_note", "urgency",
-                      "summary")  # fmt: skip
+CASE_DETAIL_FIELDS = (
+    "intake_channel",
+    "reporter_type",
+    "reporter_anonymous",
+    "reporter_name",
+    "reporter_phone",
+    "problems",
+    "risk_flags",
+    "risk_note",
+    "urgency",
+    "summary",
+)
 
 
 def _case_details(

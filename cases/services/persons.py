@@ -24,8 +24,14 @@ from cases.services.corrections import (
 )
 from volunteer_centre.identity import normalise_national_id, normalise_phone, normalise_postcode
 
-_CURRENT_ADDRESS_FIELDS = ("current_house_number", "current_moo", "current_village",
-                           "current_soi", "current_road", "current_postcode")  # fmt: skip
+_CURRENT_ADDRESS_FIELDS = (
+    "current_house_number",
+    "current_moo",
+    "current_village",
+    "current_soi",
+    "current_road",
+    "current_postcode",
+)
 
 
 def _person_values(actor, locked: Person, changes: dict[str, Any]) -> dict[str, Any]:
@@ -35,8 +41,11 @@ def _person_values(actor, locked: Person, changes: dict[str, Any]) -> dict[str, 
     values = {f: changes.get(f, getattr(locked, f)) for f in PERSON_FIELDS}
     for field in PERSON_FIELDS:
         if isinstance(Person._meta.get_field(field), models.CharField) and field not in (
-            "national_id", "no_id_reason", "sex", "target_groups"
-        ):  # fmt: skip
+            "national_id",
+            "no_id_reason",
+            "sex",
+            "target_groups",
+        ):
             values[field] = _text(values[field], field, Person)
     if not values["first_name"]:
         raise _invalid("first_name", _("Give the person's first name."), "required")
@@ -127,7 +136,7 @@ def person_update(
         Person.objects.select_for_update(of=("self",))
         .select_related(
             "subdistrict__district__province", "current_subdistrict__district__province"
-        )  # fmt: skip
+        )
         .get(pk=person.pk)
     )
     _check_version(expected_version, person_version(locked))
@@ -162,6 +171,7 @@ def person_update(
         ) from None
     for field in changed:
         setattr(person, field, values[field])
-    _correction_events(cases, actor, CaseEvent.Kind.PERSON_UPDATED, note,
-                       {"person": locked.pk, "changed": changed})  # fmt: skip
+    _correction_events(
+        cases, actor, CaseEvent.Kind.PERSON_UPDATED, note, {"person": locked.pk, "changed": changed}
+    )
     return person

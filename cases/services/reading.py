@@ -52,15 +52,12 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
         .prefetch_related("items")
     )
     referrals = Referral.objects.filter(case=case).select_related("agency", "consent")
-    entries = [
-        TimelineEntry(_event_day(case, e), e.at, "event", e) for e in events
-    ] + [
-        TimelineEntry(v.visited_on, v.recorded_at, "visit", v) for v in visits
-    ] + [
-        TimelineEntry(a.given_on, a.recorded_at, "assistance", a) for a in assistance
-    ] + [
-        TimelineEntry(r.referred_on, r.recorded_at, "referral", r) for r in referrals
-    ]  # fmt: skip
+    entries = (
+        [TimelineEntry(_event_day(case, e), e.at, "event", e) for e in events]
+        + [TimelineEntry(v.visited_on, v.recorded_at, "visit", v) for v in visits]
+        + [TimelineEntry(a.given_on, a.recorded_at, "assistance", a) for a in assistance]
+        + [TimelineEntry(r.referred_on, r.recorded_at, "referral", r) for r in referrals]
+    )
     entries.sort(key=lambda e: (e.date, e.recorded_at, _KIND_ORDER[e.kind], e.obj.pk))
     return entries
 

@@ -73,11 +73,13 @@ def case_transfer_request(*, actor, case: Case, to_centre: Centre, reason: str) 
         )
     if locked.status == S.CLOSED:
         raise ValidationError(
-            _("Case %(number)s is closed: a closed case is not transferred. Reopen it first if "
-              "the person needs the other centre's help."),
+            _(
+                "Case %(number)s is closed: a closed case is not transferred. Reopen it first if "
+                "the person needs the other centre's help."
+            ),
             code="case_closed",
             params={"number": locked.number},
-        )  # fmt: skip
+        )
     pending = CaseTransfer.objects.pending().filter(case=locked).select_related("to_centre")
     already = pending.first()
     if already is not None:
@@ -107,8 +109,14 @@ def case_transfer_request(*, actor, case: Case, to_centre: Centre, reason: str) 
         reason=reason,
         requested_by=recorded_actor(actor),
     )
-    _event(locked, actor, CaseEvent.Kind.TRANSFER_REQUESTED, transfer=transfer, note=reason,
-           detail=_transfer_detail(transfer))  # fmt: skip
+    _event(
+        locked,
+        actor,
+        CaseEvent.Kind.TRANSFER_REQUESTED,
+        transfer=transfer,
+        note=reason,
+        detail=_transfer_detail(transfer),
+    )
     return transfer
 
 
@@ -143,12 +151,22 @@ def case_transfer_accept(*, actor, transfer: CaseTransfer, note: str = "") -> Ca
     _answer(locked, actor, TransferStatus.ACCEPTED, note)
     case.centre = locked.to_centre
     case.save(update_fields=["centre"])
-    _event(case, actor, CaseEvent.Kind.TRANSFER_ACCEPTED, transfer=locked, note=note,
-           detail=_transfer_detail(locked))  # fmt: skip
+    _event(
+        case,
+        actor,
+        CaseEvent.Kind.TRANSFER_ACCEPTED,
+        transfer=locked,
+        note=note,
+        detail=_transfer_detail(locked),
+    )
     if leaving:
         case.assignments.filter(volunteer_id__in=leaving).delete()
-        _event(case, actor, CaseEvent.Kind.UNASSIGNED,
-               detail={"volunteers": leaving, "transfer": locked.pk})  # fmt: skip
+        _event(
+            case,
+            actor,
+            CaseEvent.Kind.UNASSIGNED,
+            detail={"volunteers": leaving, "transfer": locked.pk},
+        )
     transfer.case.centre = case.centre
     return locked
 
@@ -164,8 +182,14 @@ def case_transfer_decline(*, actor, transfer: CaseTransfer, reason: str) -> Case
     if not reason:
         raise _invalid("reason", _("Say why the transfer is declined."), "required")
     _answer(locked, actor, TransferStatus.DECLINED, reason)
-    _event(case, actor, CaseEvent.Kind.TRANSFER_DECLINED, transfer=locked, note=reason,
-           detail=_transfer_detail(locked))  # fmt: skip
+    _event(
+        case,
+        actor,
+        CaseEvent.Kind.TRANSFER_DECLINED,
+        transfer=locked,
+        note=reason,
+        detail=_transfer_detail(locked),
+    )
     return locked
 
 
@@ -177,6 +201,12 @@ def case_transfer_cancel(*, actor, transfer: CaseTransfer, note: str = "") -> Ca
     _require_pending(locked)
     note = (note or "").strip()
     _answer(locked, actor, TransferStatus.CANCELLED, note)
-    _event(case, actor, CaseEvent.Kind.TRANSFER_CANCELLED, transfer=locked, note=note,
-           detail=_transfer_detail(locked))  # fmt: skip
+    _event(
+        case,
+        actor,
+        CaseEvent.Kind.TRANSFER_CANCELLED,
+        transfer=locked,
+        note=note,
+        detail=_transfer_detail(locked),
+    )
     return locked

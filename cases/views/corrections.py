@@ -107,8 +107,14 @@ class CorrectionView(View):
 
 
 # The fields whose change can make a person look like someone else already recorded.
-_IDENTITY_FIELDS = ("first_name", "last_name", "birth_date", "national_id", "subdistrict",
-                    "current_subdistrict")  # fmt: skip
+_IDENTITY_FIELDS = (
+    "first_name",
+    "last_name",
+    "birth_date",
+    "national_id",
+    "subdistrict",
+    "current_subdistrict",
+)
 
 
 class PersonEditView(CorrectionView):
@@ -126,13 +132,15 @@ class PersonEditView(CorrectionView):
 
     def get(self, request, pk):
         initial = {"version": person_version(self.object)}
-        return self._render(PersonEditForm(instance=self.object, user=request.user,
-                                           initial=initial))  # fmt: skip
+        return self._render(
+            PersonEditForm(instance=self.object, user=request.user, initial=initial)
+        )
 
     def post(self, request, pk):
         person = self.object
-        before = {f: getattr(person, f"{f}_id" if "subdistrict" in f else f)
-                  for f in _IDENTITY_FIELDS}  # fmt: skip
+        before = {
+            f: getattr(person, f"{f}_id" if "subdistrict" in f else f) for f in _IDENTITY_FIELDS
+        }
         form = PersonEditForm(request.POST, instance=person, user=request.user)
         if not form.is_valid():
             return self._render(form, status=400)
@@ -154,10 +162,13 @@ class PersonEditView(CorrectionView):
             if duplicates:
                 return self._render(form, duplicates=duplicates, status=400)
         try:
-            person_update(actor=request.user, person=person,
-                          note=form.cleaned_data.get("correction_note", ""),
-                          expected_version=form.cleaned_data.get("version") or None,
-                          **data)  # fmt: skip
+            person_update(
+                actor=request.user,
+                person=person,
+                note=form.cleaned_data.get("correction_note", ""),
+                expected_version=form.cleaned_data.get("version") or None,
+                **data,
+            )
         except ValidationError as error:
             if _is_stale(error):
                 return self._stale(error)
@@ -251,8 +262,14 @@ class HouseholdEditView(CorrectionView):
         data = dict(form.cleaned_data)
         note, version = data.pop("note"), data.pop("version") or None
         try:
-            household_update(actor=request.user, household=self.object, members=members.rows(),
-                             note=note, expected_version=version, **data)  # fmt: skip
+            household_update(
+                actor=request.user,
+                household=self.object,
+                members=members.rows(),
+                note=note,
+                expected_version=version,
+                **data,
+            )
         except ValidationError as error:
             if _is_stale(error):
                 # Someone saved a correction meanwhile: the form again, on the household as
@@ -295,8 +312,9 @@ class CaseEditView(CaseActionView):
         corrections = self.case.events.filter(kind=CaseEvent.Kind.UPDATED)
         before = corrections.count()
         try:
-            case_update(actor=self.request.user, case=self.case, note=note,
-                        expected_version=version, **data)  # fmt: skip
+            case_update(
+                actor=self.request.user, case=self.case, note=note, expected_version=version, **data
+            )
         except ValidationError as error:
             self.stale = _is_stale(error)
             raise

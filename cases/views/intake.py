@@ -121,11 +121,13 @@ class IntakeView(WriterRequiredMixin, View):
             person_form.add_error(
                 "national_id",
                 ValidationError(
-                    _("A person with this national ID was recorded a moment ago; find them "
-                      "above and choose them."),
+                    _(
+                        "A person with this national ID was recorded a moment ago; find them "
+                        "above and choose them."
+                    ),
                     code="duplicate_national_id",
                 ),
-            )  # fmt: skip
+            )
             return self._render(person_form, intake_form, status=400)
         messages.success(request, _("Case %(number)s opened.") % {"number": case.number})
         return redirect("cases:case-detail", pk=case.pk)

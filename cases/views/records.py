@@ -93,8 +93,9 @@ class AssignView(CaseActionView):
     def act(self, form):
         assigned = set(self.case.volunteers.values_list("pk", flat=True))
         new = [v for v in form.cleaned_data["volunteers"] if v.pk not in assigned]
-        case_assign_volunteers(actor=self.request.user, case=self.case, volunteers=new,
-                               note=form.cleaned_data["note"])  # fmt: skip
+        case_assign_volunteers(
+            actor=self.request.user, case=self.case, volunteers=new, note=form.cleaned_data["note"]
+        )
         return _("Volunteers assigned.")
 
 

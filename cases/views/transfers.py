@@ -59,9 +59,10 @@ def desk_transfers(user) -> dict:
     pending = CaseTransfer.objects.pending().select_related(*related).order_by("requested_at")
     return {
         "incoming_transfers": list(pending.receivable_by(user)[:50]),
-        "outgoing_transfers": list(pending.sent_by(user).exclude(
-            pk__in=pending.receivable_by(user).values("pk"))[:50]),
-    }  # fmt: skip
+        "outgoing_transfers": list(
+            pending.sent_by(user).exclude(pk__in=pending.receivable_by(user).values("pk"))[:50]
+        ),
+    }
 
 
 def _centre_search(text: str, case: Case):
@@ -103,17 +104,20 @@ class TransferRequestView(View):
         form = TransferForm(request.POST)
         if form.is_valid():
             try:
-                transfer = case_transfer_request(actor=request.user, case=self.case,
-                                                 **form.cleaned_data)  # fmt: skip
+                transfer = case_transfer_request(
+                    actor=request.user, case=self.case, **form.cleaned_data
+                )
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
                 messages.success(
                     request,
-                    _("Transfer of %(number)s to %(centre)s requested: the case waits for "
-                      "their answer.") % {"number": self.case.number,
-                                          "centre": transfer.to_centre},
-                )  # fmt: skip
+                    _(
+                        "Transfer of %(number)s to %(centre)s requested: the case waits for "
+                        "their answer."
+                    )
+                    % {"number": self.case.number, "centre": transfer.to_centre},
+                )
                 return redirect("cases:case-detail", pk=self.case.pk)
         return self._render(form, status=400)
 

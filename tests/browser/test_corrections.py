@@ -44,8 +44,9 @@ def test_the_household_form_fits_a_phone_and_shows_errors_beside_the_rows(
     page = phone_page
     case = open_case(chair_a, centre_a)
     household = Household.objects.create(name="ครอบครัวทดสอบ", centre=centre_a)
-    HouseholdMember.objects.create(household=household, person=case.person, relation="head",
-                                   monthly_income=Decimal("2000"))  # fmt: skip
+    HouseholdMember.objects.create(
+        household=household, person=case.person, relation="head", monthly_income=Decimal("2000")
+    )
     log_in(page, chair_a.username)
     page.goto(f"{page.base}/cases/persons/{case.person_id}/")
     page.click(f"#edit-household-{household.pk}")

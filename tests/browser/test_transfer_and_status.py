@@ -11,8 +11,14 @@ def test_a_chair_transfers_a_case_and_the_other_chair_accepts_it_on_a_phone(
 ):
     page = phone_page
     person = Person.objects.create(first_name="ย้ายไปเหนือ", centre=centre_a, no_id_reason="unknown")
-    case = case_open(actor=chair_a, centre=centre_a, person=person, intake_channel="walk_in",
-                     reporter_type="self", problems=["poverty"])  # fmt: skip
+    case = case_open(
+        actor=chair_a,
+        centre=centre_a,
+        person=person,
+        intake_channel="walk_in",
+        reporter_type="self",
+        problems=["poverty"],
+    )
     log_in(page, chair_a.username)
     page.goto(f"{page.base}/cases/{case.pk}/")
     page.click("#transfer-case")

@@ -146,8 +146,9 @@ def test_case_list_filters(admin_client, centre_a, centre_b, superuser):
 def test_case_search_by_number_name_and_national_id_typed_any_way(
     admin_client, centre_a, superuser
 ):
-    somsri = PersonFactory(centre=centre_a, first_name="สมศรี", last_name="มีสุข",
-                           national_id="1101700230708")  # fmt: skip
+    somsri = PersonFactory(
+        centre=centre_a, first_name="สมศรี", last_name="มีสุข", national_id="1101700230708"
+    )
     other = PersonFactory(centre=centre_a, first_name="ประยุทธ", last_name="ทองดี")
     case = open_case(superuser, centre_a, person=somsri)
     other_case = open_case(superuser, centre_a, person=other)
@@ -264,8 +265,11 @@ def test_status_changes_in_the_admin_go_through_the_service(chair_a_client, cent
     assert case.status == "assessing"
     event = case.events.get(kind="status")
     assert (event.from_status, event.to_status, event.actor, event.note) == (
-        "new", "assessing", chair_a, "รับแล้ว",
-    )  # fmt: skip
+        "new",
+        "assessing",
+        chair_a,
+        "รับแล้ว",
+    )
 
     # A jump the path does not allow is not even offered.
     response = change_post(chair_a_client, case, new_status="closed")
@@ -299,11 +303,17 @@ def test_closing_while_adding_a_visit_in_the_same_save_is_refused_beside_the_sta
     for status in ["assessing", "assisting", "monitoring"]:
         case_change_status(actor=chair_a, case=case, to_status=status)
     response = change_post(
-        chair_a_client, case, new_status="closed", close_reason="resolved",
+        chair_a_client,
+        case,
+        new_status="closed",
+        close_reason="resolved",
         status_on=be(TODAY - dt.timedelta(days=1)),
-        **{"visits-TOTAL_FORMS": 1, "visits-0-visited_on": be(TODAY),
-           "visits-0-findings": "เยี่ยมครั้งสุดท้าย"},
-    )  # fmt: skip
+        **{
+            "visits-TOTAL_FORMS": 1,
+            "visits-0-visited_on": be(TODAY),
+            "visits-0-findings": "เยี่ยมครั้งสุดท้าย",
+        },
+    )
     assert response.status_code == 200
     assert "new_status" in response.context["adminform"].form.errors
     case.refresh_from_db()
@@ -410,9 +420,13 @@ def test_referral_status_is_changed_in_its_admin_through_the_service(
 ):
     case = open_case(chair_a, centre_a)
     referral = referral_create(
-        actor=chair_a, case=case, agency=AgencyFactory(), reason="x",
-        basis="legal_duty", basis_note="พ.ร.บ.",
-    )  # fmt: skip
+        actor=chair_a,
+        case=case,
+        agency=AgencyFactory(),
+        reason="x",
+        basis="legal_duty",
+        basis_note="พ.ร.บ.",
+    )
     url = reverse("admin:cases_referral_change", args=[referral.pk])
     response = chair_a_client.post(url, {"new_status": "done"})
     assert response.status_code == 200  # done is not a step from sent
@@ -420,8 +434,10 @@ def test_referral_status_is_changed_in_its_admin_through_the_service(
     assert response.status_code == 302
     referral.refresh_from_db()
     assert (referral.status, referral.outcome, referral.answered_on) == (
-        "accepted", "รับไว้ดูแล", TODAY,
-    )  # fmt: skip
+        "accepted",
+        "รับไว้ดูแล",
+        TODAY,
+    )
     assert referral.events.filter(kind="referral_status").count() == 1
 
 
@@ -461,9 +477,14 @@ def person_post(centre, **fields):
 def test_a_person_who_looks_already_recorded_is_warned_of_before_saving_with_a_link(
     chair_a_client, centre_a
 ):
-    existing = PersonFactory(centre=centre_a, first_name="สมศรี", last_name="มีสุข",
-                             birth_date=dt.date(1965, 7, 5), national_id=None,
-                             no_id_reason="unknown")  # fmt: skip
+    existing = PersonFactory(
+        centre=centre_a,
+        first_name="สมศรี",
+        last_name="มีสุข",
+        birth_date=dt.date(1965, 7, 5),
+        national_id=None,
+        no_id_reason="unknown",
+    )
     # Same name and birth date, another subdistrict of the same district (Bang Khen).
     post = person_post(centre_a, national_id="", no_id_reason="stateless", subdistrict="100508")
     url = reverse("admin:cases_person_add")
@@ -487,8 +508,9 @@ def test_a_person_who_looks_already_recorded_is_warned_of_before_saving_with_a_l
 
 
 def test_no_warning_for_a_person_with_another_birth_date(chair_a_client, centre_a):
-    PersonFactory(centre=centre_a, first_name="สมศรี", last_name="มีสุข",
-                  birth_date=dt.date(1970, 1, 1))  # fmt: skip
+    PersonFactory(
+        centre=centre_a, first_name="สมศรี", last_name="มีสุข", birth_date=dt.date(1970, 1, 1)
+    )
     response = chair_a_client.post(
         reverse("admin:cases_person_add"),
         person_post(centre_a, national_id="1-1017-00230-70-8"),
@@ -529,8 +551,9 @@ def test_a_second_person_with_the_same_national_id_is_refused(chair_a_client, ce
 
 
 def test_person_search_in_the_admin_finds_thai_substrings_and_ids(chair_a_client, centre_a):
-    person = PersonFactory(centre=centre_a, first_name="บุญเรือน", last_name="แสงทอง",
-                           national_id="1101700230708")  # fmt: skip
+    person = PersonFactory(
+        centre=centre_a, first_name="บุญเรือน", last_name="แสงทอง", national_id="1101700230708"
+    )
     PersonFactory(centre=CentreFactory(code="XYZ"), first_name="บุญเรือน")  # not in scope
     url = reverse("admin:cases_person_changelist")
     for term in ["เรือน", "แสง", "1-1017-00230-70-8"]:
@@ -547,8 +570,13 @@ def test_every_cases_admin_page_renders_in_thai_for_a_full_case(
     volunteer = RegistrationFactory(centre=centre_a).volunteer
     case = open_case(chair_a, centre_a, volunteers=[volunteer])
     visit_record(actor=chair_a, case=case, visited_on=TODAY, findings="ก", volunteers=[volunteer])
-    assistance_record(actor=chair_a, case=case, kind="goods", given_on=TODAY,
-                      items=[{"name": "รถจักรยาน", "unit": "คัน"}])  # fmt: skip
+    assistance_record(
+        actor=chair_a,
+        case=case,
+        kind="goods",
+        given_on=TODAY,
+        items=[{"name": "รถจักรยาน", "unit": "คัน"}],
+    )
     consent = consent_record(actor=chair_a, case=case, given_by="self", purpose="ส่งต่อ")
     referral = referral_create(actor=chair_a, case=case, agency=AgencyFactory(), reason="x")
     household = Household.objects.create(name="ครอบครัว", centre=centre_a)
@@ -578,8 +606,9 @@ def test_every_cases_admin_page_renders_in_thai_for_a_full_case(
     with CaptureQueriesContext(connection) as one:
         admin_client.get(pages[2])
     for _ in range(19):
-        visit_record(actor=chair_a, case=case, visited_on=TODAY, findings="ซ้ำ",
-                     volunteers=[volunteer])  # fmt: skip
+        visit_record(
+            actor=chair_a, case=case, visited_on=TODAY, findings="ซ้ำ", volunteers=[volunteer]
+        )
     with django_assert_max_num_queries(len(one)):
         admin_client.get(pages[2])
 
@@ -727,13 +756,17 @@ def test_the_same_person_twice_in_a_household_is_refused_not_a_500(chair_a_clien
 @pytest.mark.parametrize(
     "members, fields, prefix, field",
     [
-        ([{"relation": "head", "monthly_income": "-1", "name": "นายก"}], {}, "members",
-         "monthly_income"),
+        (
+            [{"relation": "head", "monthly_income": "-1", "name": "นายก"}],
+            {},
+            "members",
+            "monthly_income",
+        ),
         ([{"relation": "head"}], {}, "members", "__all__"),  # neither a person nor a name
         ([], {"house_registration_code": "12345"}, None, "house_registration_code"),
         ([], {"house_registration_code": "abc"}, None, "house_registration_code"),
     ],
-)  # fmt: skip
+)
 def test_bad_households_are_refused_with_nothing_saved(
     members, fields, prefix, field, chair_a_client, centre_a
 ):
@@ -765,10 +798,16 @@ def test_a_house_registration_code_is_typed_any_way_and_stored_as_11_digits(
         ({"birth_date": be(TODAY + dt.timedelta(days=1))}, "birth_date"),
         ({"postcode": "abcde"}, "postcode"),
         ({"postcode": "1022"}, "postcode"),
-        ({"current_same_as_registered": "", "current_subdistrict": "100502",
-          "current_postcode": "1O220"}, "current_postcode"),  # a letter O for a zero
+        (
+            {
+                "current_same_as_registered": "",
+                "current_subdistrict": "100502",
+                "current_postcode": "1O220",
+            },
+            "current_postcode",
+        ),  # a letter O for a zero
     ],
-)  # fmt: skip
+)
 def test_a_person_with_a_future_birth_date_or_a_bad_postcode_is_refused(
     fields, field, chair_a_client, centre_a
 ):
@@ -857,10 +896,12 @@ def test_withdrawing_consents_leaves_those_of_a_centre_the_chair_only_supervises
     from tests.factories import also_supervising_the_north
 
     also_supervising_the_north(chair_a)
-    ours = consent_record(actor=chair_a, case=open_case(chair_a, centre_a), given_by="self",
-                          purpose="ส่งต่อ")  # fmt: skip
-    theirs = consent_record(actor=chair_b, case=open_case(chair_b, centre_b), given_by="self",
-                            purpose="ส่งต่อ")  # fmt: skip
+    ours = consent_record(
+        actor=chair_a, case=open_case(chair_a, centre_a), given_by="self", purpose="ส่งต่อ"
+    )
+    theirs = consent_record(
+        actor=chair_b, case=open_case(chair_b, centre_b), given_by="self", purpose="ส่งต่อ"
+    )
     response = chair_a_client.post(
         reverse("admin:cases_consent_changelist"),
         {"action": "withdraw", "_selected_action": [ours.pk, theirs.pk]},
@@ -1036,8 +1077,10 @@ def test_cases_referrals_and_consents_cannot_be_deleted_in_the_admin(
         action_form = response.context.get("action_form")
         actions = dict(action_form.fields["action"].choices) if action_form else {}
         assert "delete_selected" not in actions, model
-        client.post(changelist_url, {"action": "delete_selected", "_selected_action": [obj.pk],
-                                     "post": "yes"})  # fmt: skip
+        client.post(
+            changelist_url,
+            {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"},
+        )
     # No inline of the case page offers a delete box either.
     page = client.get(reverse("admin:cases_case_change", args=[full_case.pk]))
     for inline in page.context["inline_admin_formsets"]:

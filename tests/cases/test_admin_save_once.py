@@ -120,10 +120,14 @@ def test_every_refusal_of_one_save_is_shown_beside_its_field(chair_a_client, cen
         chair_a_client,
         case,
         **a_visit(**{"visits-0-visited_on": be(case.opened_on - dt.timedelta(days=1))}),
-        **{"assistance-TOTAL_FORMS": 1, "assistance-0-kind": "money",
-           "assistance-0-programme": "low_income_grant", "assistance-0-amount": "30000000",
-           "assistance-0-given_on": be(TODAY)},
-    )  # fmt: skip
+        **{
+            "assistance-TOTAL_FORMS": 1,
+            "assistance-0-kind": "money",
+            "assistance-0-programme": "low_income_grant",
+            "assistance-0-amount": "30000000",
+            "assistance-0-given_on": be(TODAY),
+        },
+    )
     assert response.status_code == 200
     assert "visited_on" in inline_form(response, "visits").errors
     assert "amount" in inline_form(response, "assistance").errors
@@ -137,10 +141,14 @@ def test_a_case_opened_in_the_admin_is_opened_once(chair_a_client, centre_a, cha
 
     person = PersonFactory(centre=centre_a)
     data = {
-        "centre": centre_a.pk, "person": person.pk, "opened_on": be(TODAY),
-        "intake_channel": "walk_in", "reporter_type": "self", "problems": ["poverty"],
+        "centre": centre_a.pk,
+        "person": person.pk,
+        "opened_on": be(TODAY),
+        "intake_channel": "walk_in",
+        "reporter_type": "self",
+        "problems": ["poverty"],
         "urgency": "normal",
-    }  # fmt: skip
+    }
     with CaptureQueriesContext(connection) as ctx:
         response = chair_a_client.post(reverse("admin:cases_case_add"), data)
     assert response.status_code == 302
@@ -159,9 +167,13 @@ def test_a_case_opened_in_the_admin_is_opened_once(chair_a_client, centre_a, cha
 def test_a_referral_status_saved_in_the_admin_is_written_once(chair_a_client, centre_a, chair_a):
     case = open_case(chair_a, centre_a)
     referral = referral_create(
-        actor=chair_a, case=case, agency=AgencyFactory(), reason="x",
-        basis="legal_duty", basis_note="พ.ร.บ.",
-    )  # fmt: skip
+        actor=chair_a,
+        case=case,
+        agency=AgencyFactory(),
+        reason="x",
+        basis="legal_duty",
+        basis_note="พ.ร.บ.",
+    )
     url = reverse("admin:cases_referral_change", args=[referral.pk])
     with CaptureQueriesContext(connection) as ctx:
         response = chair_a_client.post(url, {"new_status": "accepted", "new_outcome": "รับไว้"})
@@ -187,8 +199,13 @@ def test_an_admin_save_costs_the_same_queries_with_2_or_12_visits_on_the_case(
     def save_cost(visits: int) -> int:
         case = open_case(chair_a, centre_a, opened_on=TODAY - dt.timedelta(days=30))
         for n in range(visits):
-            visit_record(actor=chair_a, case=case, visited_on=TODAY - dt.timedelta(days=n),
-                         findings=f"ครั้งที่ {n}", volunteers=[volunteer])  # fmt: skip
+            visit_record(
+                actor=chair_a,
+                case=case,
+                visited_on=TODAY - dt.timedelta(days=n),
+                findings=f"ครั้งที่ {n}",
+                volunteers=[volunteer],
+            )
         data = {**change_post_data(chair_a_client, case), **a_visit()}
         data["visits-TOTAL_FORMS"] += 1
         url = reverse("admin:cases_case_change", args=[case.pk])

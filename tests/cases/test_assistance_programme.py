@@ -22,23 +22,35 @@ def case(chair_a, centre_a):
 
 
 def test_goods_recorded_without_a_programme_have_none(chair_a, case):
-    goods = assistance_record(actor=chair_a, case=case, kind="goods", given_on=TODAY,
-                              items=[{"name": "จักรยาน", "quantity": 1, "unit": "คัน"}])  # fmt: skip
+    goods = assistance_record(
+        actor=chair_a,
+        case=case,
+        kind="goods",
+        given_on=TODAY,
+        items=[{"name": "จักรยาน", "quantity": 1, "unit": "คัน"}],
+    )
     assert goods.programme == ""
     assert Assistance(case=case, kind="goods", given_on=TODAY).programme == ""
 
 
 def test_a_grant_keeps_the_programme_it_was_given_under(chair_a, case):
-    grant = assistance_record(actor=chair_a, case=case, kind="money", amount=3000,
-                              given_on=TODAY, programme="low_income_grant")  # fmt: skip
+    grant = assistance_record(
+        actor=chair_a,
+        case=case,
+        kind="money",
+        amount=3000,
+        given_on=TODAY,
+        programme="low_income_grant",
+    )
     grant.refresh_from_db()
     assert grant.programme == "low_income_grant"
 
 
 def test_an_unknown_programme_is_refused_on_the_programme_field(chair_a, case):
     with pytest.raises(ValidationError) as refused:
-        assistance_record(actor=chair_a, case=case, kind="money", amount=3000,
-                          given_on=TODAY, programme="lottery")  # fmt: skip
+        assistance_record(
+            actor=chair_a, case=case, kind="money", amount=3000, given_on=TODAY, programme="lottery"
+        )
     assert "programme" in refused.value.message_dict
     assert not case.assistance.exists()
 
@@ -56,8 +68,16 @@ def test_the_staff_assistance_form_starts_on_no_programme(client, chair_a, case)
 def test_goods_posted_on_the_staff_page_show_no_programme_on_the_timeline(client, chair_a, case):
     client.force_login(chair_a)
     url = reverse("cases:assistance-create", args=[case.pk])
-    response = client.post(url, {"kind": "goods", "programme": "", "given_on": be(TODAY),
-                                 "item_1_name": "ถุงยังชีพ", "item_1_quantity": "1"})  # fmt: skip
+    response = client.post(
+        url,
+        {
+            "kind": "goods",
+            "programme": "",
+            "given_on": be(TODAY),
+            "item_1_name": "ถุงยังชีพ",
+            "item_1_quantity": "1",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert case.assistance.get().programme == ""
     page = client.get(reverse("cases:case-detail", args=[case.pk])).content.decode()
@@ -69,8 +89,9 @@ def test_goods_posted_on_the_staff_page_show_no_programme_on_the_timeline(client
 def test_a_grant_posted_from_the_staff_page_shows_its_programme(client, chair_a, case):
     client.force_login(chair_a)
     url = reverse("cases:assistance-create", args=[case.pk])
-    response = client.post(url, {"kind": "money", "programme": "newborn_grant",
-                                 "given_on": be(TODAY), "amount": "600"})  # fmt: skip
+    response = client.post(
+        url, {"kind": "money", "programme": "newborn_grant", "given_on": be(TODAY), "amount": "600"}
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     page = client.get(reverse("cases:case-detail", args=[case.pk])).content.decode()
     assert "เงิน · เงินอุดหนุนเพื่อการเลี้ยงดูเด็กแรกเกิด" in page
@@ -82,14 +103,18 @@ def test_goods_added_in_the_admin_without_a_programme_have_none(client, chair_a,
     select = page[page.index('name="assistance-__prefix__-programme"') :]
     select = select[: select.index("</select>")]
     assert '<option value="" selected>' in select
-    response = change_post(client, case, **{
-        "assistance-TOTAL_FORMS": 1,
-        "assistance-0-kind": "goods",
-        "assistance-0-programme": "",
-        "assistance-0-amount": "0",
-        "assistance-0-given_on": be(TODAY),
-        "assistance-0-items_text": "ข้าวสาร 2 ถุง",
-    })  # fmt: skip
+    response = change_post(
+        client,
+        case,
+        **{
+            "assistance-TOTAL_FORMS": 1,
+            "assistance-0-kind": "goods",
+            "assistance-0-programme": "",
+            "assistance-0-amount": "0",
+            "assistance-0-given_on": be(TODAY),
+            "assistance-0-items_text": "ข้าวสาร 2 ถุง",
+        },
+    )
     assert response.status_code == 302
     assert case.assistance.get().programme == ""
 

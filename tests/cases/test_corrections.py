@@ -69,8 +69,10 @@ def test_a_person_correction_keeps_the_old_and_new_values_on_each_of_their_cases
     )
     person.refresh_from_db()
     assert (person.first_name, person.birth_date, person.phone) == (
-        "สมหญิง", dt.date(1966, 8, 1), "+66812345678",
-    )  # fmt: skip
+        "สมหญิง",
+        dt.date(1966, 8, 1),
+        "+66812345678",
+    )
     events = CaseEvent.objects.filter(kind=K.PERSON_UPDATED).order_by("case_id")
     assert [e.case_id for e in events] == [case_a.pk, second.pk]
     first, other = events
@@ -94,8 +96,11 @@ def test_a_person_correction_keeps_the_old_and_new_values_on_each_of_their_cases
     # Dates in the Buddhist Era, the place by its Thai names.
     thai = lines(first, "th")
     assert "วันเกิด: 5 ก.ค. 2508 → 1 ส.ค. 2509" in thai, thai
-    assert any(line.startswith("ที่อยู่ตามทะเบียนบ้าน · ") and "อนุสาวรีย์ · เขตบางเขน · กรุงเทพมหานคร → "
-               "ท่าแร้ง · เขตบางเขน · กรุงเทพมหานคร" in line for line in thai), thai  # fmt: skip
+    assert any(
+        line.startswith("ที่อยู่ตามทะเบียนบ้าน · ")
+        and "อนุสาวรีย์ · เขตบางเขน · กรุงเทพมหานคร → ท่าแร้ง · เขตบางเขน · กรุงเทพมหานคร" in line
+        for line in thai
+    ), thai
 
 
 def test_a_person_correction_is_shown_once_on_the_person_page_list(case_a, chair_a, centre_a):
@@ -108,14 +113,16 @@ def test_a_person_correction_is_shown_once_on_the_person_page_list(case_a, chair
 
 def test_the_same_values_again_record_nothing(case_a, chair_a):
     person = case_a.person
-    person_update(actor=chair_a, person=person, first_name=person.first_name,
-                  birth_date=person.birth_date)  # fmt: skip
+    person_update(
+        actor=chair_a, person=person, first_name=person.first_name, birth_date=person.birth_date
+    )
     assert not CaseEvent.objects.filter(kind=K.PERSON_UPDATED).exists()
 
 
 def test_giving_the_national_id_clears_the_reason_and_keeps_it_in_the_history(centre_a, chair_a):
-    person = PersonFactory(centre=centre_a, national_id=None, no_id_reason="other",
-                           no_id_note="บัตรหาย")  # fmt: skip
+    person = PersonFactory(
+        centre=centre_a, national_id=None, no_id_reason="other", no_id_note="บัตรหาย"
+    )
     case = open_case(chair_a, centre_a, person=person)
     digits = national_id(4243)
     # Typed with dashes and Thai digits, as on the card.
@@ -225,15 +232,19 @@ def test_only_a_writer_of_the_persons_centres_corrects_them(
 def test_living_at_the_registered_address_clears_the_current_one_and_keeps_it(case_a, chair_a):
     person = case_a.person
     elsewhere = Subdistrict.objects.get(code="100508")
-    person_update(actor=chair_a, person=person, current_same_as_registered=False,
-                  current_house_number="99/1", current_subdistrict=elsewhere)  # fmt: skip
+    person_update(
+        actor=chair_a,
+        person=person,
+        current_same_as_registered=False,
+        current_house_number="99/1",
+        current_subdistrict=elsewhere,
+    )
     person_update(actor=chair_a, person=person, current_same_as_registered=True)
     person.refresh_from_db()
     assert (person.current_house_number, person.current_subdistrict_id) == ("", None)
     last = CaseEvent.objects.filter(kind=K.PERSON_UPDATED).order_by("pk").last()
     assert last.detail["changed"]["current_house_number"] == {"from": "99/1", "to": ""}
-    assert any(line.startswith("current address · house number: 99/1 → –")
-               for line in lines(last))  # fmt: skip
+    assert any(line.startswith("current address · house number: 99/1 → –") for line in lines(last))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -244,8 +255,9 @@ def test_living_at_the_registered_address_clears_the_current_one_and_keeps_it(ca
 @pytest.fixture
 def household(case_a, centre_a):
     household = Household.objects.create(name="ครอบครัวแสงทอง", centre=centre_a)
-    HouseholdMember.objects.create(household=household, person=case_a.person, relation="head",
-                                   monthly_income=Decimal("3000"))  # fmt: skip
+    HouseholdMember.objects.create(
+        household=household, person=case_a.person, relation="head", monthly_income=Decimal("3000")
+    )
     HouseholdMember.objects.create(household=household, name="นายสมปอง", relation="spouse")
     return household
 
@@ -263,14 +275,14 @@ def test_a_household_correction_keeps_every_replaced_value(household, case_a, ch
             ),
             MemberRow(id=spouse.pk, remove=True),
             MemberRow(name="เด็กหญิงมะลิ", relation="child", birth_date=dt.date(2015, 1, 2)),
-        ],  # fmt: skip
+        ],
         note="ลงพื้นที่พบ",
     )
     household.refresh_from_db()
-    assert (household.name, household.house_registration_code) == ("ครอบครัวแสงทองดี",
-                                                                   "12345678901")  # fmt: skip
-    members = list(household.members.order_by("pk").values_list("name", "relation",
-                                                                "monthly_income"))  # fmt: skip
+    assert (household.name, household.house_registration_code) == ("ครอบครัวแสงทองดี", "12345678901")
+    members = list(
+        household.members.order_by("pk").values_list("name", "relation", "monthly_income")
+    )
     assert members == [("", "head", Decimal("3500.00")), ("เด็กหญิงมะลิ", "child", None)]
     event = case_a.events.get(kind=K.HOUSEHOLD_UPDATED)
     assert event.note == "ลงพื้นที่พบ"
@@ -278,18 +290,28 @@ def test_a_household_correction_keeps_every_replaced_value(household, case_a, ch
     changed, removed, added = event.detail["members"]
     assert changed["action"] == "changed"
     assert changed["changed"] == {"monthly_income": {"from": "3000.00", "to": "3500.00"}}
-    assert removed == {"action": "removed", "member": "นายสมปอง",
-                       "changed": {"name": {"from": "นายสมปอง", "to": None},
-                                   "relation": {"from": "spouse", "to": None}}}  # fmt: skip
+    assert removed == {
+        "action": "removed",
+        "member": "นายสมปอง",
+        "changed": {
+            "name": {"from": "นายสมปอง", "to": None},
+            "relation": {"from": "spouse", "to": None},
+        },
+    }
     assert added["action"] == "added" and added["member"] == "เด็กหญิงมะลิ"
     english = lines(event)
     assert "household: ครอบครัวแสงทองดี" in english
-    assert f"household member {case_a.person.display_name} (changed): monthly income (baht): " \
-           "3,000.00 → 3,500.00" in english  # fmt: skip
-    assert "household member นายสมปอง (removed): name: นายสมปอง → –; relation to the head: " \
-           "spouse → –" in english  # fmt: skip
-    assert any(line.startswith("household member เด็กหญิงมะลิ (added)") and "2015" in line
-               for line in english)  # fmt: skip
+    assert (
+        f"household member {case_a.person.display_name} (changed): monthly income (baht): "
+        "3,000.00 → 3,500.00" in english
+    )
+    assert (
+        "household member นายสมปอง (removed): name: นายสมปอง → –; relation to the head: "
+        "spouse → –" in english
+    )
+    assert any(
+        line.startswith("household member เด็กหญิงมะลิ (added)") and "2015" in line for line in english
+    )
     thai = lines(event, "th")
     assert any("2558" in line for line in thai), thai  # 2015 in the Buddhist Era
 
@@ -318,12 +340,14 @@ def test_a_member_row_of_another_household_is_refused_with_nothing_saved(
     [
         (MemberRow(relation="child"), "member_without_person_or_name"),
         (MemberRow(name="ก", relation="boss"), "invalid_choice"),
-        (MemberRow(name="ก", relation="child", birth_date=TODAY + dt.timedelta(days=1)),
-         "future_date"),
+        (
+            MemberRow(name="ก", relation="child", birth_date=TODAY + dt.timedelta(days=1)),
+            "future_date",
+        ),
         (MemberRow(name="ก", relation="child", monthly_income=Decimal("-1")), "income"),
         (MemberRow(name="ก", relation="child", monthly_income=Decimal("1e12")), "income"),
     ],
-)  # fmt: skip
+)
 def test_a_bad_member_row_is_refused_with_nothing_saved(household, chair_a, row, code):
     count = household.members.count()
     with pytest.raises(ValidationError) as refused:
@@ -337,13 +361,19 @@ def test_the_same_person_twice_and_a_person_of_another_centre_are_refused(
     household, case_a, chair_a, chair_b, centre_b
 ):
     with pytest.raises(ValidationError) as refused:
-        household_update(actor=chair_a, household=household,
-                         members=[MemberRow(person=case_a.person, relation="child")])  # fmt: skip
+        household_update(
+            actor=chair_a,
+            household=household,
+            members=[MemberRow(person=case_a.person, relation="child")],
+        )
     assert refused.value.error_dict["members"][0].code == "member_twice"
     outsider = open_case(chair_b, centre_b).person
     with pytest.raises(ValidationError) as refused:
-        household_update(actor=chair_a, household=household,
-                         members=[MemberRow(person=outsider, relation="child")])  # fmt: skip
+        household_update(
+            actor=chair_a,
+            household=household,
+            members=[MemberRow(person=outsider, relation="child")],
+        )
     assert refused.value.error_dict["members"][0].code == "person_scope"
     assert household.members.count() == 2
 
@@ -389,8 +419,9 @@ def test_an_opening_date_in_another_fiscal_year_or_after_the_work_is_refused(cas
     with pytest.raises(ValidationError) as refused:
         case_update(actor=chair_a, case=case_a, opened_on=case_a.opened_on + dt.timedelta(days=1))
     assert refused.value.error_dict["opened_on"][0].code in (
-        "opens_after_work", "opening_in_another_fiscal_year",
-    )  # fmt: skip
+        "opens_after_work",
+        "opening_in_another_fiscal_year",
+    )
     with pytest.raises(ValidationError) as refused:
         case_update(actor=chair_a, case=case_a, opened_on=TODAY + dt.timedelta(days=1))
     assert "opened_on" in refused.value.error_dict
@@ -404,8 +435,9 @@ def test_an_opening_date_in_another_fiscal_year_or_after_the_work_is_refused(cas
 
 
 def test_withdrawing_a_consent_keeps_the_date_and_twice_is_a_message(case_a, chair_a):
-    consent = consent_record(actor=chair_a, case=case_a, given_by="self", purpose="ส่งต่อ",
-                             given_on=case_a.opened_on)  # fmt: skip
+    consent = consent_record(
+        actor=chair_a, case=case_a, given_by="self", purpose="ส่งต่อ", given_on=case_a.opened_on
+    )
     consent_withdraw(actor=chair_a, consent=consent, withdrawn_on=TODAY, note="ขอถอน")
     event = case_a.events.get(kind=K.CONSENT_WITHDRAWN)
     assert event.detail["changed"] == {"withdrawn_on": {"from": None, "to": str(TODAY)}}
@@ -422,8 +454,9 @@ def test_withdrawing_a_consent_keeps_the_date_and_twice_is_a_message(case_a, cha
 def test_taking_a_volunteer_off_keeps_their_name_and_the_note(case_a, chair_a, centre_a):
     keep, leave = (RegistrationFactory(centre=centre_a).volunteer for _ in range(2))
     case_assign_volunteers(actor=chair_a, case=case_a, volunteers=[keep, leave])
-    removed = case_unassign_volunteers(actor=chair_a, case=case_a, volunteers=[leave],
-                                       note="ย้ายไปอยู่ต่างจังหวัด")  # fmt: skip
+    removed = case_unassign_volunteers(
+        actor=chair_a, case=case_a, volunteers=[leave], note="ย้ายไปอยู่ต่างจังหวัด"
+    )
     assert removed == 1
     assert list(CaseAssignment.objects.filter(case=case_a).values_list("volunteer", flat=True)) == [
         keep.pk
@@ -449,8 +482,7 @@ def test_a_correction_filled_on_an_older_version_is_refused_with_nothing_saved(
         person_update(actor=chair_a, person=person, expected_version=seen, phone="")
     assert refused.value.code == "stale"
     assert Person.objects.get(pk=person.pk).phone == "+66812345678"
-    person_update(actor=chair_a, person=person, expected_version=person_version(person),
-                  phone="")  # fmt: skip
+    person_update(actor=chair_a, person=person, expected_version=person_version(person), phone="")
     assert Person.objects.get(pk=person.pk).phone == ""
     seen = case_version(case_a)
     case_update(actor=chair_a, case=case_a, urgency="urgent")

@@ -50,8 +50,9 @@ def sql_of(queries) -> str:
 
 @pytest.fixture
 def somsri_case(superuser, centre_a):
-    somsri = PersonFactory(centre=centre_a, first_name="สมศรี", last_name="มีสุข",
-                           national_id="1101700230708")  # fmt: skip
+    somsri = PersonFactory(
+        centre=centre_a, first_name="สมศรี", last_name="มีสุข", national_id="1101700230708"
+    )
     case = open_case(superuser, centre_a, person=somsri)
     open_case(superuser, centre_a, person=PersonFactory(centre=centre_a, first_name="ประยุทธ"))
     return case
@@ -102,10 +103,15 @@ def test_referrals_and_consents_are_found_by_a_whole_case_number_in_thai_digits(
 ):
     other = Case.objects.exclude(pk=somsri_case.pk).get()
     for case in (somsri_case, other):
-        consent = Consent.objects.create(case=case, given_by="self", purpose="ส่งต่อ",
-                                         given_on=TODAY)  # fmt: skip
-        Referral.objects.create(case=case, agency=AgencyFactory(), referred_on=TODAY,
-                                reason="ช่วย", basis="consent", consent=consent)  # fmt: skip
+        consent = Consent.objects.create(case=case, given_by="self", purpose="ส่งต่อ", given_on=TODAY)
+        Referral.objects.create(
+            case=case,
+            agency=AgencyFactory(),
+            referred_on=TODAY,
+            reason="ช่วย",
+            basis="consent",
+            consent=consent,
+        )
     url = reverse(f"admin:cases_{model}_changelist")
     term = somsri_case.number.translate(THAI_DIGITS)
     with CaptureQueriesContext(connection) as queries:
@@ -145,10 +151,15 @@ def test_a_chair_finds_nothing_of_another_centre_by_its_case_number_or_national_
 def _households_and_work(centre, cases):
     agency = AgencyFactory()
     for case in cases:
-        consent = Consent.objects.create(case=case, given_by="self", purpose="ส่งต่อ",
-                                         given_on=TODAY)  # fmt: skip
-        Referral.objects.create(case=case, agency=agency, referred_on=TODAY, reason="ช่วย",
-                                basis="consent", consent=consent)  # fmt: skip
+        consent = Consent.objects.create(case=case, given_by="self", purpose="ส่งต่อ", given_on=TODAY)
+        Referral.objects.create(
+            case=case,
+            agency=agency,
+            referred_on=TODAY,
+            reason="ช่วย",
+            basis="consent",
+            consent=consent,
+        )
         household = Household.objects.create(name=f"ครอบครัว{case.sequence}", centre=centre)
         HouseholdMember.objects.create(household=household, person=case.person, relation="head")
 

@@ -72,9 +72,13 @@ def test_possible_duplicates_by_id_or_by_name_birth_date_and_district(centre_a, 
     bang_khen = Subdistrict.objects.filter(district_id="1005").order_by("code")
     first, second = bang_khen[0], bang_khen[1]
     existing = PersonFactory(
-        centre=centre_a, first_name="สมศรี", last_name="มีสุข", birth_date=dt.date(1965, 7, 5),
-        subdistrict=first, national_id="1101700230708",
-    )  # fmt: skip
+        centre=centre_a,
+        first_name="สมศรี",
+        last_name="มีสุข",
+        birth_date=dt.date(1965, 7, 5),
+        subdistrict=first,
+        national_id="1101700230708",
+    )
 
     def look(**fields):
         return list(person_possible_duplicates(user=chair_a, **fields))

@@ -25,8 +25,15 @@ def test_starter_agencies_have_one_provincial_office_per_province_but_bangkok(db
     bangkok = Agency.objects.get(province_id="10")
     assert bangkok.internal and "กรมพัฒนาสังคมและสวัสดิการ" in bangkok.name_th
     kinds = set(Agency.objects.values_list("type", flat=True))
-    assert {"protection_centre", "shelter", "health", "police", "local_government", "school",
-            "foundation"} <= kinds  # fmt: skip
+    assert {
+        "protection_centre",
+        "shelter",
+        "health",
+        "police",
+        "local_government",
+        "school",
+        "foundation",
+    } <= kinds
 
 
 def test_loading_agencies_again_changes_nothing_and_keeps_admin_edits(db):
@@ -50,13 +57,19 @@ def test_reloading_agencies_keeps_what_an_admin_edited_and_restores_what_is_miss
     hotline.delete()
     assert agencies_load() == (1, 0)
     office.refresh_from_db()
-    assert (office.name_en, office.type, office.internal) == ("Chiang Mai PSDHS office", "other",
-                                                              False)  # fmt: skip
+    assert (office.name_en, office.type, office.internal) == (
+        "Chiang Mai PSDHS office",
+        "other",
+        False,
+    )
     # The missing one comes back whole, with every field of the starter list.
     hotline = Agency.objects.get(name_th="ศูนย์ช่วยเหลือสังคม สายด่วน 1300")
     assert (hotline.name_en, hotline.type, hotline.internal, hotline.province_id) == (
-        "Social Assistance Center, hotline 1300", "ministry_unit", True, None,
-    )  # fmt: skip
+        "Social Assistance Center, hotline 1300",
+        "ministry_unit",
+        True,
+        None,
+    )
 
 
 def test_the_app_config_hooks_into_load_reference_data(db):
@@ -149,8 +162,11 @@ def test_demo_dates_keep_their_order_on_any_day(today):
                 visited, follow_up = step[1:]
                 assert opened <= visited <= today
                 assert follow_up is None or follow_up >= visited
-    this_year = [c for _c, _p, c, _s in other_cases(today)
-                 if fiscal_year(c["opened_on"]) == fiscal_year(today)]  # fmt: skip
+    this_year = [
+        c
+        for _c, _p, c, _s in other_cases(today)
+        if fiscal_year(c["opened_on"]) == fiscal_year(today)
+    ]
     assert len(this_year) >= 5
 
 

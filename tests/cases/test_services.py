@@ -145,8 +145,12 @@ def test_closing_needs_a_reason_and_reopening_keeps_it_in_the_history(case_a, ch
     assert reopen.detail == {"closure_reason": "moved", "closed_on": str(TODAY)}
     # Every step is still there, in order.
     assert list(case_a.events.filter(kind="status").values_list("to_status", flat=True)) == [
-        "assessing", "assisting", "monitoring", "closed", "assessing",
-    ]  # fmt: skip
+        "assessing",
+        "assisting",
+        "monitoring",
+        "closed",
+        "assessing",
+    ]
 
 
 def test_a_closed_case_takes_no_visit_until_reopened(case_a, chair_a):
@@ -157,8 +161,9 @@ def test_a_closed_case_takes_no_visit_until_reopened(case_a, chair_a):
 
 
 def test_a_referral_of_a_closed_case_is_not_answered_until_the_case_is_reopened(case_a, chair_a):
-    consent_record(actor=chair_a, case=case_a, given_by="self", purpose="ส่งต่อ",
-                   given_on=case_a.opened_on)  # fmt: skip
+    consent_record(
+        actor=chair_a, case=case_a, given_by="self", purpose="ส่งต่อ", given_on=case_a.opened_on
+    )
     walk(chair_a, case_a, ["assessing", "assisting"])
     referral = referral_create(actor=chair_a, case=case_a, agency=AgencyFactory(), reason="ที่พัก")
     walk(chair_a, case_a, ["referred", "monitoring"])
@@ -199,8 +204,10 @@ def test_a_correction_keeps_the_values_it_replaces_in_the_history(case_a, chair_
     )
     case_a.refresh_from_db()
     assert (case_a.urgency, case_a.problems, case_a.summary) == (
-        "urgent", ["poverty", "housing"], "บ้านถูกน้ำท่วม",
-    )  # fmt: skip
+        "urgent",
+        ["poverty", "housing"],
+        "บ้านถูกน้ำท่วม",
+    )
     event = case_a.events.get(kind="updated")
     assert (event.actor, event.note) == (chair_a, "โทรแจ้งเพิ่ม")
     assert event.detail == {
@@ -266,8 +273,12 @@ def test_case_numbers_run_per_centre_and_restart_each_fiscal_year(centre_a, cent
         open_case(superuser, centre_a, opened_on=last_of_2562).number,
     ]
     assert numbers == [
-        "BKN-2562-0001", "BKN-2562-0002", "CMI-2562-0001", "BKN-2563-0001", "BKN-2562-0003",
-    ]  # fmt: skip
+        "BKN-2562-0001",
+        "BKN-2562-0002",
+        "CMI-2562-0001",
+        "BKN-2563-0001",
+        "BKN-2562-0003",
+    ]
     assert Case.objects.get(number="BKN-2563-0001").fiscal_year == 2563
 
 
@@ -589,8 +600,11 @@ def test_referral_with_consent_or_a_lawful_basis_and_its_status_path(case_a, cha
     assert refused.value.code == "illegal_transition"
     referral.refresh_from_db()
     assert (referral.status, referral.answered_on, referral.finished_on, referral.outcome) == (
-        "done", TODAY, TODAY, "ได้ที่พัก",
-    )  # fmt: skip
+        "done",
+        TODAY,
+        TODAY,
+        "ได้ที่พัก",
+    )
     assert list(referral.events.order_by("pk").values_list("kind", "from_status", "to_status")) == [
         ("referral", "", "sent"),
         ("referral_status", "sent", "accepted"),
@@ -622,9 +636,13 @@ REFERRAL_PATH = {
 @pytest.mark.parametrize("to_status", list(REFERRAL_PATH))
 def test_referral_status_changes_follow_their_path(from_status, to_status, case_a, chair_a):
     referral = referral_create(
-        actor=chair_a, case=case_a, agency=AgencyFactory(), reason="x",
-        basis="legal_duty", basis_note="กฎหมายกำหนด",
-    )  # fmt: skip
+        actor=chair_a,
+        case=case_a,
+        agency=AgencyFactory(),
+        reason="x",
+        basis="legal_duty",
+        basis_note="กฎหมายกำหนด",
+    )
     for step in REFERRAL_PATH[from_status]:
         referral_update_status(actor=chair_a, referral=referral, to_status=step)
     events = referral.events.count()
@@ -653,18 +671,29 @@ def test_timeline_orders_by_date_then_time_recorded_in_constant_queries(
     case_change_status(actor=chair_a, case=case_a, to_status="assessing")  # today
     # Recorded now, but dated in the past: they come before today's status change.
     visit = visit_record(
-        actor=chair_a, case=case_a, visited_on=opened + dt.timedelta(days=2), findings="ก",
+        actor=chair_a,
+        case=case_a,
+        visited_on=opened + dt.timedelta(days=2),
+        findings="ก",
         volunteers=[volunteer],
-    )  # fmt: skip
+    )
     early = visit_record(actor=chair_a, case=case_a, visited_on=opened, findings="ข")
     goods = assistance_record(
-        actor=chair_a, case=case_a, kind="goods", given_on=opened + dt.timedelta(days=2),
+        actor=chair_a,
+        case=case_a,
+        kind="goods",
+        given_on=opened + dt.timedelta(days=2),
         items=[Item("รถจักรยาน", 1, "คัน")],
-    )  # fmt: skip
+    )
     referral = referral_create(
-        actor=chair_a, case=case_a, agency=AgencyFactory(), reason="x",
-        referred_on=opened + dt.timedelta(days=3), basis="legal_duty", basis_note="ก",
-    )  # fmt: skip
+        actor=chair_a,
+        case=case_a,
+        agency=AgencyFactory(),
+        reason="x",
+        referred_on=opened + dt.timedelta(days=3),
+        basis="legal_duty",
+        basis_note="ก",
+    )
 
     with django_assert_num_queries(6):
         timeline = case_timeline(case_a)
@@ -678,9 +707,7 @@ def test_timeline_orders_by_date_then_time_recorded_in_constant_queries(
                 str(entry.obj.agency)
     opened_event, status_event = case_a.events.filter(kind__in=["opened", "status"])
     # The opening is dated by the case's opening date, ahead of the visit recorded later.
-    assert [e.obj for e in timeline] == [
-        opened_event, early, visit, goods, referral, status_event
-    ]  # fmt: skip
+    assert [e.obj for e in timeline] == [opened_event, early, visit, goods, referral, status_event]
     dates = [(e.date, e.recorded_at) for e in timeline]
     assert dates == sorted(dates)
 
@@ -708,9 +735,14 @@ def test_the_note_of_an_assignment_is_kept_in_its_event(case_a, chair_a, centre_
 @pytest.mark.parametrize("to_status", ["done", "revoked"])
 def test_a_referral_cannot_finish_before_it_was_answered(to_status, case_a, chair_a):
     referral = referral_create(
-        actor=chair_a, case=case_a, agency=AgencyFactory(), reason="ที่พัก",
-        basis="legal_duty", basis_note="มาตรา", referred_on=TODAY - dt.timedelta(days=8),
-    )  # fmt: skip
+        actor=chair_a,
+        case=case_a,
+        agency=AgencyFactory(),
+        reason="ที่พัก",
+        basis="legal_duty",
+        basis_note="มาตรา",
+        referred_on=TODAY - dt.timedelta(days=8),
+    )
     answered = TODAY - dt.timedelta(days=3)
     referral_update_status(actor=chair_a, referral=referral, to_status="accepted", on=answered)
     before = snapshot(case_a)
@@ -739,17 +771,26 @@ def test_a_case_cannot_close_before_its_last_visit_assistance_or_referral(last, 
         assistance_record(actor=chair_a, case=case_a, kind="money", amount=500, given_on=day)
     else:
         referral = referral_create(
-            actor=chair_a, case=case_a, agency=AgencyFactory(), reason="ที่พัก",
-            basis="legal_duty", basis_note="มาตรา",
+            actor=chair_a,
+            case=case_a,
+            agency=AgencyFactory(),
+            reason="ที่พัก",
+            basis="legal_duty",
+            basis_note="มาตรา",
             referred_on=day if last == "referral" else case_a.opened_on,
-        )  # fmt: skip
+        )
         if last == "referral answered":
             referral_update_status(actor=chair_a, referral=referral, to_status="accepted", on=day)
     walk(chair_a, case_a, ["monitoring"])
     before = snapshot(case_a)
     with pytest.raises(ValidationError) as refused:
-        case_change_status(actor=chair_a, case=case_a, to_status="closed",
-                           closure_reason="resolved", on=day - dt.timedelta(days=1))  # fmt: skip
+        case_change_status(
+            actor=chair_a,
+            case=case_a,
+            to_status="closed",
+            closure_reason="resolved",
+            on=day - dt.timedelta(days=1),
+        )
     assert refused.value.error_dict["closed_on"][0].code == "closes_before_work"
     assert snapshot(case_a) == before
     case_change_status(
@@ -763,14 +804,21 @@ def test_assistance_from_an_inactive_agency_is_refused(case_a, chair_a):
     agency = AgencyFactory(active=False)
     before = snapshot(case_a)
     with pytest.raises(ValidationError) as refused:
-        assistance_record(actor=chair_a, case=case_a, kind="money", amount=500, given_on=TODAY,
-                          provider_agency=agency)  # fmt: skip
+        assistance_record(
+            actor=chair_a,
+            case=case_a,
+            kind="money",
+            amount=500,
+            given_on=TODAY,
+            provider_agency=agency,
+        )
     assert refused.value.error_dict["provider_agency"][0].code == "agency_inactive"
     assert snapshot(case_a) == before
     agency.active = True
     agency.save()
-    assistance = assistance_record(actor=chair_a, case=case_a, kind="money", amount=500,
-                                   given_on=TODAY, provider_agency=agency)  # fmt: skip
+    assistance = assistance_record(
+        actor=chair_a, case=case_a, kind="money", amount=500, given_on=TODAY, provider_agency=agency
+    )
     assert assistance.provider == agency
 
 

@@ -29,8 +29,9 @@ def ask(chair, case, centre, reason="ย้ายบ้าน"):
 def test_the_database_refuses_a_second_pending_transfer_of_a_case(chair_a, case, centre_b):
     first = ask(chair_a, case, centre_b)
     with pytest.raises(IntegrityError), transaction.atomic():
-        CaseTransfer.objects.create(case=case, from_centre=case.centre, to_centre=centre_b,
-                                    reason="ซ้ำ")  # fmt: skip
+        CaseTransfer.objects.create(
+            case=case, from_centre=case.centre, to_centre=centre_b, reason="ซ้ำ"
+        )
     case_transfer_cancel(actor=chair_a, transfer=first)
     assert ask(chair_a, case, centre_b).is_pending  # a cancelled one does not count
 
@@ -39,11 +40,13 @@ def test_the_database_refuses_a_transfer_to_the_same_centre_and_an_unanswered_de
     case, centre_b
 ):
     with pytest.raises(IntegrityError), transaction.atomic():
-        CaseTransfer.objects.create(case=case, from_centre=case.centre, to_centre=case.centre,
-                                    reason="x")  # fmt: skip
+        CaseTransfer.objects.create(
+            case=case, from_centre=case.centre, to_centre=case.centre, reason="x"
+        )
     with pytest.raises(IntegrityError), transaction.atomic():
-        CaseTransfer.objects.create(case=case, from_centre=case.centre, to_centre=centre_b,
-                                    reason="x", status="declined")  # fmt: skip
+        CaseTransfer.objects.create(
+            case=case, from_centre=case.centre, to_centre=centre_b, reason="x", status="declined"
+        )
 
 
 def test_a_case_or_a_centre_with_a_transfer_cannot_be_deleted(chair_a, case, centre_b):

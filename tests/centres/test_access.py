@@ -75,8 +75,9 @@ def test_chair_who_also_supervises_a_region_writes_only_at_their_own_centre(
     opening = {"intake_channel": "walk_in", "reporter_type": "self", "problems": ["poverty"]}
     with pytest.raises(PermissionDenied):
         case_open(actor=chair_a, centre=centre_b, person=PersonFactory(centre=centre_b), **opening)
-    case = case_open(actor=chair_a, centre=centre_a, person=PersonFactory(centre=centre_a),
-                     **opening)  # fmt: skip
+    case = case_open(
+        actor=chair_a, centre=centre_a, person=PersonFactory(centre=centre_a), **opening
+    )
     assert case.centre == centre_a
 
 
@@ -110,8 +111,19 @@ def _scoped_models():
 
 def test_every_centre_owned_model_has_one_scoped_queryset_base():
     names = {model.__name__ for model in _scoped_models()}
-    expected = {"Centre", "Volunteer", "Registration", "Person", "Case", "Visit", "Consent",
-                "Household", "HouseholdMember", "AssistanceItem", "VolunteerImport"}  # fmt: skip
+    expected = {
+        "Centre",
+        "Volunteer",
+        "Registration",
+        "Person",
+        "Case",
+        "Visit",
+        "Consent",
+        "Household",
+        "HouseholdMember",
+        "AssistanceItem",
+        "VolunteerImport",
+    }
     assert expected <= names
 
 

@@ -30,10 +30,17 @@ def be(day: dt.date) -> str:
 
 def new_account(**changes) -> dict:
     data = {
-        "username": "somsri.bkn", "first_name": "สมศรี", "last_name": "ใจงาม",
-        "email": "somsri@example.org", "role": "chair", "centre": "BKN",
-        "province": "", "region": "", "starts_on": be(TODAY), "volunteer": "",
-    }  # fmt: skip
+        "username": "somsri.bkn",
+        "first_name": "สมศรี",
+        "last_name": "ใจงาม",
+        "email": "somsri@example.org",
+        "role": "chair",
+        "centre": "BKN",
+        "province": "",
+        "region": "",
+        "starts_on": be(TODAY),
+        "volunteer": "",
+    }
     data.update(changes)
     return data
 
@@ -115,16 +122,21 @@ def test_a_supervisor_account_may_cover_a_region(admin_client, db):
 def test_bad_input_is_named_beside_its_field_and_nothing_is_saved(
     admin_client, centre_a, centre_b, changes, field
 ):
-    users, assignments, accounts = (User.objects.count(), StaffAssignment.objects.count(),
-                                    Account.objects.count())  # fmt: skip
+    users, assignments, accounts = (
+        User.objects.count(),
+        StaffAssignment.objects.count(),
+        Account.objects.count(),
+    )
     response = admin_client.post(NEW, new_account(**changes))
     assert response.status_code == 400
     assert field in errors(response), errors(response)
     page = response.content.decode()
     assert f'id="field-{field}"' in page and "has-error" in page
     assert (User.objects.count(), StaffAssignment.objects.count(), Account.objects.count()) == (
-        users, assignments, accounts
-    )  # fmt: skip
+        users,
+        assignments,
+        accounts,
+    )
 
 
 def test_a_username_already_taken_in_any_letter_case_is_refused(admin_client, centre_a):
@@ -150,8 +162,15 @@ def test_a_new_account_must_change_its_password_before_any_page(
     chair = client_factory()
     assert chair.login(username="somsri.bkn", password=password)
     change = reverse("centres:password-change")
-    for url in ("/", "/volunteers/", "/cases/", "/dashboards/", "/admin/", "/accounts/manage/",
-                "/no-such-page/"):  # fmt: skip
+    for url in (
+        "/",
+        "/volunteers/",
+        "/cases/",
+        "/dashboards/",
+        "/admin/",
+        "/accounts/manage/",
+        "/no-such-page/",
+    ):
         response = chair.get(url)
         assert response.status_code == 302 and response["Location"] == change, url
     assert chair.post("/cases/new/", {}).status_code == 302
@@ -160,8 +179,14 @@ def test_a_new_account_must_change_its_password_before_any_page(
     # The language switch and the log-out stay in reach.
     switched = chair.post(reverse("set_language"), {"language": "en", "next": change})
     assert switched.status_code == 302 and switched["Location"] == change
-    response = chair.post(change, {"old_password": password, "new_password1": "ขอบฟ้า-2568-ไกล",
-                                   "new_password2": "ขอบฟ้า-2568-ไกล"})  # fmt: skip
+    response = chair.post(
+        change,
+        {
+            "old_password": password,
+            "new_password1": "ขอบฟ้า-2568-ไกล",
+            "new_password2": "ขอบฟ้า-2568-ไกล",
+        },
+    )
     assert response.status_code == 302
     assert chair.get("/").status_code == 200  # still logged in, and free
     assert not Account.objects.get(user=user).must_change_password
@@ -174,9 +199,14 @@ def test_the_password_change_refuses_a_weak_password_beside_the_field(
     _user, password = created(admin_client)
     chair = client_factory()
     chair.login(username="somsri.bkn", password=password)
-    response = chair.post(reverse("centres:password-change"), {
-        "old_password": password, "new_password1": "12345678", "new_password2": "12345678",
-    })  # fmt: skip
+    response = chair.post(
+        reverse("centres:password-change"),
+        {
+            "old_password": password,
+            "new_password1": "12345678",
+            "new_password2": "12345678",
+        },
+    )
     assert response.status_code == 200
     assert "new_password2" in response.context["form"].errors
     assert chair.get("/").status_code == 302
@@ -242,8 +272,11 @@ def test_a_superusers_account_is_not_reset_or_deactivated_by_a_ministry_administ
 @pytest.mark.parametrize("who", ["chair_a", "supervisor_north"])
 def test_only_ministry_administrators_reach_the_account_pages(client, request, who, chair_b):
     client.force_login(request.getfixturevalue(who))
-    for url in (reverse("centres:account-list"), NEW,
-                reverse("centres:account-detail", args=[chair_b.pk])):  # fmt: skip
+    for url in (
+        reverse("centres:account-list"),
+        NEW,
+        reverse("centres:account-detail", args=[chair_b.pk]),
+    ):
         assert client.get(url).status_code == 403
     for name in ("account-edit", "account-volunteer", "account-reactivate"):
         url = reverse(f"centres:{name}", args=[chair_b.pk])
@@ -267,15 +300,22 @@ def test_an_administrator_corrects_an_accounts_name_and_email(admin_client, chai
     assert form.status_code == 200 and form.context["form"]["first_name"].value() == (
         chair_a.first_name
     )
-    response = admin_client.post(edit_url(chair_a), {
-        "first_name": " วิไลวรรณ ", "last_name": "ศรีสุข", "email": "wilai@example.org",
-    })  # fmt: skip
+    response = admin_client.post(
+        edit_url(chair_a),
+        {
+            "first_name": " วิไลวรรณ ",
+            "last_name": "ศรีสุข",
+            "email": "wilai@example.org",
+        },
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("centres:account-detail", args=[chair_a.pk])
     chair_a.refresh_from_db()
     assert (chair_a.first_name, chair_a.last_name, chair_a.email) == (
-        "วิไลวรรณ", "ศรีสุข", "wilai@example.org"
-    )  # fmt: skip
+        "วิไลวรรณ",
+        "ศรีสุข",
+        "wilai@example.org",
+    )
     assert chair_a.check_password("pw-Test-1234") and chair_a.is_active  # nothing else changed
     page = admin_client.get(response["Location"]).content.decode()
     assert "วิไลวรรณ ศรีสุข" in page
@@ -455,8 +495,10 @@ def test_a_superusers_account_is_not_edited_linked_or_reactivated_by_a_ministry_
     volunteer = RegistrationFactory(centre=centre_a).volunteer
     page = admin_client.get(reverse("centres:account-detail", args=[superuser.pk]))
     assert 'id="edit-account"' not in page.content.decode()
-    forms = [(edit_url(superuser), {"first_name": "แก้"}),
-             (volunteer_url(superuser), {"volunteer": volunteer.national_id})]  # fmt: skip
+    forms = [
+        (edit_url(superuser), {"first_name": "แก้"}),
+        (volunteer_url(superuser), {"volunteer": volunteer.national_id}),
+    ]
     for url, data in forms:
         refused = admin_client.get(url)
         assert refused.status_code == 403
@@ -498,10 +540,14 @@ def test_any_user_changes_their_own_password_from_the_menu(client, request, who)
     assert f'href="{reverse("centres:password-change")}"' in home
     page = client.get(reverse("centres:password-change"))
     assert page.status_code == 200 and 'class="site"' in page.content.decode()
-    response = client.post(reverse("centres:password-change"), {
-        "old_password": "pw-Test-1234", "new_password1": "ขอบฟ้า-2568-ไกล",
-        "new_password2": "ขอบฟ้า-2568-ไกล",
-    })  # fmt: skip
+    response = client.post(
+        reverse("centres:password-change"),
+        {
+            "old_password": "pw-Test-1234",
+            "new_password1": "ขอบฟ้า-2568-ไกล",
+            "new_password2": "ขอบฟ้า-2568-ไกล",
+        },
+    )
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("ขอบฟ้า-2568-ไกล")
@@ -510,10 +556,14 @@ def test_any_user_changes_their_own_password_from_the_menu(client, request, who)
 
 def test_a_wrong_old_password_changes_nothing(client, chair_a):
     client.force_login(chair_a)
-    response = client.post(reverse("centres:password-change"), {
-        "old_password": "wrong", "new_password1": "ขอบฟ้า-2568-ไกล",
-        "new_password2": "ขอบฟ้า-2568-ไกล",
-    })  # fmt: skip
+    response = client.post(
+        reverse("centres:password-change"),
+        {
+            "old_password": "wrong",
+            "new_password1": "ขอบฟ้า-2568-ไกล",
+            "new_password2": "ขอบฟ้า-2568-ไกล",
+        },
+    )
     assert response.status_code == 200 and "old_password" in response.context["form"].errors
     chair_a.refresh_from_db()
     assert chair_a.check_password("pw-Test-1234")
@@ -524,11 +574,15 @@ def test_a_wrong_old_password_changes_nothing(client, chair_a):
 
 @pytest.mark.parametrize(
     "typed",
-    [lambda v, n: format_national_id(v.national_id), lambda v, n: v.national_id.translate(
-        THAI_DIGITS), lambda v, n: n.lstrip("0")],
-)  # fmt: skip
-def test_an_account_is_linked_to_the_persons_volunteer_record(admin_client, centre_a, typed,
-                                                              client_factory):  # fmt: skip
+    [
+        lambda v, n: format_national_id(v.national_id),
+        lambda v, n: v.national_id.translate(THAI_DIGITS),
+        lambda v, n: n.lstrip("0"),
+    ],
+)
+def test_an_account_is_linked_to_the_persons_volunteer_record(
+    admin_client, centre_a, typed, client_factory
+):
     registration = RegistrationFactory(centre=centre_a, volunteer__first_name="ประธานอาสา")
     volunteer = registration.volunteer
     user, _password = created(admin_client, volunteer=typed(volunteer, registration.number))
@@ -569,8 +623,9 @@ def test_an_unknown_national_id_is_named_beside_the_field(admin_client, centre_a
 # -- the list ----------------------------------------------------------------------------------
 
 
-def test_the_account_list_searches_by_name_and_centre_code(admin_client, chair_a, chair_b,
-                                                           centre_b):  # fmt: skip
+def test_the_account_list_searches_by_name_and_centre_code(
+    admin_client, chair_a, chair_b, centre_b
+):
     chair_b.first_name = "วิไล"
     chair_b.save()
     listed = admin_client.get(reverse("centres:account-list"), {"q": "วิไล"}).context["accounts"]
@@ -585,8 +640,7 @@ def test_the_account_list_is_paginated_and_its_queries_do_not_grow(
     def add(n, start):
         for i in range(start, start + n):
             user = UserFactory(username=f"staff{i:03d}")
-            staff_assignment_create(actor=ministry_admin, user=user, role="staff",
-                                    centre=centre_a)  # fmt: skip
+            staff_assignment_create(actor=ministry_admin, user=user, role="staff", centre=centre_a)
 
     add(3, 0)
     url = reverse("centres:account-list")

@@ -74,18 +74,29 @@ def test_a_ministry_administrator_adds_a_user_and_gives_them_a_role_in_the_admin
     client, ministry_admin, centre_a
 ):
     client.force_login(ministry_admin)
-    response = client.post(reverse("admin:auth_user_add"), {
-        "username": "somchai.bkn", "usable_password": "true",
-        "password1": "x-Very-Long-1234", "password2": "x-Very-Long-1234",
-    })  # fmt: skip
+    response = client.post(
+        reverse("admin:auth_user_add"),
+        {
+            "username": "somchai.bkn",
+            "usable_password": "true",
+            "password1": "x-Very-Long-1234",
+            "password2": "x-Very-Long-1234",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     user = User.objects.get(username="somchai.bkn")
     # The administrator typed the password: the new user chooses their own at first log-in.
     assert Account.objects.get(user=user).must_change_password
-    response = client.post(reverse("admin:centres_staffassignment_add"), {
-        "user": user.pk, "role": "chair", "centre": centre_a.pk, "starts_on": "11/03/2562",
-        "ends_on": "",
-    })  # fmt: skip
+    response = client.post(
+        reverse("admin:centres_staffassignment_add"),
+        {
+            "user": user.pk,
+            "role": "chair",
+            "centre": centre_a.pk,
+            "starts_on": "11/03/2562",
+            "ends_on": "",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     user.refresh_from_db()
     assert user.is_staff
@@ -98,9 +109,16 @@ def test_ending_or_deleting_an_assignment_in_the_admin_takes_the_group_away(
     client.force_login(ministry_admin)
     assignment = chair_a.staff_assignments.get()
     url = reverse("admin:centres_staffassignment_change", args=[assignment.pk])
-    response = client.post(url, {"user": chair_a.pk, "role": "chair",
-                                 "centre": assignment.centre_id, "starts_on": "",
-                                 "ends_on": be(YESTERDAY)})  # fmt: skip
+    response = client.post(
+        url,
+        {
+            "user": chair_a.pk,
+            "role": "chair",
+            "centre": assignment.centre_id,
+            "starts_on": "",
+            "ends_on": be(YESTERDAY),
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     chair_a.refresh_from_db()
     assert not chair_a.groups.filter(name="role:chair").exists() and not chair_a.is_staff
@@ -118,9 +136,16 @@ def test_an_assignment_for_a_deactivated_account_is_refused_beside_the_user(
 ):
     gone = UserFactory(is_active=False)
     client.force_login(ministry_admin)
-    response = client.post(reverse("admin:centres_staffassignment_add"), {
-        "user": gone.pk, "role": "chair", "centre": centre_a.pk, "starts_on": "", "ends_on": "",
-    })  # fmt: skip
+    response = client.post(
+        reverse("admin:centres_staffassignment_add"),
+        {
+            "user": gone.pk,
+            "role": "chair",
+            "centre": centre_a.pk,
+            "starts_on": "",
+            "ends_on": "",
+        },
+    )
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["user"]
     assert not StaffAssignment.objects.filter(user=gone).exists()
@@ -129,18 +154,28 @@ def test_an_assignment_for_a_deactivated_account_is_refused_beside_the_user(
 def user_form(user, **changes) -> dict:
     data = {
         # The fixtures' usernames hold the centre's name, spaces included: not a valid one.
-        "username": f"user{user.pk}", "first_name": user.first_name, "last_name": user.last_name,
-        "email": user.email, "is_active": "on", "groups": [], "user_permissions": [],
-    }  # fmt: skip
+        "username": f"user{user.pk}",
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "is_active": "on",
+        "groups": [],
+        "user_permissions": [],
+    }
     data.update(changes)
     return data
 
 
 @pytest.mark.parametrize(
     "field, value",
-    [("groups", "role"), ("groups", "999999"), ("groups", "ไม่ใช่ตัวเลข"),
-     ("user_permissions", "999999"), ("user_permissions", "abc")],
-)  # fmt: skip
+    [
+        ("groups", "role"),
+        ("groups", "999999"),
+        ("groups", "ไม่ใช่ตัวเลข"),
+        ("user_permissions", "999999"),
+        ("user_permissions", "abc"),
+    ],
+)
 def test_a_tampered_group_or_permission_in_the_user_form_is_a_form_error(
     client, ministry_admin, chair_b, field, value
 ):
@@ -156,8 +191,9 @@ def test_a_tampered_group_or_permission_in_the_user_form_is_a_form_error(
 
 def test_a_tampered_permission_in_the_group_form_is_a_form_error(client, ministry_admin):
     client.force_login(ministry_admin)
-    response = client.post(reverse("admin:auth_group_add"),
-                           {"name": "ผู้นำเข้า", "permissions": ["999999"]})  # fmt: skip
+    response = client.post(
+        reverse("admin:auth_group_add"), {"name": "ผู้นำเข้า", "permissions": ["999999"]}
+    )
     assert response.status_code == 200
     assert "permissions" in response.context["adminform"].form.errors
     assert not Group.objects.filter(name="ผู้นำเข้า").exists()
@@ -166,8 +202,9 @@ def test_a_tampered_permission_in_the_group_form_is_a_form_error(client, ministr
 def test_a_ministry_administrator_makes_a_group_of_their_own(client, ministry_admin):
     client.force_login(ministry_admin)
     permission = Permission.objects.get(codename="view_volunteer")
-    response = client.post(reverse("admin:auth_group_add"),
-                           {"name": "ผู้นำเข้า", "permissions": [permission.pk]})  # fmt: skip
+    response = client.post(
+        reverse("admin:auth_group_add"), {"name": "ผู้นำเข้า", "permissions": [permission.pk]}
+    )
     assert response.status_code == 302
     assert Group.objects.get(name="ผู้นำเข้า").permissions.get() == permission
 
@@ -189,8 +226,12 @@ def test_role_groups_are_shown_but_never_edited_or_deleted_in_the_admin(
         change = reverse("admin:auth_group_change", args=[group.pk])
         assert client.get(change).status_code == 200  # the view page
         assert client.post(change, {"name": "อื่น", "permissions": []}).status_code == 403
-        assert client.post(reverse("admin:auth_group_delete", args=[group.pk]),
-                           {"post": "yes"}).status_code == 403  # fmt: skip
+        assert (
+            client.post(
+                reverse("admin:auth_group_delete", args=[group.pk]), {"post": "yes"}
+            ).status_code
+            == 403
+        )
     assert Group.objects.get(pk=group.pk).name == "role:chair"
 
 
@@ -200,8 +241,10 @@ def test_no_account_is_deleted_in_the_admin(client, ministry_admin, superuser, c
         client.force_login(user)
         assert client.post(url, {"post": "yes"}).status_code == 403
         changelist = reverse("admin:auth_user_changelist")
-        client.post(changelist, {"action": "delete_selected", "_selected_action": [chair_b.pk],
-                                 "post": "yes"})  # fmt: skip
+        client.post(
+            changelist,
+            {"action": "delete_selected", "_selected_action": [chair_b.pk], "post": "yes"},
+        )
     assert User.objects.filter(pk=chair_b.pk).exists()
 
 
@@ -216,15 +259,25 @@ def test_a_ministry_administrator_makes_nobody_a_superuser_nor_changes_a_superus
     root = reverse("admin:auth_user_change", args=[superuser.pk])
     assert client.post(root, user_form(superuser, first_name="x")).status_code == 403
     password = reverse("admin:auth_user_password_change", args=[superuser.pk])
-    assert client.post(password, {"password1": "x-Very-Long-1234",
-                                  "password2": "x-Very-Long-1234"}).status_code == 403  # fmt: skip
+    assert (
+        client.post(
+            password, {"password1": "x-Very-Long-1234", "password2": "x-Very-Long-1234"}
+        ).status_code
+        == 403
+    )
 
 
 def test_a_password_set_in_the_admin_must_be_changed_by_its_owner(client, ministry_admin, chair_b):
     client.force_login(ministry_admin)
     url = reverse("admin:auth_user_password_change", args=[chair_b.pk])
-    response = client.post(url, {"password1": "x-Very-Long-1234", "password2": "x-Very-Long-1234",
-                                 "usable_password": "true"})  # fmt: skip
+    response = client.post(
+        url,
+        {
+            "password1": "x-Very-Long-1234",
+            "password2": "x-Very-Long-1234",
+            "usable_password": "true",
+        },
+    )
     assert response.status_code == 302
     assert Account.objects.get(user=chair_b).must_change_password
 
@@ -275,8 +328,13 @@ def test_a_chair_keeps_their_centres_records_in_the_admin_and_reads_reference_da
     page = client.get(reverse("admin:volunteers_volunteer_change", args=[mine.pk]))
     assert page.context["has_change_permission"]
     # Reference data and the centre tree: read only.
-    for name in ("centres_region", "centres_province", "centres_centre", "cases_agency",
-                 "volunteers_organisation"):  # fmt: skip
+    for name in (
+        "centres_region",
+        "centres_province",
+        "centres_centre",
+        "cases_agency",
+        "volunteers_organisation",
+    ):
         assert client.get(reverse(f"admin:{name}_changelist")).status_code == 200, name
         assert client.get(reverse(f"admin:{name}_add")).status_code == 403, name
     agency_page = reverse("admin:cases_agency_change", args=[agency.pk])
@@ -287,8 +345,12 @@ def test_a_chair_keeps_their_centres_records_in_the_admin_and_reads_reference_da
     for name in ("auth_user", "auth_group", "centres_staffassignment"):
         assert client.get(reverse(f"admin:{name}_changelist")).status_code == 403, name
     # And no deleting, even of their own centre's volunteer.
-    assert client.post(reverse("admin:volunteers_volunteer_delete", args=[mine.pk]),
-                       {"post": "yes"}).status_code == 403  # fmt: skip
+    assert (
+        client.post(
+            reverse("admin:volunteers_volunteer_delete", args=[mine.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
 
 
 def test_a_chair_who_also_supervises_a_region_holds_both_groups_and_writes_at_home_only(
@@ -316,16 +378,21 @@ def test_a_group_is_given_permissions_found_by_the_autocomplete(client, ministry
     list only those given."""
     permission = Permission.objects.get(codename="view_volunteer")
     url = reverse("admin:autocomplete")
-    params = {"app_label": "auth", "model_name": "group", "field_name": "permissions",
-              "term": "view_volunteer"}  # fmt: skip
+    params = {
+        "app_label": "auth",
+        "model_name": "group",
+        "field_name": "permissions",
+        "term": "view_volunteer",
+    }
     client.force_login(ministry_admin)
     found = [int(r["id"]) for r in client.get(url, params).json()["results"]]
     assert permission.pk in found and len(found) < 5
     group = Group.objects.create(name="ผู้อ่าน")
     group.permissions.add(permission)
     page = client.get(reverse("admin:auth_group_change", args=[group.pk])).content.decode()
-    select = page[page.index('name="permissions"') : page.index("</select>", page.index(
-        'name="permissions"'))]  # fmt: skip
+    select = page[
+        page.index('name="permissions"') : page.index("</select>", page.index('name="permissions"'))
+    ]
     assert select.count("<option") == 1
     # Only a ministry administrator reads the permissions, whatever a chair was given.
     client.force_login(chair_b)

@@ -18,8 +18,20 @@ from volunteers.services import registration_end, registration_suspend
 
 pytestmark = pytest.mark.django_db
 
-THAI_MONTHS = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.",
-               "พ.ย.", "ธ.ค."]  # fmt: skip
+THAI_MONTHS = [
+    "ม.ค.",
+    "ก.พ.",
+    "มี.ค.",
+    "เม.ย.",
+    "พ.ค.",
+    "มิ.ย.",
+    "ก.ค.",
+    "ส.ค.",
+    "ก.ย.",
+    "ต.ค.",
+    "พ.ย.",
+    "ธ.ค.",
+]
 TRANSFERS = reverse("admin:cases_casetransfer_changelist")
 CHANGES = reverse("admin:volunteers_registrationstatuschange_changelist")
 
@@ -88,8 +100,9 @@ def test_nobody_adds_changes_or_deletes_a_transfer_in_the_admin(client, request,
     assert client.post(change, {"reason": "แก้", "status": "accepted"}).status_code == 403
     delete = reverse("admin:cases_casetransfer_delete", args=[record.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
-    client.post(TRANSFERS, {"action": "delete_selected", "_selected_action": [record.pk],
-                            "post": "yes"})  # fmt: skip
+    client.post(
+        TRANSFERS, {"action": "delete_selected", "_selected_action": [record.pk], "post": "yes"}
+    )
     assert list(CaseTransfer.objects.order_by("pk").values()) == before
 
 
@@ -101,8 +114,9 @@ def test_transfers_are_filtered_by_status_and_centre_and_searched_by_case_number
     case_transfer_accept(actor=chair_c, transfer=transfers["sent by A"], note="")
     client.force_login(ministry_admin)
     assert set(listed(client.get(TRANSFERS, {"status": "pending"}))) == {
-        transfers["sent to A"], transfers["elsewhere"]
-    }  # fmt: skip
+        transfers["sent to A"],
+        transfers["elsewhere"],
+    }
     # A centre at either end.
     by_a = listed(client.get(TRANSFERS, {"centre": centre_a.pk}))
     assert set(by_a) == {transfers["sent by A"], transfers["sent to A"]}
@@ -142,8 +156,9 @@ def test_the_transfer_list_costs_the_same_queries_whatever_its_length(
 def changes(chair_a, chair_b, centre_a, centre_b):
     """A's registration suspended on 1 June 2019; B's ended."""
     ours = RegistrationFactory(centre=centre_a, volunteer__first_name="พักก่อน")
-    registration_suspend(actor=chair_a, registration=ours, on=dt.date(2019, 6, 1),
-                         reason="ป่วยพักรักษาตัว")  # fmt: skip
+    registration_suspend(
+        actor=chair_a, registration=ours, on=dt.date(2019, 6, 1), reason="ป่วยพักรักษาตัว"
+    )
     theirs = RegistrationFactory(centre=centre_b, volunteer__first_name="ลาออกแล้ว")
     registration_end(actor=chair_b, registration=theirs, on=dt.date(2020, 1, 15), reason="ย้าย")
     return {
@@ -213,7 +228,8 @@ def test_the_status_change_list_costs_the_same_queries_whatever_its_length(
         client.get(CHANGES)
     for _ in range(6):
         registration = RegistrationFactory(centre=centre_a)
-        registration_suspend(actor=chair_a, registration=registration, on=dt.date(2019, 6, 1),
-                             reason="พัก")  # fmt: skip
+        registration_suspend(
+            actor=chair_a, registration=registration, on=dt.date(2019, 6, 1), reason="พัก"
+        )
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(listed(client.get(CHANGES))) == 8

@@ -17,9 +17,11 @@ def _assignment(role, **where):
 @pytest.mark.parametrize("role", ["chair", "staff"])
 @pytest.mark.parametrize("area", ["province", "region"])
 def test_chair_or_staff_cannot_be_assigned_a_whole_province_or_region(db, centre_a, role, area):
-    where = {"province": Province.objects.get(code="10")} if area == "province" else {
-        "region": Region.objects.get(code="BKK")
-    }  # fmt: skip
+    where = (
+        {"province": Province.objects.get(code="10")}
+        if area == "province"
+        else {"region": Region.objects.get(code="BKK")}
+    )
     for extra in ({}, {"centre": centre_a}):
         assignment = _assignment(role, **where, **extra)
         with pytest.raises(ValidationError) as refused:
@@ -75,23 +77,40 @@ def test_chair_at_a_centre_is_valid(db, centre_a):
 
 
 def test_a_centres_province_follows_from_its_district(national_centre):
-    centre = Centre(code="X1", level="district", parent=national_centre, name_th="ศูนย์ทดสอบ",
-                    district=District.objects.get(code="5001"))  # fmt: skip
+    centre = Centre(
+        code="X1",
+        level="district",
+        parent=national_centre,
+        name_th="ศูนย์ทดสอบ",
+        district=District.objects.get(code="5001"),
+    )
     centre.full_clean()
     assert centre.province_id == "50"
 
 
 def test_a_centre_in_a_district_of_another_province_is_refused(national_centre):
-    centre = Centre(code="X2", level="district", parent=national_centre, name_th="ศูนย์ทดสอบ",
-                    district=District.objects.get(code="5001"), province_id="10")  # fmt: skip
+    centre = Centre(
+        code="X2",
+        level="district",
+        parent=national_centre,
+        name_th="ศูนย์ทดสอบ",
+        district=District.objects.get(code="5001"),
+        province_id="10",
+    )
     with pytest.raises(ValidationError) as refused:
         centre.full_clean()
     assert "district" in refused.value.message_dict
 
 
 def test_a_centres_subdistrict_must_be_in_its_district(national_centre):
-    centre = Centre(code="X3", level="district", parent=national_centre, name_th="ศูนย์ทดสอบ",
-                    district_id="1005", subdistrict_id="104802")  # fmt: skip
+    centre = Centre(
+        code="X3",
+        level="district",
+        parent=national_centre,
+        name_th="ศูนย์ทดสอบ",
+        district_id="1005",
+        subdistrict_id="104802",
+    )
     with pytest.raises(ValidationError) as refused:
         centre.full_clean()
     assert "subdistrict" in refused.value.message_dict
@@ -101,8 +120,14 @@ def test_admin_fills_a_new_centres_province_from_its_district(client, superuser,
     from django.urls import reverse
 
     client.force_login(superuser)
-    data = {"code": "CMX", "level": "district", "parent": national_centre.pk,
-            "name_th": "ศูนย์ทดสอบ", "status": "active", "district": "5001"}  # fmt: skip
+    data = {
+        "code": "CMX",
+        "level": "district",
+        "parent": national_centre.pk,
+        "name_th": "ศูนย์ทดสอบ",
+        "status": "active",
+        "district": "5001",
+    }
     response = client.post(reverse("admin:centres_centre_add"), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Centre.objects.get(code="CMX").province_id == "50"

@@ -43,8 +43,14 @@ def test_opening_dates_are_those_of_the_sources_and_unknown_ones_stay_empty(refe
     assert opened["DMG"] == dt.date(2018, 5, 15)
     assert opened["WTL"] == dt.date(2018, 7, 5)
     assert {c for c, d in opened.items() if d is None} == {
-        "KTY", "KSW", "BBN", "TLC", "LPR", "BKY", "NCK"
-    }  # fmt: skip
+        "KTY",
+        "KSW",
+        "BBN",
+        "TLC",
+        "LPR",
+        "BKY",
+        "NCK",
+    }
     bang_khen = Centre.objects.get(code="BKN")
     assert bang_khen.name_th == "ศูนย์ประสานงาน อพม. เขตบางเขน"
     assert bang_khen.subdistrict.name_th == "อนุสาวรีย์"

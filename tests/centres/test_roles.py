@@ -114,8 +114,13 @@ def test_assigning_a_role_gives_its_group_and_staff_status(ministry_admin, centr
 
 def test_ending_the_last_role_takes_its_group_and_staff_status_away(ministry_admin, centre_a):
     user = UserFactory()
-    chair = staff_assignment_create(actor=ministry_admin, user=user, role="chair",
-                                    centre=centre_a, starts_on=dt.date(2019, 3, 11))  # fmt: skip
+    chair = staff_assignment_create(
+        actor=ministry_admin,
+        user=user,
+        role="chair",
+        centre=centre_a,
+        starts_on=dt.date(2019, 3, 11),
+    )
     staff = staff_assignment_create(actor=ministry_admin, user=user, role="staff", centre=centre_a)
     staff_assignment_end(actor=ministry_admin, assignment=chair)
     user.refresh_from_db()
@@ -132,8 +137,9 @@ def test_ending_the_last_role_takes_its_group_and_staff_status_away(ministry_adm
 
 def test_a_future_dated_assignment_gives_nothing_until_its_first_day(ministry_admin, centre_a):
     user = UserFactory()
-    assignment = staff_assignment_create(actor=ministry_admin, user=user, role="chair",
-                                         centre=centre_a, starts_on=TOMORROW)  # fmt: skip
+    assignment = staff_assignment_create(
+        actor=ministry_admin, user=user, role="chair", centre=centre_a, starts_on=TOMORROW
+    )
     user.refresh_from_db()
     assert role_groups_of(user) == set() and not user.is_staff
     # The calendar moves on: the daily re-sync gives the role on its first day.
@@ -145,8 +151,9 @@ def test_a_future_dated_assignment_gives_nothing_until_its_first_day(ministry_ad
 
 def log_in(client, user):
     """The log-in form, as a person fills it in (not force_login, which skips the backend)."""
-    response = client.post("/accounts/login/", {"username": user.username,
-                                                "password": "pw-Test-1234"})  # fmt: skip
+    response = client.post(
+        "/accounts/login/", {"username": user.username, "password": "pw-Test-1234"}
+    )
     assert response.status_code == 302 and "/login/" not in response["Location"]
 
 
@@ -154,8 +161,9 @@ def test_an_assignment_whose_first_day_has_come_takes_effect_at_the_next_log_in(
     client, ministry_admin, centre_a
 ):
     user = UserFactory()
-    assignment = staff_assignment_create(actor=ministry_admin, user=user, role="chair",
-                                         centre=centre_a, starts_on=TOMORROW)  # fmt: skip
+    assignment = staff_assignment_create(
+        actor=ministry_admin, user=user, role="chair", centre=centre_a, starts_on=TOMORROW
+    )
     user.refresh_from_db()
     assert role_groups_of(user) == set() and not user.is_staff
     # The calendar moves on (the start day arrives) before the daily sync has run.
@@ -173,13 +181,13 @@ def test_an_assignment_past_its_last_day_is_taken_away_at_the_next_log_in_to_the
     client, ministry_admin, centre_a
 ):
     user = UserFactory()
-    assignment = staff_assignment_create(actor=ministry_admin, user=user, role="staff",
-                                         centre=centre_a, ends_on=TODAY)  # fmt: skip
+    assignment = staff_assignment_create(
+        actor=ministry_admin, user=user, role="staff", centre=centre_a, ends_on=TODAY
+    )
     user.refresh_from_db()
     assert role_groups_of(user) == {"role:staff"} and user.is_staff
     StaffAssignment.objects.filter(pk=assignment.pk).update(ends_on=YESTERDAY)
-    response = client.post("/admin/login/", {"username": user.username,
-                                             "password": "pw-Test-1234"})  # fmt: skip
+    response = client.post("/admin/login/", {"username": user.username, "password": "pw-Test-1234"})
     # No role left: staff status is gone, so the admin's own log-in refuses them.
     assert response.status_code == 200
     user.refresh_from_db()
@@ -188,8 +196,9 @@ def test_an_assignment_past_its_last_day_is_taken_away_at_the_next_log_in_to_the
 
 def test_a_wrong_password_syncs_nothing(client, ministry_admin, centre_a):
     user = UserFactory()
-    assignment = staff_assignment_create(actor=ministry_admin, user=user, role="chair",
-                                         centre=centre_a, starts_on=TOMORROW)  # fmt: skip
+    assignment = staff_assignment_create(
+        actor=ministry_admin, user=user, role="chair", centre=centre_a, starts_on=TOMORROW
+    )
     StaffAssignment.objects.filter(pk=assignment.pk).update(starts_on=TODAY)
     response = client.post("/accounts/login/", {"username": user.username, "password": "wrong"})
     assert response.status_code == 200
@@ -201,8 +210,9 @@ def test_an_assignment_past_its_last_day_loses_its_group_at_the_daily_sync(
     ministry_admin, centre_a
 ):
     user = UserFactory()
-    assignment = staff_assignment_create(actor=ministry_admin, user=user, role="supervisor",
-                                         centre=centre_a, ends_on=TODAY)  # fmt: skip
+    assignment = staff_assignment_create(
+        actor=ministry_admin, user=user, role="supervisor", centre=centre_a, ends_on=TODAY
+    )
     user.refresh_from_db()
     assert role_groups_of(user) == {"role:supervisor"}
     StaffAssignment.objects.filter(pk=assignment.pk).update(ends_on=YESTERDAY)
@@ -215,16 +225,23 @@ def test_an_assignment_past_its_last_day_loses_its_group_at_the_daily_sync(
 
 def test_an_expired_assignment_gives_nothing(ministry_admin, centre_a):
     user = UserFactory()
-    staff_assignment_create(actor=ministry_admin, user=user, role="chair", centre=centre_a,
-                            starts_on=dt.date(2019, 3, 11), ends_on=YESTERDAY)  # fmt: skip
+    staff_assignment_create(
+        actor=ministry_admin,
+        user=user,
+        role="chair",
+        centre=centre_a,
+        starts_on=dt.date(2019, 3, 11),
+        ends_on=YESTERDAY,
+    )
     user.refresh_from_db()
     assert role_groups_of(user) == set() and not user.is_staff
 
 
 def test_ending_an_assignment_that_has_not_started_removes_it(ministry_admin, centre_a):
     user = UserFactory()
-    assignment = staff_assignment_create(actor=ministry_admin, user=user, role="chair",
-                                         centre=centre_a, starts_on=TOMORROW)  # fmt: skip
+    assignment = staff_assignment_create(
+        actor=ministry_admin, user=user, role="chair", centre=centre_a, starts_on=TOMORROW
+    )
     assert staff_assignment_end(actor=ministry_admin, assignment=assignment) is None
     assert not StaffAssignment.objects.filter(pk=assignment.pk).exists()
 
@@ -267,8 +284,9 @@ def test_a_chair_assignment_without_a_centre_is_refused_beside_the_centre(minist
     assert "centre" in error.value.message_dict
 
 
-def test_the_users_of_the_fixtures_hold_their_roles_groups(chair_a, supervisor_north,
-                                                           ministry_admin):  # fmt: skip
+def test_the_users_of_the_fixtures_hold_their_roles_groups(
+    chair_a, supervisor_north, ministry_admin
+):
     assert role_groups_of(chair_a) == {"role:chair"}
     assert role_groups_of(supervisor_north) == {"role:supervisor"}
     assert role_groups_of(ministry_admin) == {"role:ministry_admin"}
@@ -278,8 +296,9 @@ def test_the_users_of_the_fixtures_hold_their_roles_groups(chair_a, supervisor_n
 # -- the demo ----------------------------------------------------------------------------------
 
 
-def test_the_demo_administrator_is_a_ministry_administrator_not_a_superuser(reference_centres,
-                                                                            client):  # fmt: skip
+def test_the_demo_administrator_is_a_ministry_administrator_not_a_superuser(
+    reference_centres, client
+):
     demo_users_load()
     demo_users_load()  # idempotent
     from django.contrib.auth.models import User

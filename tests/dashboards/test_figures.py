@@ -61,8 +61,21 @@ def test_filtered_figures_equal_counts_made_in_python(world, superuser, filters)
 def test_the_world_is_not_trivial(world, superuser):
     """Guards the tests above: every kind of figure is non-zero somewhere."""
     _dashboard, _figures, total = dashboard_values(superuser, "nation", "")
-    for column in ("active", "registered", "ended", "centres", "chairs", "open", "opened",
-                   "closed", "overdue", "visits", "assistance", "baht", "referrals"):  # fmt: skip
+    for column in (
+        "active",
+        "registered",
+        "ended",
+        "centres",
+        "chairs",
+        "open",
+        "opened",
+        "closed",
+        "overdue",
+        "visits",
+        "assistance",
+        "baht",
+        "referrals",
+    ):
         assert total[column] > 0, column
 
 

@@ -40,8 +40,12 @@ def test_query_count_does_not_grow_with_the_data(
     small = build_world(scale=1)
     before = {url: count_queries(client, url, django_assert_max_num_queries) for url in urls}
     # Four times the volunteers and cases, and centres in six more Bangkok districts.
-    big = build_world(scale=4, seed=7, prefix="X", districts=["1005", "1002", "1003", "1004",
-                                                              "1006", "1007", "1008"])  # fmt: skip
+    big = build_world(
+        scale=4,
+        seed=7,
+        prefix="X",
+        districts=["1005", "1002", "1003", "1004", "1006", "1007", "1008"],
+    )
     assert len(big.registrations) > 3 * len(small.registrations)
     after = {url: count_queries(client, url, django_assert_max_num_queries) for url in urls}
     assert after == before

@@ -145,7 +145,7 @@ step = st.tuples(
             "reinstate",
             "end",
         ]
-    ),  # fmt: skip
+    ),
     st.integers(0, 7),
     st.integers(0, 40),
     st.sampled_from([None, 0, 3, 30]),
@@ -173,12 +173,14 @@ class Writer:
         elif kind == "visit" and case:
             on = max(case.opened_on, opened)
             follow_up = None if follow is None else on + dt.timedelta(days=follow)
-            visit_record(actor=actor, case=case, visited_on=on, findings="seen",
-                         next_follow_up_on=follow_up)  # fmt: skip
+            visit_record(
+                actor=actor, case=case, visited_on=on, findings="seen", next_follow_up_on=follow_up
+            )
         elif kind == "status" and case:
             to = sorted(CASE_TRANSITIONS[case.status])[i % len(CASE_TRANSITIONS[case.status])]
-            case_change_status(actor=actor, case=case, to_status=to, closure_reason="resolved",
-                               on=TODAY)  # fmt: skip
+            case_change_status(
+                actor=actor, case=case, to_status=to, closure_reason="resolved", on=TODAY
+            )
         elif kind == "transfer" and case:
             other = next(c for c in self.centres if c.pk != case.centre_id)
             transfer = case_transfer_request(actor=actor, case=case, to_centre=other, reason="x")
@@ -186,29 +188,46 @@ class Writer:
         elif kind == "correct" and case:
             case_update(actor=actor, case=case, problems=sorted(problems), urgency=urgency)
         elif kind == "assist" and case:
-            assistance_record(actor=actor, case=case, kind="money",
-                              given_on=max(case.opened_on, opened),
-                              amount=Decimal(days * 100 + 50),
-                              provider_agency=self.agency)  # fmt: skip
+            assistance_record(
+                actor=actor,
+                case=case,
+                kind="money",
+                given_on=max(case.opened_on, opened),
+                amount=Decimal(days * 100 + 50),
+                provider_agency=self.agency,
+            )
         elif kind == "refer" and case:
-            referral_create(actor=actor, case=case, agency=self.agency, reason="help",
-                            referred_on=max(case.opened_on, opened), basis="vital_interest",
-                            basis_note="danger")  # fmt: skip
+            referral_create(
+                actor=actor,
+                case=case,
+                agency=self.agency,
+                reason="help",
+                referred_on=max(case.opened_on, opened),
+                basis="vital_interest",
+                basis_note="danger",
+            )
         elif kind == "import":
             self.imported += 1
-            row = good_row(500 + self.imported, centre_code=centre.code,
-                           registration_number=f"{self.imported:04d}/2569")  # fmt: skip
+            row = good_row(
+                500 + self.imported,
+                centre_code=centre.code,
+                registration_number=f"{self.imported:04d}/2569",
+            )
             report = volunteers_import(actor=actor, content=csv_file([row]), file_name="v.csv")
             assert report.committed and report.saved_count == 1, report.rows
         elif kind == "register":
             # The same person at the other centre or in another programme (as the admin
             # saves it): counted once in a row and total spanning both.
             volunteer = reg.volunteer if reg and i % 3 else VolunteerFactory()
-            RegistrationFactory(volunteer=volunteer, centre=centre,
-                                programme=list(Programme.values)[i % 3])  # fmt: skip
+            RegistrationFactory(
+                volunteer=volunteer, centre=centre, programme=list(Programme.values)[i % 3]
+            )
         elif kind in ("suspend", "reinstate", "end") and reg:
-            change = {"suspend": registration_suspend, "reinstate": registration_reinstate,
-                      "end": registration_end}[kind]  # fmt: skip
+            change = {
+                "suspend": registration_suspend,
+                "reinstate": registration_reinstate,
+                "end": registration_end,
+            }[kind]
             change(actor=actor, registration=reg, on=TODAY, reason="moved")
 
 
@@ -238,8 +257,9 @@ def test_a_bulk_statement_over_several_rows_keeps_the_tallies(db, ministry_admin
     volunteer = VolunteerFactory()
     for programme in ("apm", "aps"):
         RegistrationFactory(volunteer=volunteer, centre=centre_a, programme=programme)
-    cases = [open_case(ministry_admin, centre_a, person=PersonFactory(centre=centre_a))
-             for _ in range(3)]  # fmt: skip
+    cases = [
+        open_case(ministry_admin, centre_a, person=PersonFactory(centre=centre_a)) for _ in range(3)
+    ]
     Visit.objects.bulk_create(
         [Visit(case=c, visited_on=TODAY, findings="x", next_follow_up_on=None) for c in cases]
     )
@@ -263,12 +283,22 @@ def test_the_dashboard_overdue_count_is_the_desks_rule(db, ministry_admin, centr
     from cases.dashboards.queries import Dashboard, Filters
 
     for days, urgency in ((0, "normal"), (2, "urgent"), (30, "most_urgent")):
-        open_case(ministry_admin, centre_a, opened_on=TODAY - dt.timedelta(days=days),
-                  urgency=urgency)  # fmt: skip
+        open_case(
+            ministry_admin, centre_a, opened_on=TODAY - dt.timedelta(days=days), urgency=urgency
+        )
     visited = open_case(ministry_admin, centre_a, opened_on=TODAY - dt.timedelta(days=9))
-    visit_record(actor=ministry_admin, case=visited, visited_on=TODAY - dt.timedelta(days=5),
-                 findings="x", next_follow_up_on=TODAY - dt.timedelta(days=1))  # fmt: skip
-    dashboard = Dashboard(ministry_admin, NATION_UNIT, reach_for(ministry_admin),
-                          Filters(fiscal_year(TODAY), problem=problem))  # fmt: skip
+    visit_record(
+        actor=ministry_admin,
+        case=visited,
+        visited_on=TODAY - dt.timedelta(days=5),
+        findings="x",
+        next_follow_up_on=TODAY - dt.timedelta(days=1),
+    )
+    dashboard = Dashboard(
+        ministry_admin,
+        NATION_UNIT,
+        reach_for(ministry_admin),
+        Filters(fiscal_year(TODAY), problem=problem),
+    )
     overdue = sum(v["overdue"] for v in dashboard.overdue_figures.values())
     assert overdue == Case.objects.overdue(TODAY).count() == 2

@@ -9,12 +9,18 @@ from tests.staff.posts import TODAY
 
 @pytest.fixture
 def case_a(centre_a, chair_a):
-    person = Person.objects.create(first_name="ผู้ประสบ", last_name="ปัญหา", centre=centre_a,
-                                   no_id_reason="unknown")  # fmt: skip
+    person = Person.objects.create(
+        first_name="ผู้ประสบ", last_name="ปัญหา", centre=centre_a, no_id_reason="unknown"
+    )
     return case_open(
-        actor=chair_a, centre=centre_a, person=person, intake_channel="walk_in",
-        reporter_type="self", problems=["poverty"], opened_on=TODAY - dt.timedelta(days=10),
-    )  # fmt: skip
+        actor=chair_a,
+        centre=centre_a,
+        person=person,
+        intake_channel="walk_in",
+        reporter_type="self",
+        problems=["poverty"],
+        opened_on=TODAY - dt.timedelta(days=10),
+    )
 
 
 @pytest.fixture

@@ -88,18 +88,29 @@ def test_visit_assistance_and_referral_appear_on_the_timeline(client, chair_a, c
     volunteer = RegistrationFactory(centre=case_a.centre).volunteer
     client.force_login(chair_a)
     url = reverse("cases:visit-create", args=[case_a.pk])
-    response = client.post(url, {"visited_on": be(TODAY), "findings": "บ้านทรุดโทรม",
-                                 "volunteers": [volunteer.pk]})  # fmt: skip
+    response = client.post(
+        url, {"visited_on": be(TODAY), "findings": "บ้านทรุดโทรม", "volunteers": [volunteer.pk]}
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     url = reverse("cases:assistance-create", args=[case_a.pk])
-    goods = {"kind": "goods", "programme": "other", "given_on": be(TODAY),
-             "item_1_name": "จักรยาน", "item_1_quantity": "๑",
-             "item_2_name": "เครื่องอุปโภคบริโภค", "item_2_quantity": "1"}  # fmt: skip
+    goods = {
+        "kind": "goods",
+        "programme": "other",
+        "given_on": be(TODAY),
+        "item_1_name": "จักรยาน",
+        "item_1_quantity": "๑",
+        "item_2_name": "เครื่องอุปโภคบริโภค",
+        "item_2_quantity": "1",
+    }
     response = client.post(url, goods)
     assert response.status_code == 302, response.content.decode()[:2000]
     url = reverse("cases:referral-create", args=[case_a.pk])
-    post = {"agency": agency.pk, "referred_on": be(TODAY), "reason": "ต้องการที่พัก",
-            "basis": "consent"}  # fmt: skip
+    post = {
+        "agency": agency.pk,
+        "referred_on": be(TODAY),
+        "reason": "ต้องการที่พัก",
+        "basis": "consent",
+    }
     response = client.post(url, post)
     assert response.status_code == 400  # no consent recorded, none given now
     assert not Referral.objects.exists()
@@ -135,8 +146,10 @@ def test_assistance_with_an_absurd_amount_is_refused(client, chair_a, case_a):
     client.force_login(chair_a)
     url = reverse("cases:assistance-create", args=[case_a.pk])
     for amount in ("-5", "99999999"):
-        response = client.post(url, {"kind": "money", "programme": "low_income",
-                                     "given_on": be(TODAY), "amount": amount})  # fmt: skip
+        response = client.post(
+            url,
+            {"kind": "money", "programme": "low_income", "given_on": be(TODAY), "amount": amount},
+        )
         assert response.status_code == 400
     assert not case_a.assistance.exists()
 
@@ -167,8 +180,14 @@ def test_the_assistance_programme_is_labelled_as_a_programme_in_thai(client, cha
     assert "โครงการ" in str(form["programme"].label_tag())
 
 
-CASE_URLS = ["case-detail", "visit-create", "assistance-create", "referral-create",
-             "case-status", "case-assign"]  # fmt: skip
+CASE_URLS = [
+    "case-detail",
+    "visit-create",
+    "assistance-create",
+    "referral-create",
+    "case-status",
+    "case-assign",
+]
 
 
 @pytest.mark.parametrize("name", CASE_URLS)
@@ -196,10 +215,17 @@ def test_case_list_query_count_does_not_grow(
 ):
     def add(n):
         for i in range(n):
-            person = Person.objects.create(first_name=f"คน{i}", centre=centre_a,
-                                           no_id_reason="unknown")  # fmt: skip
-            case_open(actor=chair_a, centre=centre_a, person=person, intake_channel="walk_in",
-                      reporter_type="self", problems=["poverty"])  # fmt: skip
+            person = Person.objects.create(
+                first_name=f"คน{i}", centre=centre_a, no_id_reason="unknown"
+            )
+            case_open(
+                actor=chair_a,
+                centre=centre_a,
+                person=person,
+                intake_channel="walk_in",
+                reporter_type="self",
+                problems=["poverty"],
+            )
 
     client.force_login(chair_a)
     add(3)
@@ -215,8 +241,9 @@ def test_desk_shows_open_cases_by_urgency_and_overdue_follow_ups(client, chair_a
     case_change_status(actor=chair_a, case=case_a, to_status="assessing")
     # Visited today with a follow-up today: due this week, not overdue.
     visited = open_case(chair_a, case_a.centre)
-    visit_record(actor=chair_a, case=visited, visited_on=TODAY, findings="พบ",
-                 next_follow_up_on=TODAY)  # fmt: skip
+    visit_record(
+        actor=chair_a, case=visited, visited_on=TODAY, findings="พบ", next_follow_up_on=TODAY
+    )
     page = client.get("/").content.decode()
     overdue, due = block(page, "overdue"), block(page, "due")
     # Both case numbers are also under recent activity: only the blocks themselves tell.
@@ -311,7 +338,7 @@ def test_choosing_a_recorded_person_with_a_bad_case_shows_no_errors_on_the_perso
         "case-intake_channel": "walk_in",
         "case-reporter_type": "self",
         "case-urgency": "normal",
-    }  # fmt: skip  (no problem chosen, no person fields)
+    }  # no problem chosen, no person fields
     response = client.post(reverse("cases:case-create"), post)
     assert response.status_code == 400
     assert field_errors(response, "case-problems")
@@ -357,8 +384,9 @@ def test_two_intakes_of_the_same_national_id_at_once_end_in_a_message_beside_the
     def other_intake():
         try:
             with transaction.atomic():
-                Person.objects.create(first_name="อีกคน", centre=centre_a,
-                                      national_id=post["person-national_id"])  # fmt: skip
+                Person.objects.create(
+                    first_name="อีกคน", centre=centre_a, national_id=post["person-national_id"]
+                )
                 other_saved.set()
                 release.wait(timeout=30)
         except Exception as error:  # reported to the test thread below

@@ -67,7 +67,10 @@ def test_a_case_transferred_end_to_end_keeps_its_number_and_its_history(
     assert response.status_code == 302, response.content.decode()[:2000]
     transfer = CaseTransfer.objects.get()
     assert (transfer.from_centre, transfer.to_centre, transfer.status) == (
-        centre_a, centre_b, "pending")  # fmt: skip
+        centre_a,
+        centre_b,
+        "pending",
+    )
     # While it is pending the case stays at A, which reads it and records nothing on it.
     page = client.get(reverse("cases:case-detail", args=[case.pk])).content.decode()
     assert 'id="pending-transfer"' in page and 'id="add-visit"' not in page
@@ -83,8 +86,9 @@ def test_a_case_transferred_end_to_end_keeps_its_number_and_its_history(
     detail = client.get(reverse("cases:transfer-detail", args=[transfer.pk])).content.decode()
     assert "ย้ายศูนย์" in block(detail, "case-summary")
     assert "บ้านเช่าหมดสัญญา" not in detail  # the visits come with the case, once accepted
-    response = client.post(reverse("cases:transfer-accept", args=[transfer.pk]),
-                           {"accept-note": "รับดูแลต่อ"})  # fmt: skip
+    response = client.post(
+        reverse("cases:transfer-accept", args=[transfer.pk]), {"accept-note": "รับดูแลต่อ"}
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("cases:case-detail", args=[case.pk])
     case.refresh_from_db()
@@ -155,7 +159,10 @@ def test_a_declined_transfer_leaves_the_case_with_the_sender_who_may_record_agai
     assert client.post(url, {"decline-reason": "อยู่นอกพื้นที่ของศูนย์"}).status_code == 302
     transfer.refresh_from_db()
     assert (transfer.status, transfer.decided_by, transfer.decision_note) == (
-        "declined", chair_b, "อยู่นอกพื้นที่ของศูนย์")  # fmt: skip
+        "declined",
+        chair_b,
+        "อยู่นอกพื้นที่ของศูนย์",
+    )
     assert number_not_on_desk(client, case_with_person)
     case_with_person.refresh_from_db()
     assert case_with_person.centre == centre_a
@@ -178,8 +185,9 @@ def test_the_sender_cancels_and_a_cancelled_transfer_cannot_be_accepted(
     client.force_login(chair_a)
     detail = client.get(reverse("cases:transfer-detail", args=[transfer.pk])).content.decode()
     assert 'id="cancel-transfer"' in detail and 'id="accept-transfer"' not in detail
-    response = client.post(reverse("cases:transfer-cancel", args=[transfer.pk]),
-                           {"cancel-note": "ญาติรับไปดูแลแล้ว"})  # fmt: skip
+    response = client.post(
+        reverse("cases:transfer-cancel", args=[transfer.pk]), {"cancel-note": "ญาติรับไปดูแลแล้ว"}
+    )
     assert response.status_code == 302
     transfer.refresh_from_db()
     assert transfer.status == "cancelled"
@@ -349,7 +357,7 @@ def test_every_write_service_is_refused_while_a_transfer_is_pending(
         lambda: services.visit_record(actor=chair_a, case=case, visited_on=TODAY, findings="x"),
         lambda: services.assistance_record(
             actor=chair_a, case=case, kind="money", amount=100, given_on=TODAY
-        ),  # fmt: skip
+        ),
         lambda: services.consent_record(actor=chair_a, case=case, given_by="self", purpose="x"),
         lambda: services.referral_create(
             actor=chair_a,
@@ -358,7 +366,7 @@ def test_every_write_service_is_refused_while_a_transfer_is_pending(
             reason="x",
             basis="vital_interest",
             basis_note="x",
-        ),  # fmt: skip
+        ),
     ]
     for write in writes:
         with pytest.raises(ValidationError) as error:

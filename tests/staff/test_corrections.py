@@ -48,8 +48,9 @@ def supervisor_bangkok(db):
 @pytest.fixture
 def household_a(case_a, centre_a):
     household = Household.objects.create(name="ครอบครัวแสงทอง", centre=centre_a)
-    HouseholdMember.objects.create(household=household, person=case_a.person, relation="head",
-                                   monthly_income=Decimal("3000"))  # fmt: skip
+    HouseholdMember.objects.create(
+        household=household, person=case_a.person, relation="head", monthly_income=Decimal("3000")
+    )
     HouseholdMember.objects.create(household=household, name="นายสมปอง", relation="spouse")
     return household
 
@@ -83,11 +84,15 @@ def test_chair_corrects_a_person_and_every_case_timeline_shows_old_and_new(
     client.force_login(chair_a)
     url = reverse("cases:person-edit", args=[case_a.person.pk])
     # The birth date typed in Thai digits and the Buddhist Era, as on a Thai ID card.
-    post = person_form_post(client, case_a.person, **{
-        "person-birth_date": "05/08/2509".translate(THAI_DIGITS),
-        "person-last_name": "ใจงาม",
-        "person-correction_note": "ตามบัตรประชาชน",
-    })  # fmt: skip
+    post = person_form_post(
+        client,
+        case_a.person,
+        **{
+            "person-birth_date": "05/08/2509".translate(THAI_DIGITS),
+            "person-last_name": "ใจงาม",
+            "person-correction_note": "ตามบัตรประชาชน",
+        },
+    )
     response = client.post(url, post)
     assert response.status_code == 302, response.content.decode()[:3000]
     assert response["Location"] == reverse("cases:person-detail", args=[case_a.person.pk])
@@ -192,8 +197,9 @@ def test_bad_person_input_is_refused_beside_the_field_and_nothing_saved(
 def test_the_reason_for_having_no_id_is_needed_without_an_id(client, chair_a, case_a):
     client.force_login(chair_a)
     url = reverse("cases:person-edit", args=[case_a.person.pk])
-    post = person_form_post(client, case_a.person, **{"person-national_id": "",
-                                                      "person-no_id_reason": ""})  # fmt: skip
+    post = person_form_post(
+        client, case_a.person, **{"person-national_id": "", "person-no_id_reason": ""}
+    )
     response = client.post(url, post)
     assert response.status_code == 400
     assert field_errors(response, "person-no_id_reason")
@@ -236,15 +242,19 @@ def test_chair_adds_changes_and_removes_members_and_the_old_values_are_kept(
     head, spouse = household_a.members.order_by("pk")
     client.force_login(chair_a)
     url = reverse("cases:household-edit", args=[household_a.pk])
-    post = household_form_post(client, household_a, **{
-        "household-house_registration_code": "๑๒๓๔-๕๖๗๘๙๐-๑",
-        "members-0-monthly_income": "๓๕๐๐",  # Thai digits
-        "members-1-DELETE": "on",
-        "members-2-name": "เด็กหญิงมะลิ",
-        "members-2-relation": "child",
-        "members-2-birth_date": "02/01/2558",
-        "household-note": "ลงพื้นที่พบ",
-    })  # fmt: skip
+    post = household_form_post(
+        client,
+        household_a,
+        **{
+            "household-house_registration_code": "๑๒๓๔-๕๖๗๘๙๐-๑",
+            "members-0-monthly_income": "๓๕๐๐",  # Thai digits
+            "members-1-DELETE": "on",
+            "members-2-name": "เด็กหญิงมะลิ",
+            "members-2-relation": "child",
+            "members-2-birth_date": "02/01/2558",
+            "household-note": "ลงพื้นที่พบ",
+        },
+    )
     response = client.post(url, post)
     assert response.status_code == 302, response.content.decode()[:3000]
     household_a.refresh_from_db()
@@ -271,8 +281,11 @@ def test_a_recorded_person_found_by_the_search_is_added_as_a_member(
     url = reverse("cases:household-edit", args=[household_a.pk])
     page = client.get(url, {"person_q": "มะลิ"})
     assert f'value="{daughter.pk}"' in page.content.decode()
-    post = {**form_post(page.context["form"], page.context["members"]),
-            "members-2-person": str(daughter.pk), "members-2-relation": "child"}  # fmt: skip
+    post = {
+        **form_post(page.context["form"], page.context["members"]),
+        "members-2-person": str(daughter.pk),
+        "members-2-relation": "child",
+    }
     response = client.post(f"{url}?person_q=มะลิ", post)
     assert response.status_code == 302, response.content.decode()[:3000]
     assert household_a.members.filter(person=daughter, relation="child").exists()
@@ -285,9 +298,15 @@ def test_a_tampered_member_row_of_another_household_is_refused_with_nothing_save
     stranger = HouseholdMember.objects.create(household=other, name="คนอื่น", relation="head")
     client.force_login(chair_a)
     url = reverse("cases:household-edit", args=[household_a.pk])
-    post = household_form_post(client, household_a, **{
-        "household-name": "ใหม่", "members-1-id": str(stranger.pk), "members-1-name": "แก้",
-    })  # fmt: skip
+    post = household_form_post(
+        client,
+        household_a,
+        **{
+            "household-name": "ใหม่",
+            "members-1-id": str(stranger.pk),
+            "members-1-name": "แก้",
+        },
+    )
     response = client.post(url, post)
     assert response.status_code == 400
     with translation.override("en"):
@@ -314,10 +333,16 @@ def test_bad_household_input_is_a_message_and_nothing_saved(
 ):
     client.force_login(chair_a)
     url = reverse("cases:household-edit", args=[household_a.pk])
-    post = household_form_post(client, household_a, **{
-        "household-name": "ใหม่", "members-2-name": "เด็กชายใหม่", "members-2-relation": "child",
-        field: value,
-    })  # fmt: skip
+    post = household_form_post(
+        client,
+        household_a,
+        **{
+            "household-name": "ใหม่",
+            "members-2-name": "เด็กชายใหม่",
+            "members-2-relation": "child",
+            field: value,
+        },
+    )
     response = client.post(url, post)
     assert response.status_code == 400
     if field.startswith("household-"):
@@ -351,14 +376,21 @@ def test_chair_corrects_the_intake_details_and_the_timeline_shows_old_and_new(
     new_day = case_a.opened_on - dt.timedelta(days=1)
     if new_day.month == 9 and new_day.day == 30:  # would leave the fiscal year of the number
         new_day = case_a.opened_on
-    post = {**form_post(page.context["form"]), "urgency": "most_urgent",
-            "opened_on": be(new_day).translate(THAI_DIGITS), "problems": ["poverty", "housing"],
-            "note": "โทรแจ้งเพิ่ม"}  # fmt: skip
+    post = {
+        **form_post(page.context["form"]),
+        "urgency": "most_urgent",
+        "opened_on": be(new_day).translate(THAI_DIGITS),
+        "problems": ["poverty", "housing"],
+        "note": "โทรแจ้งเพิ่ม",
+    }
     response = client.post(url, post)
     assert response.status_code == 302, response.content.decode()[:3000]
     case = Case.objects.get(pk=case_a.pk)
-    assert (case.urgency, case.opened_on, case.problems) == ("most_urgent", new_day,
-                                                             ["poverty", "housing"])  # fmt: skip
+    assert (case.urgency, case.opened_on, case.problems) == (
+        "most_urgent",
+        new_day,
+        ["poverty", "housing"],
+    )
     event = case.events.get(kind=K.UPDATED)
     assert event.detail["changed"]["urgency"] == {"from": "normal", "to": "most_urgent"}
     shown = timeline(client, case)
@@ -385,14 +417,16 @@ def test_an_opening_date_in_another_fiscal_year_is_refused_beside_the_field(
 
 
 def test_chair_withdraws_a_consent_and_twice_is_a_message(client, chair_a, case_a):
-    consent = consent_record(actor=chair_a, case=case_a, given_by="self", purpose="ส่งต่อ",
-                             given_on=case_a.opened_on)  # fmt: skip
+    consent = consent_record(
+        actor=chair_a, case=case_a, given_by="self", purpose="ส่งต่อ", given_on=case_a.opened_on
+    )
     client.force_login(chair_a)
     page = client.get(reverse("cases:case-detail", args=[case_a.pk])).content.decode()
     url = reverse("cases:consent-withdraw", args=[consent.pk])
     assert f'id="withdraw-consent-{consent.pk}"' in page and url in page
-    response = client.post(url, {"withdrawn_on": be(TODAY).translate(THAI_DIGITS),
-                                 "note": "ไม่ประสงค์ให้ส่งต่อ"})  # fmt: skip
+    response = client.post(
+        url, {"withdrawn_on": be(TODAY).translate(THAI_DIGITS), "note": "ไม่ประสงค์ให้ส่งต่อ"}
+    )
     assert response.status_code == 302
     consent.refresh_from_db()
     assert consent.withdrawn_on == TODAY
@@ -492,9 +526,16 @@ def test_a_chair_who_supervises_a_region_corrects_only_their_own_centres_records
 # Honest controls: the buttons of a case are shown only where the user writes that case
 # ---------------------------------------------------------------------------------------------
 
-CASE_BUTTONS = ['id="add-visit"', 'id="add-assistance"', 'id="add-referral"', "/status/",
-                'id="edit-case"', 'id="edit-person"', 'id="withdraw-consent-',
-                'id="unassign"']  # fmt: skip
+CASE_BUTTONS = [
+    'id="add-visit"',
+    'id="add-assistance"',
+    'id="add-referral"',
+    "/status/",
+    'id="edit-case"',
+    'id="edit-person"',
+    'id="withdraw-consent-',
+    'id="unassign"',
+]
 ASSIGN = "/volunteers/"
 
 
@@ -534,8 +575,9 @@ def test_a_chair_who_supervises_a_region_sees_buttons_only_on_their_own_cases(
 ):
     case_b = open_case(chair_b, centre_b)
     consent_record(actor=chair_b, case=case_b, given_by="self", purpose="ส่งต่อ")
-    case_assign_volunteers(actor=chair_b, case=case_b,
-                           volunteers=[RegistrationFactory(centre=centre_b).volunteer])  # fmt: skip
+    case_assign_volunteers(
+        actor=chair_b, case=case_b, volunteers=[RegistrationFactory(centre=centre_b).volunteer]
+    )
     household_b = Household.objects.create(name="ครอบครัวบี", centre=centre_b)
     HouseholdMember.objects.create(household=household_b, person=case_b.person, relation="head")
     also_supervising_the_north(chair_a)
@@ -578,8 +620,9 @@ def test_the_person_page_does_not_grow_in_queries_with_corrections_and_members(
     def correct(n, start):
         for i in range(n):
             person_update(actor=chair_a, person=case_a.person, last_name=f"แก้{start + i}")
-            HouseholdMember.objects.create(household=household_a, name=f"สมาชิก{start + i}",
-                                           relation="relative")  # fmt: skip
+            HouseholdMember.objects.create(
+                household=household_a, name=f"สมาชิก{start + i}", relation="relative"
+            )
             open_case(chair_a, case_a.centre, person=case_a.person)
 
     correct(2, 0)
@@ -674,9 +717,13 @@ def test_a_stale_case_or_household_correction_is_refused_too(
     url = reverse("cases:household-edit", args=[household_a.pk])
     post = household_form_post(client, household_a, **{"household-name": "ของประธาน"})
     head = household_a.members.get(person=case_a.person)
-    household_update(actor=colleague_a, household=household_a, members=[
-        MemberRow(id=head.pk, person=case_a.person, relation="head", occupation="รับจ้าง"),
-    ])  # fmt: skip
+    household_update(
+        actor=colleague_a,
+        household=household_a,
+        members=[
+            MemberRow(id=head.pk, person=case_a.person, relation="head", occupation="รับจ้าง"),
+        ],
+    )
     response = client.post(url, post)
     assert response.status_code == 409
     household_a.refresh_from_db()

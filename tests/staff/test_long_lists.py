@@ -22,24 +22,40 @@ MANY = MAX_CHOICES + 10
 
 def many_volunteers(centre, n=MANY):
     volunteers = Volunteer.objects.bulk_create(
-        Volunteer(national_id=national_id(700_000 + i), first_name=f"อาสาหมู่{i}",
-                  last_name="มากมาย", birth_date=dt.date(1980, 1, 1), sex="female")
+        Volunteer(
+            national_id=national_id(700_000 + i),
+            first_name=f"อาสาหมู่{i}",
+            last_name="มากมาย",
+            birth_date=dt.date(1980, 1, 1),
+            sex="female",
+        )
         for i in range(n)
-    )  # fmt: skip
+    )
     Registration.objects.bulk_create(
-        Registration(volunteer=v, centre=centre, programme="apm", number=f"{7000 + i}/2562",
-                     registered_on=dt.date(2019, 3, 11))
+        Registration(
+            volunteer=v,
+            centre=centre,
+            programme="apm",
+            number=f"{7000 + i}/2562",
+            registered_on=dt.date(2019, 3, 11),
+        )
         for i, v in enumerate(volunteers)
-    )  # fmt: skip
+    )
     return volunteers
 
 
 def many_centres(parent, n=MANY):
     return Centre.objects.bulk_create(
-        Centre(code=f"Z{i:03d}", level=Centre.Level.DISTRICT, parent=parent, district_id="1005",
-               province_id="10", name_th=f"ศูนย์หมู่{i}")
+        Centre(
+            code=f"Z{i:03d}",
+            level=Centre.Level.DISTRICT,
+            parent=parent,
+            district_id="1005",
+            province_id="10",
+            name_th=f"ศูนย์หมู่{i}",
+        )
         for i in range(n)
-    )  # fmt: skip
+    )
 
 
 def ticks(page: str, name: str) -> int:
@@ -93,8 +109,9 @@ def test_a_ticked_volunteer_stays_listed_when_the_form_comes_back(client, chair_
     search that found them is gone."""
     client.force_login(chair_a)
     url = reverse("cases:visit-create", args=[case_a.pk])
-    response = client.post(url, {"visited_on": be(TODAY), "findings": "",
-                                 "volunteers": [sought.pk]})  # fmt: skip
+    response = client.post(
+        url, {"visited_on": be(TODAY), "findings": "", "volunteers": [sought.pk]}
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert f'value="{sought.pk}"' in page and "checked" in page
@@ -115,8 +132,9 @@ def test_the_intake_keeps_the_person_search_beside_the_volunteer_search(
     client, chair_a, centre_a, sought
 ):
     client.force_login(chair_a)
-    page = client.get(reverse("cases:case-create"),
-                      {"volunteer_q": "ประยูร", "person_q": "สมศรี"}).content.decode()  # fmt: skip
+    page = client.get(
+        reverse("cases:case-create"), {"volunteer_q": "ประยูร", "person_q": "สมศรี"}
+    ).content.decode()
     assert ticks(page, "case-volunteers") == 1
     # Each search form carries the other's words, so a second search loses neither.
     assert '<input type="hidden" name="person_q" value="สมศรี">' in page
@@ -139,9 +157,16 @@ def test_a_referral_finds_the_agency_among_many(client, chair_a, case_a):
     assert 'id="search-agency_q"' in page and wanted.name_th not in page
     page = client.get(url, {"agency_q": "บ้านพักเด็ก"}).content.decode()
     assert wanted.name_th in page
-    response = client.post(url, {"agency": wanted.pk, "referred_on": be(TODAY),
-                                 "reason": "ต้องการที่พัก", "basis": "vital_interest",
-                                 "basis_note": "อันตราย"})  # fmt: skip
+    response = client.post(
+        url,
+        {
+            "agency": wanted.pk,
+            "referred_on": be(TODAY),
+            "reason": "ต้องการที่พัก",
+            "basis": "vital_interest",
+            "basis_note": "อันตราย",
+        },
+    )
     assert response.status_code == 302, field_errors(response, "agency")
     assert case_a.referrals.get().agency == wanted
 
@@ -152,12 +177,14 @@ def test_a_ministry_administrator_types_the_centre_of_a_new_case(client, ministr
     page = client.get(reverse("cases:case-create")).content.decode()
     assert '<select name="case-centre"' not in page
     assert 'name="case-centre"' in page
-    response = client.post(reverse("cases:case-create"), intake_post(centre_a, **{
-        "case-centre": "zzz-none"}))  # fmt: skip
+    response = client.post(
+        reverse("cases:case-create"), intake_post(centre_a, **{"case-centre": "zzz-none"})
+    )
     assert response.status_code == 400
     assert "zzz-none" in field_errors(response, "case-centre")[0]
-    response = client.post(reverse("cases:case-create"),
-                           intake_post(centre_a, **{"case-centre": "bkn"}))  # fmt: skip
+    response = client.post(
+        reverse("cases:case-create"), intake_post(centre_a, **{"case-centre": "bkn"})
+    )
     assert response.status_code == 302
     assert Case.objects.get().centre == centre_a
 
@@ -202,8 +229,7 @@ def test_the_case_list_filters_by_a_volunteer_typed_by_name_or_id(
     case_assign_volunteers(actor=chair_a, case=case_a, volunteers=[helper])
     client.force_login(chair_a)
     url = reverse("cases:case-list")
-    for typed, listed in (("ผู้ช่วย", True), (helper.national_id_display, True),
-                          ("คนอื่น", False)):  # fmt: skip
+    for typed, listed in (("ผู้ช่วย", True), (helper.national_id_display, True), ("คนอื่น", False)):
         page = client.get(url, {"volunteer": typed}).content.decode()
         assert (case_a.number in page) is listed, typed
 

@@ -26,9 +26,14 @@ WRITERS = ["chair_a", "ministry_admin"]
 
 def open_case_for(person, chair, centre):
     return case_open(
-        actor=chair, centre=centre, person=person, intake_channel="walk_in",
-        reporter_type="self", problems=["poverty"], opened_on=TODAY - dt.timedelta(days=40),
-    )  # fmt: skip
+        actor=chair,
+        centre=centre,
+        person=person,
+        intake_channel="walk_in",
+        reporter_type="self",
+        problems=["poverty"],
+        opened_on=TODAY - dt.timedelta(days=40),
+    )
 
 
 def queries(client, url) -> list[str]:
@@ -41,10 +46,21 @@ def queries(client, url) -> list[str]:
 def add_work(case, chair, volunteer, n: int) -> None:
     """``n`` visits (each with a volunteer), pieces of assistance and consents on ``case``."""
     for i in range(n):
-        visit_record(actor=chair, case=case, visited_on=TODAY - dt.timedelta(days=i),
-                     findings=f"ครั้งที่ {i}", volunteers=[volunteer])  # fmt: skip
-        assistance_record(actor=chair, case=case, kind="money", programme="low_income_grant",
-                          amount=500, given_on=TODAY - dt.timedelta(days=i))  # fmt: skip
+        visit_record(
+            actor=chair,
+            case=case,
+            visited_on=TODAY - dt.timedelta(days=i),
+            findings=f"ครั้งที่ {i}",
+            volunteers=[volunteer],
+        )
+        assistance_record(
+            actor=chair,
+            case=case,
+            kind="money",
+            programme="low_income_grant",
+            amount=500,
+            given_on=TODAY - dt.timedelta(days=i),
+        )
         consent_record(actor=chair, case=case, given_by="self", purpose=f"ส่งต่อ {i}")
 
 
@@ -77,10 +93,8 @@ def test_the_person_page_costs_the_same_with_1_or_4_cases_and_corrections(
     few = queries(client, url)
     for n in range(3):
         open_case_for(person, chair_a, centre_a)
-        person_update(actor=chair_a, person=person, note=f"แก้ {n}",
-                      last_name=f"สกุล{n}")  # fmt: skip
-        household_update(actor=chair_a, household=household, note=f"แก้ {n}",
-                         name=f"บ้าน {n}")  # fmt: skip
+        person_update(actor=chair_a, person=person, note=f"แก้ {n}", last_name=f"สกุล{n}")
+        household_update(actor=chair_a, household=household, note=f"แก้ {n}", name=f"บ้าน {n}")
     many = queries(client, url)
     assert len(many) == len(few) <= 12
     page = client.get(url).content.decode()
@@ -98,8 +112,7 @@ def test_the_intake_form_costs_seven_queries_and_lists_no_address_before_a_provi
     assert len(sql) <= 7  # with the list of centres, for a user of a few
     # One province list for both addresses; no district or subdistrict list yet.
     assert sum('FROM "centres_province"' in q for q in sql) == 1
-    assert not any('FROM "centres_district"' in q or 'FROM "centres_subdistrict"' in q
-                   for q in sql)  # fmt: skip
+    assert not any('FROM "centres_district"' in q or 'FROM "centres_subdistrict"' in q for q in sql)
     # The volunteers' list takes any 101 of them before sorting: never the whole set sorted.
     volunteers = [q for q in sql if 'FROM "volunteers_volunteer"' in q]
     assert len(volunteers) == 1 and "LIMIT 101" in volunteers[0]
@@ -110,9 +123,13 @@ def test_the_person_edit_form_reads_each_address_list_once(client, chair_a, cent
 
     sub = Subdistrict.objects.order_by("pk").first()
     person = Person.objects.create(
-        first_name="ผู้ประสบ", centre=centre_a, no_id_reason="unknown", subdistrict=sub,
-        current_same_as_registered=False, current_subdistrict=sub,
-    )  # fmt: skip
+        first_name="ผู้ประสบ",
+        centre=centre_a,
+        no_id_reason="unknown",
+        subdistrict=sub,
+        current_same_as_registered=False,
+        current_subdistrict=sub,
+    )
     open_case_for(person, chair_a, centre_a)
     client.force_login(chair_a)
     sql = queries(client, reverse("cases:person-edit", args=[person.pk]))
@@ -123,9 +140,18 @@ def test_the_person_edit_form_reads_each_address_list_once(client, chair_a, cent
 
 
 @pytest.mark.parametrize(
-    "name", ["visit-create", "assistance-create", "referral-create", "case-status",
-             "case-assign", "case-edit", "case-unassign", "transfer-create"],
-)  # fmt: skip
+    "name",
+    [
+        "visit-create",
+        "assistance-create",
+        "referral-create",
+        "case-status",
+        "case-assign",
+        "case-edit",
+        "case-unassign",
+        "transfer-create",
+    ],
+)
 def test_each_case_form_costs_the_same_with_1_or_10_visits(client, chair_a, centre_a, name):
     client.force_login(chair_a)
     volunteer = RegistrationFactory(centre=centre_a).volunteer

@@ -44,30 +44,43 @@ def test_chair_suspends_reinstates_and_ends_with_be_dates_in_thai_digits_and_a_h
     assert url("registration-reinstate", registration) not in page
     suspended_on = dt.date(2024, 5, 1)
     typed = be(suspended_on).translate(THAI_DIGITS)  # ๐๑/๐๕/๒๕๖๗
-    response = client.post(url("registration-suspend", registration),
-                           {"on": typed, "reason": "ขาดการปฏิบัติงานสามเดือน"})  # fmt: skip
+    response = client.post(
+        url("registration-suspend", registration), {"on": typed, "reason": "ขาดการปฏิบัติงานสามเดือน"}
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     registration.refresh_from_db()
     assert (registration.status, registration.suspended_on, registration.suspension_reason) == (
-        "suspended", suspended_on, "ขาดการปฏิบัติงานสามเดือน")  # fmt: skip
+        "suspended",
+        suspended_on,
+        "ขาดการปฏิบัติงานสามเดือน",
+    )
     page = detail(client, registration)
     assert url("registration-reinstate", registration) in page
     assert url("registration-suspend", registration) not in page
     assert "ขาดการปฏิบัติงานสามเดือน" in page and "1 พ.ค. 2567" in page
-    response = client.post(url("registration-reinstate", registration),
-                           {"on": "01/08/2567", "reason": ""})  # fmt: skip
+    response = client.post(
+        url("registration-reinstate", registration), {"on": "01/08/2567", "reason": ""}
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     registration.refresh_from_db()
     assert (registration.status, registration.suspended_on, registration.suspension_reason) == (
-        "active", None, "")  # fmt: skip
-    response = client.post(url("registration-end", registration),
-                           {"on": be(TODAY), "reason": "ย้ายภูมิลำเนา"})  # fmt: skip
+        "active",
+        None,
+        "",
+    )
+    response = client.post(
+        url("registration-end", registration), {"on": be(TODAY), "reason": "ย้ายภูมิลำเนา"}
+    )
     assert response.status_code == 302
     registration.refresh_from_db()
     assert (registration.status, registration.ended_on, registration.end_reason) == (
-        "ended", TODAY, "ย้ายภูมิลำเนา")  # fmt: skip
-    history = list(registration.status_changes.values_list("from_status", "to_status", "on",
-                                                           "reason", "actor"))  # fmt: skip
+        "ended",
+        TODAY,
+        "ย้ายภูมิลำเนา",
+    )
+    history = list(
+        registration.status_changes.values_list("from_status", "to_status", "on", "reason", "actor")
+    )
     assert history == [
         ("active", "suspended", suspended_on, "ขาดการปฏิบัติงานสามเดือน", chair_a.pk),
         ("suspended", "active", dt.date(2024, 8, 1), "", chair_a.pk),
@@ -86,13 +99,18 @@ def test_chair_suspends_reinstates_and_ends_with_be_dates_in_thai_digits_and_a_h
 def test_ending_a_suspended_registration_clears_the_suspension_and_keeps_it_in_history(
     chair_a, registration
 ):
-    registration_suspend(actor=chair_a, registration=registration, on=dt.date(2024, 1, 10),
-                         reason="ป่วย")  # fmt: skip
-    registration_end(actor=chair_a, registration=registration, on=dt.date(2024, 3, 1),
-                     reason="ลาออก")  # fmt: skip
+    registration_suspend(
+        actor=chair_a, registration=registration, on=dt.date(2024, 1, 10), reason="ป่วย"
+    )
+    registration_end(
+        actor=chair_a, registration=registration, on=dt.date(2024, 3, 1), reason="ลาออก"
+    )
     registration.refresh_from_db()
     assert (registration.status, registration.suspended_on, registration.ended_on) == (
-        "ended", None, dt.date(2024, 3, 1))  # fmt: skip
+        "ended",
+        None,
+        dt.date(2024, 3, 1),
+    )
     assert registration.status_changes.first().reason == "ป่วย"
 
 
@@ -123,8 +141,9 @@ def test_bad_input_is_refused_beside_the_field_and_nothing_is_saved(
 
 
 def test_a_date_before_the_last_change_of_status_is_refused(client, chair_a, registration):
-    registration_suspend(actor=chair_a, registration=registration, on=dt.date(2024, 5, 1),
-                         reason="พัก")  # fmt: skip
+    registration_suspend(
+        actor=chair_a, registration=registration, on=dt.date(2024, 5, 1), reason="พัก"
+    )
     client.force_login(chair_a)
     response = client.post(url("registration-reinstate", registration), {"on": "30/04/2567"})
     assert response.status_code == 400
@@ -137,10 +156,12 @@ def test_suspending_a_suspended_and_reinstating_an_ended_registration_say_why_no
     client, chair_a, registration
 ):
     client.force_login(chair_a)
-    registration_suspend(actor=chair_a, registration=registration, on=dt.date(2024, 5, 1),
-                         reason="พัก")  # fmt: skip
-    response = client.post(url("registration-suspend", registration),
-                           {"on": be(TODAY), "reason": "อีกครั้ง"})  # fmt: skip
+    registration_suspend(
+        actor=chair_a, registration=registration, on=dt.date(2024, 5, 1), reason="พัก"
+    )
+    response = client.post(
+        url("registration-suspend", registration), {"on": be(TODAY), "reason": "อีกครั้ง"}
+    )
     assert response.status_code == 400
     assert "1 พ.ค. 2567" in " ".join(response.context["form"].non_field_errors())
     registration_end(actor=chair_a, registration=registration, on=TODAY, reason="ลาออก")
@@ -171,8 +192,9 @@ def test_a_supervisor_gets_403_and_sees_no_status_button(client, supervisor_nort
     listing = client.get(reverse("volunteers:volunteer-list")).content.decode()
     assert reverse("volunteers:volunteer-create") not in listing
     with pytest.raises(PermissionDenied):
-        registration_suspend(actor=supervisor_north, registration=registration, on=TODAY,
-                             reason="x")  # fmt: skip
+        registration_suspend(
+            actor=supervisor_north, registration=registration, on=TODAY, reason="x"
+        )
     registration.refresh_from_db()
     assert registration.status == "active"
 
@@ -240,7 +262,8 @@ def test_the_volunteer_page_runs_a_fixed_number_of_queries(
         detail(client, registration)
     registration_reinstate(actor=chair_a, registration=registration, on=TODAY)
     for _ in range(4):
-        RegistrationFactory(centre=registration.centre, volunteer=registration.volunteer,
-                            programme="network")  # fmt: skip
+        RegistrationFactory(
+            centre=registration.centre, volunteer=registration.volunteer, programme="network"
+        )
     with django_assert_max_num_queries(len(few.captured_queries)):
         detail(client, registration)

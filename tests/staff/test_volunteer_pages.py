@@ -166,8 +166,9 @@ def test_volunteer_search_ignores_registration_numbers_at_other_centres(
     client, chair_a, centre_a, centre_b
 ):
     here = RegistrationFactory(centre=centre_a, number="0001/2562", volunteer__first_name="ทั้งสอง")
-    RegistrationFactory(centre=centre_b, volunteer=here.volunteer, programme="aps",
-                        number="0777/2562")  # fmt: skip
+    RegistrationFactory(
+        centre=centre_b, volunteer=here.volunteer, programme="aps", number="0777/2562"
+    )
     client.force_login(chair_a)
     assert listed_names(client, q="0001/2562") == ["ทั้งสอง"]
     assert listed_names(client, q="777/2562") == []  # a number chair A cannot see
@@ -175,11 +176,11 @@ def test_volunteer_search_ignores_registration_numbers_at_other_centres(
 
 def test_volunteer_filters_describe_one_visible_registration(client, chair_a, centre_a, centre_b):
     both = RegistrationFactory(centre=centre_a, volunteer__first_name="ครบ")
-    split = RegistrationFactory(centre=centre_a, volunteer__first_name="แยก", status="ended",
-                                ended_on=dt.date(2020, 1, 1))  # fmt: skip
+    split = RegistrationFactory(
+        centre=centre_a, volunteer__first_name="แยก", status="ended", ended_on=dt.date(2020, 1, 1)
+    )
     RegistrationFactory(centre=centre_a, volunteer=split.volunteer, programme="aps")
-    elsewhere = RegistrationFactory(centre=centre_a, volunteer__first_name="ที่อื่น",
-                                    programme="aps")  # fmt: skip
+    elsewhere = RegistrationFactory(centre=centre_a, volunteer__first_name="ที่อื่น", programme="aps")
     RegistrationFactory(centre=centre_b, volunteer=elsewhere.volunteer)  # an active อพม. at B
     client.force_login(chair_a)
     assert listed_names(client, programme="apm", status="active") == [both.volunteer.first_name]

@@ -8,10 +8,32 @@ import openpyxl
 from tests.factories import national_id
 from volunteer_centre.identity import format_national_id
 
-HEADERS = ["national_id", "title", "first_name", "last_name", "birth_date", "sex", "phone",
-           "programme", "centre_code", "registration_number", "registered_on"]  # fmt: skip
-THAI_HEADERS = ["เลขประจำตัวประชาชน", "คำนำหน้า", "ชื่อ", "นามสกุล", "วันเกิด", "เพศ", "โทรศัพท์",
-                "ประเภทอาสาสมัคร", "รหัสศูนย์", "เลขทะเบียน", "วันที่ขึ้นทะเบียน"]  # fmt: skip
+HEADERS = [
+    "national_id",
+    "title",
+    "first_name",
+    "last_name",
+    "birth_date",
+    "sex",
+    "phone",
+    "programme",
+    "centre_code",
+    "registration_number",
+    "registered_on",
+]
+THAI_HEADERS = [
+    "เลขประจำตัวประชาชน",
+    "คำนำหน้า",
+    "ชื่อ",
+    "นามสกุล",
+    "วันเกิด",
+    "เพศ",
+    "โทรศัพท์",
+    "ประเภทอาสาสมัคร",
+    "รหัสศูนย์",
+    "เลขทะเบียน",
+    "วันที่ขึ้นทะเบียน",
+]
 
 
 def good_row(n: int, **values) -> dict:

@@ -77,13 +77,19 @@ def search(client, term, **params):
 # -- the pages answer ----------------------------------------------------------------------------
 
 PAGES = [
-    "admin:volunteers_volunteer_changelist", "admin:volunteers_volunteer_add",
-    "admin:volunteers_registration_changelist", "admin:volunteers_registration_add",
-    "admin:volunteers_centrerole_changelist", "admin:volunteers_centrerole_add",
-    "admin:volunteers_organisation_changelist", "admin:volunteers_organisation_add",
-    "admin:volunteers_event_changelist", "admin:volunteers_event_add",
-    "admin:volunteers_volunteerimport_changelist", "admin:volunteers_volunteer_import",
-]  # fmt: skip
+    "admin:volunteers_volunteer_changelist",
+    "admin:volunteers_volunteer_add",
+    "admin:volunteers_registration_changelist",
+    "admin:volunteers_registration_add",
+    "admin:volunteers_centrerole_changelist",
+    "admin:volunteers_centrerole_add",
+    "admin:volunteers_organisation_changelist",
+    "admin:volunteers_organisation_add",
+    "admin:volunteers_event_changelist",
+    "admin:volunteers_event_add",
+    "admin:volunteers_volunteerimport_changelist",
+    "admin:volunteers_volunteer_import",
+]
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -113,9 +119,11 @@ def people(centre_a):
     somsri = volunteer_at(centre_a, 1, "สมศรี", "มีสุข", number="0012/2562")
     prasert = volunteer_at(centre_a, 2, "ประเสริฐ", "ใจดี", number="0013/2562")
     foreigner = Volunteer.objects.create(
-        passport_number="TZ1234567", nationality="JP", first_name="ทาคาชิ",
+        passport_number="TZ1234567",
+        nationality="JP",
+        first_name="ทาคาชิ",
         name_latin="Takashi YAMAMOTO",
-    )  # fmt: skip
+    )
     RegistrationFactory(volunteer=foreigner, centre=centre_a, programme=Programme.FOREIGN)
     return somsri, prasert, foreigner
 
@@ -131,9 +139,13 @@ def test_search_finds_a_thai_name_by_any_part(client, superuser, people):
 
 @pytest.mark.parametrize(
     "typed",
-    [lambda n: n, format_national_id, lambda n: format_national_id(n).replace("-", " "),
-     lambda n: format_national_id(n).translate(THAI_DIGITS)],
-)  # fmt: skip
+    [
+        lambda n: n,
+        format_national_id,
+        lambda n: format_national_id(n).replace("-", " "),
+        lambda n: format_national_id(n).translate(THAI_DIGITS),
+    ],
+)
 def test_search_finds_a_national_id_however_typed(client, superuser, people, typed):
     client.force_login(superuser)
     assert search(client, typed(national_id(2))) == [people[1]]
@@ -203,15 +215,24 @@ def test_a_bad_filter_value_is_ignored_not_a_500(client, superuser, centre_a):
 
 def make_volunteers(centre, count, start):
     volunteers = Volunteer.objects.bulk_create(
-        Volunteer(national_id=national_id(start + i), first_name=f"อาสา{'ก' * (i % 7)}",
-                  last_name="ทดสอบ", phone="+66812345678")
+        Volunteer(
+            national_id=national_id(start + i),
+            first_name=f"อาสา{'ก' * (i % 7)}",
+            last_name="ทดสอบ",
+            phone="+66812345678",
+        )
         for i in range(count)
-    )  # fmt: skip
+    )
     Registration.objects.bulk_create(
-        Registration(volunteer=v, centre=centre, programme=Programme.APM,
-                     number=f"{start + i:04d}/2562", registered_on=dt.date(2019, 3, 11))
+        Registration(
+            volunteer=v,
+            centre=centre,
+            programme=Programme.APM,
+            number=f"{start + i:04d}/2562",
+            registered_on=dt.date(2019, 3, 11),
+        )
         for i, v in enumerate(volunteers)
-    )  # fmt: skip
+    )
 
 
 @pytest.mark.parametrize("who", ["superuser", "staff_a"])
@@ -258,8 +279,12 @@ def test_a_chair_of_b_gets_404_on_a_volunteer_of_a(client, staff_b, a_and_b):
 
 def test_a_chair_of_b_gets_no_volunteer_of_a_from_autocomplete(client, staff_b, a_and_b):
     client.force_login(staff_b)
-    params = {"app_label": "volunteers", "model_name": "centrerole", "field_name": "volunteer",
-              "term": "สม"}  # fmt: skip
+    params = {
+        "app_label": "volunteers",
+        "model_name": "centrerole",
+        "field_name": "volunteer",
+        "term": "สม",
+    }
     results = client.get(reverse("admin:autocomplete"), params).json()["results"]
     assert [int(r["id"]) for r in results] == [a_and_b[1].pk]
 
@@ -300,13 +325,21 @@ VALID_ID = "1-2345-67890-12-1"
 
 def volunteer_form(centre, **values):
     data = {
-        "national_id": VALID_ID, "first_name": "สมใจ", "last_name": "รักดี",
-        "title": "นาย", "phone": "081-234-5678", "sex": "male", "birth_date": "25/05/2535",
-        "registrations-TOTAL_FORMS": "1", "registrations-INITIAL_FORMS": "0",
-        "registrations-0-programme": "apm", "registrations-0-centre": centre.pk,
-        "registrations-0-number": "12/2562", "registrations-0-registered_on": "11/03/2562",
+        "national_id": VALID_ID,
+        "first_name": "สมใจ",
+        "last_name": "รักดี",
+        "title": "นาย",
+        "phone": "081-234-5678",
+        "sex": "male",
+        "birth_date": "25/05/2535",
+        "registrations-TOTAL_FORMS": "1",
+        "registrations-INITIAL_FORMS": "0",
+        "registrations-0-programme": "apm",
+        "registrations-0-centre": centre.pk,
+        "registrations-0-number": "12/2562",
+        "registrations-0-registered_on": "11/03/2562",
         "registrations-0-status": "active",
-    }  # fmt: skip
+    }
     for prefix in ("centre_roles", "memberships", "attendances"):
         data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
     return data | values
@@ -367,9 +400,13 @@ def test_the_admin_refuses_a_second_current_chair_in_words(client, superuser, ce
     client.force_login(superuser)
     response = client.post(
         reverse("admin:volunteers_centrerole_add"),
-        {"volunteer": volunteer.pk, "centre": centre_a.pk, "role": "chair",
-         "starts_on": "01/01/2563"},
-    )  # fmt: skip
+        {
+            "volunteer": volunteer.pk,
+            "centre": centre_a.pk,
+            "role": "chair",
+            "starts_on": "01/01/2563",
+        },
+    )
     assert response.status_code == 200
     assert "ศูนย์นี้มีประธานอยู่แล้ว" in str(response.context["errors"])
     assert CentreRole.objects.count() == 1
@@ -392,9 +429,13 @@ def test_a_chair_ending_next_year_and_a_new_chair_are_refused_beside_the_date(
     client.force_login(superuser)
     response = client.post(
         reverse("admin:volunteers_centrerole_add"),
-        {"volunteer": volunteer.pk, "centre": centre_a.pk, "role": "chair",
-         "starts_on": "01/01/2568"},
-    )  # fmt: skip
+        {
+            "volunteer": volunteer.pk,
+            "centre": centre_a.pk,
+            "role": "chair",
+            "starts_on": "01/01/2568",
+        },
+    )
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
     assert "ศูนย์นี้มีประธานอยู่แล้ว" in errors["starts_on"][0]
@@ -406,8 +447,13 @@ def test_two_rows_of_one_save_that_clash_are_refused_in_words_not_a_500(
 ):
     client.force_login(superuser)
     add = reverse("admin:volunteers_volunteer_add")
-    registration = {"programme": "aps", "centre": centre_a.pk, "number": "77/2562",
-                    "registered_on": "11/03/2562", "status": "active"}  # fmt: skip
+    registration = {
+        "programme": "aps",
+        "centre": centre_a.pk,
+        "number": "77/2562",
+        "registered_on": "11/03/2562",
+        "status": "active",
+    }
     twice = volunteer_form(centre_a) | rows("registrations", registration, registration)
     response = client.post(add, twice)
     assert response.status_code == 200
@@ -495,13 +541,40 @@ def test_the_export_follows_the_filters(client, superuser, centre_a):
     assert format_national_id(dropped.national_id) not in ids
 
 
-VOLUNTEER_FIELDS = ["national_id", "passport_number", "nationality", "title", "first_name",
-                    "last_name", "name_latin", "birth_date", "sex", "phone", "email",
-                    "house_number", "moo", "soi", "road", "subdistrict", "postcode",
-                    "skills"]  # fmt: skip
-REGISTRATION_FIELDS = ["volunteer__first_name", "programme", "number", "registered_on", "status",
-                       "ended_on", "end_reason", "centre", "visa_type", "visa_expires_on",
-                       "host_organisation", "service_starts_on"]  # fmt: skip
+VOLUNTEER_FIELDS = [
+    "national_id",
+    "passport_number",
+    "nationality",
+    "title",
+    "first_name",
+    "last_name",
+    "name_latin",
+    "birth_date",
+    "sex",
+    "phone",
+    "email",
+    "house_number",
+    "moo",
+    "soi",
+    "road",
+    "subdistrict",
+    "postcode",
+    "skills",
+]
+REGISTRATION_FIELDS = [
+    "volunteer__first_name",
+    "programme",
+    "number",
+    "registered_on",
+    "status",
+    "ended_on",
+    "end_reason",
+    "centre",
+    "visa_type",
+    "visa_expires_on",
+    "host_organisation",
+    "service_starts_on",
+]
 
 
 def registry():
@@ -518,23 +591,50 @@ def test_export_then_import_gives_the_same_registry(client, superuser, centre_a,
 
     client.force_login(superuser)
     rows = [good_row(n, email=f"v{n}@example.org") for n in range(1, 3)]
-    volunteers_import(actor=None, content=csv_file(rows, [*HEADERS, "email"], [*HEADERS, "email"]),
-                      file_name="seed.csv")  # fmt: skip
+    volunteers_import(
+        actor=None,
+        content=csv_file(rows, [*HEADERS, "email"], [*HEADERS, "email"]),
+        file_name="seed.csv",
+    )
     anusawari = Subdistrict.objects.get(code="100502")
-    housed = VolunteerFactory(first_name="มีบ้าน", house_number="12/3", moo="4", soi="รามอินทรา 8",
-                              road="รามอินทรา", subdistrict=anusawari, postcode="10220",
-                              skills="-ปฐมพยาบาล, =ทำอาหาร")  # fmt: skip
-    RegistrationFactory(volunteer=housed, centre=centre_a, number="0031/2562", status="ended",
-                        ended_on=dt.date(2020, 3, 31), end_reason="ย้ายภูมิลำเนา")  # fmt: skip
+    housed = VolunteerFactory(
+        first_name="มีบ้าน",
+        house_number="12/3",
+        moo="4",
+        soi="รามอินทรา 8",
+        road="รามอินทรา",
+        subdistrict=anusawari,
+        postcode="10220",
+        skills="-ปฐมพยาบาล, =ทำอาหาร",
+    )
+    RegistrationFactory(
+        volunteer=housed,
+        centre=centre_a,
+        number="0031/2562",
+        status="ended",
+        ended_on=dt.date(2020, 3, 31),
+        end_reason="ย้ายภูมิลำเนา",
+    )
     foreigner = Volunteer.objects.create(
-        national_id=None, passport_number="TZ1234567", nationality="JP", first_name="ทาคาชิ",
-        last_name="ยามาโมโตะ", name_latin="Takashi YAMAMOTO", birth_date=dt.date(1990, 4, 2),
-    )  # fmt: skip
-    RegistrationFactory(volunteer=foreigner, centre=centre_a, programme=Programme.FOREIGN,
-                        number="0002/2560", registered_on=dt.date(2017, 5, 1),
-                        visa_type="Non-Immigrant O", visa_expires_on=dt.date(2027, 4, 30),
-                        host_organisation="JICA",
-                        service_starts_on=dt.date(2017, 5, 1))  # fmt: skip
+        national_id=None,
+        passport_number="TZ1234567",
+        nationality="JP",
+        first_name="ทาคาชิ",
+        last_name="ยามาโมโตะ",
+        name_latin="Takashi YAMAMOTO",
+        birth_date=dt.date(1990, 4, 2),
+    )
+    RegistrationFactory(
+        volunteer=foreigner,
+        centre=centre_a,
+        programme=Programme.FOREIGN,
+        number="0002/2560",
+        registered_on=dt.date(2017, 5, 1),
+        visa_type="Non-Immigrant O",
+        visa_expires_on=dt.date(2027, 4, 30),
+        host_organisation="JICA",
+        service_starts_on=dt.date(2017, 5, 1),
+    )
     before = registry()
     assert len(before[0]) == 4 and len(before[1]) == 4
     content = export(client, file_format).getvalue()
@@ -560,8 +660,9 @@ def test_the_rejects_download_is_named_safely_whatever_the_upload_was_called(
         {"file": _upload(name, csv_file([good_row(1), good_row(2, centre_code="XYZ")]))},
     )
     run = VolunteerImport.objects.get()
-    client.post(reverse("admin:volunteers_volunteer_import_preview", args=[run.pk]),
-                {"_partial": "1"})  # fmt: skip
+    client.post(
+        reverse("admin:volunteers_volunteer_import_preview", args=[run.pk]), {"_partial": "1"}
+    )
     response = client.get(reverse("admin:volunteers_volunteer_import_rejects", args=[run.pk]))
     assert response.status_code == 200
     disposition = response["Content-Disposition"]
@@ -677,8 +778,9 @@ def test_a_chair_who_supervises_a_region_views_its_volunteers_but_changes_only_t
     page_b = client.get(reverse("admin:volunteers_volunteer_change", args=[in_b.pk]))
     assert page_b.status_code == 200 and not page_b.context["has_change_permission"]
     before = Volunteer.objects.values().get(pk=in_b.pk)
-    posted = client.post(reverse("admin:volunteers_volunteer_change", args=[in_b.pk]),
-                         {"first_name": "เปลี่ยน"})  # fmt: skip
+    posted = client.post(
+        reverse("admin:volunteers_volunteer_change", args=[in_b.pk]), {"first_name": "เปลี่ยน"}
+    )
     assert posted.status_code == 403
     assert Volunteer.objects.values().get(pk=in_b.pk) == before
 
@@ -734,8 +836,12 @@ def test_the_admin_takes_a_nationality_typed_by_name_and_shows_it_by_name(
 ):
     """About 250 countries: typed by name (Thai or English) or passport code, not listed."""
     client.force_login(staff_a)
-    foreign = {"national_id": "", "passport_number": "TZ1234567", "name_latin": "Takashi YAMA",
-               "registrations-0-programme": "foreign"}  # fmt: skip
+    foreign = {
+        "national_id": "",
+        "passport_number": "TZ1234567",
+        "name_latin": "Takashi YAMA",
+        "registrations-0-programme": "foreign",
+    }
     url = reverse("admin:volunteers_volunteer_add")
     response = client.post(url, volunteer_form(centre_a, **foreign, nationality="นาร์เนีย"))
     assert response.status_code == 200
@@ -753,10 +859,17 @@ def test_a_tampered_volunteer_in_an_autocomplete_is_a_form_error_not_a_500(
     client, staff_a, centre_a
 ):
     client.force_login(staff_a)
-    response = client.post(reverse("admin:volunteers_registration_add"), {
-        "volunteer": "ไม่ใช่ตัวเลข", "programme": "apm", "centre": centre_a.pk,
-        "number": "12/2562", "registered_on": "11/03/2562", "status": "active",
-    })  # fmt: skip
+    response = client.post(
+        reverse("admin:volunteers_registration_add"),
+        {
+            "volunteer": "ไม่ใช่ตัวเลข",
+            "programme": "apm",
+            "centre": centre_a.pk,
+            "number": "12/2562",
+            "registered_on": "11/03/2562",
+            "status": "active",
+        },
+    )
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["volunteer"]
     assert not Registration.objects.exists()

@@ -66,9 +66,13 @@ def test_the_registration_list_query_count_does_not_grow_from_20_to_200(
     RegistrationFactory.create_batch(20, centre=centre_a)
     url = reverse(REGISTRATIONS) + "?all="
     queries = _grows(
-        client, url, lambda: RegistrationFactory.create_batch(180, centre=centre_a),
-        django_assert_max_num_queries, 20, 200,
-    )  # fmt: skip
+        client,
+        url,
+        lambda: RegistrationFactory.create_batch(180, centre=centre_a),
+        django_assert_max_num_queries,
+        20,
+        200,
+    )
     assert queries <= 12
 
 
@@ -85,9 +89,7 @@ def test_the_membership_list_query_count_does_not_grow_from_20_to_200(
 
     members(20)
     url = reverse(MEMBERSHIPS) + f"?organisation__id__exact={organisation.pk}&all="
-    queries = _grows(
-        client, url, lambda: members(180), django_assert_max_num_queries, 20, 200
-    )  # fmt: skip
+    queries = _grows(client, url, lambda: members(180), django_assert_max_num_queries, 20, 200)
     assert queries <= 12
 
 
@@ -119,9 +121,11 @@ def test_a_whole_registration_number_is_looked_up_by_equality():
 
 def test_part_of_a_number_and_names_still_find_registrations(client, superuser, centre_a):
     somsri = RegistrationFactory(
-        centre=centre_a, number="0031/2561", volunteer__first_name="สมศรี",
+        centre=centre_a,
+        number="0031/2561",
+        volunteer__first_name="สมศรี",
         volunteer__last_name="มีสุข",
-    )  # fmt: skip
+    )
     other = RegistrationFactory(centre=centre_a, number="0032/2561")
     client.force_login(superuser)
 
@@ -233,26 +237,41 @@ def test_a_ministry_admin_adds_and_removes_members_on_the_organisation_page(
     client.force_login(ministry_admin_user)
     url = reverse("admin:volunteers_organisation_change", args=[organisation.pk])
     data = {
-        "name": organisation.name, "name_en": "", "kind": organisation.kind, "country": "TH",
-        "contact_person": "", "phone": "", "email": "", "website": "",
-        "latest_members-TOTAL_FORMS": "1", "latest_members-INITIAL_FORMS": "1",
-        "latest_members-MIN_NUM_FORMS": "0", "latest_members-MAX_NUM_FORMS": "1000",
+        "name": organisation.name,
+        "name_en": "",
+        "kind": organisation.kind,
+        "country": "TH",
+        "contact_person": "",
+        "phone": "",
+        "email": "",
+        "website": "",
+        "latest_members-TOTAL_FORMS": "1",
+        "latest_members-INITIAL_FORMS": "1",
+        "latest_members-MIN_NUM_FORMS": "0",
+        "latest_members-MAX_NUM_FORMS": "1000",
         "latest_members-0-id": str(leaving.pk),
         "latest_members-0-organisation": str(organisation.pk),
-        "latest_members-0-role": "", "latest_members-0-since": "01/01/2561",
-        "latest_members-0-until": "", "latest_members-0-DELETE": "on",
-        "memberships-TOTAL_FORMS": "1", "memberships-INITIAL_FORMS": "0",
-        "memberships-MIN_NUM_FORMS": "0", "memberships-MAX_NUM_FORMS": "1000",
+        "latest_members-0-role": "",
+        "latest_members-0-since": "01/01/2561",
+        "latest_members-0-until": "",
+        "latest_members-0-DELETE": "on",
+        "memberships-TOTAL_FORMS": "1",
+        "memberships-INITIAL_FORMS": "0",
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
         "memberships-0-volunteer": str(joining.pk),
         "memberships-0-organisation": str(organisation.pk),
-        "memberships-0-role": "ประธาน", "memberships-0-since": "", "memberships-0-until": "",
-    }  # fmt: skip
+        "memberships-0-role": "ประธาน",
+        "memberships-0-since": "",
+        "memberships-0-until": "",
+    }
     response = client.post(url, data)
     assert response.status_code == 302, response.context and [
         f.errors for f in response.context["inline_admin_formsets"]
     ]
-    assert list(Membership.objects.filter(organisation=organisation).values_list(
-        "volunteer", "role")) == [(joining.pk, "ประธาน")]  # fmt: skip
+    assert list(
+        Membership.objects.filter(organisation=organisation).values_list("volunteer", "role")
+    ) == [(joining.pk, "ประธาน")]
 
 
 def test_a_chair_reads_only_their_volunteers_memberships_of_an_organisation(

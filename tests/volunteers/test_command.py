@@ -113,8 +113,10 @@ def test_a_rejects_file_that_cannot_be_written_exits_2_with_a_message(tmp_path, 
 
 @pytest.mark.django_db
 def test_an_over_long_year_is_a_row_error_not_a_traceback(tmp_path, centre_a, capsys):
-    rows = [good_row(1, birth_date="01/01/99999999999999999999"),
-            good_row(2, registered_on="1/1/10000")]  # fmt: skip
+    rows = [
+        good_row(1, birth_date="01/01/99999999999999999999"),
+        good_row(2, registered_on="1/1/10000"),
+    ]
     path = write(tmp_path, "years.csv", csv_file(rows))
     with pytest.raises(CommandError) as error:
         call_command("import_volunteers", path, language="en")

@@ -17,8 +17,11 @@ def test_loading_twice_changes_nothing(demo):
     counts = (Volunteer.objects.count(), Registration.objects.count(), CentreRole.objects.count())
     numbers = set(Registration.objects.values_list("programme", "number"))
     volunteers_demo_load()
-    assert (Volunteer.objects.count(), Registration.objects.count(),
-            CentreRole.objects.count()) == counts  # fmt: skip
+    assert (
+        Volunteer.objects.count(),
+        Registration.objects.count(),
+        CentreRole.objects.count(),
+    ) == counts
     assert set(Registration.objects.values_list("programme", "number")) == numbers
 
 

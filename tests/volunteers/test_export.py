@@ -67,28 +67,50 @@ def sample(centre_a, centre_b):
     """Volunteers covering every column and every way of choosing a row's registration, made
     in the list's order (by name)."""
     formulas = person(
-        2, "กมล", "ใจดี", sex="male", phone="+6621234567", line_id="@evil", road="+66 ถนน",
-        skills="=HYPERLINK(\"http://evil.example/\",\"click\")\nบรรทัดที่สอง", languages="-1",
-    )  # fmt: skip
+        2,
+        "กมล",
+        "ใจดี",
+        sex="male",
+        phone="+6621234567",
+        line_id="@evil",
+        road="+66 ถนน",
+        skills='=HYPERLINK("http://evil.example/","click")\nบรรทัดที่สอง',
+        languages="-1",
+    )
     registration(formulas, centre_a, "0003/2562", registered_on=dt.date(2019, 3, 11))
     # No registration at all: only the ministry sees them, with the registration cells empty.
     person(7, "กาญจนา", "พรหมมา")
     foreigner = Volunteer.objects.create(
-        national_id=None, passport_number="TZ1234567", nationality="JP", first_name="ทาคาชิ",
-        last_name="ยามาโมโตะ", name_latin="Takashi YAMAMOTO", birth_date=dt.date(1990, 4, 2),
-        sex="male", phone="+81312345678",
-    )  # fmt: skip
-    registration(foreigner, centre_a, "0002/2560", programme=Programme.FOREIGN,
-                 registered_on=dt.date(2017, 5, 1), visa_type="Non-Immigrant O",
-                 visa_expires_on=dt.date(2027, 4, 30), work_permit_number="WP-0001",
-                 host_organisation="JICA", certifying_agency="กรมการจัดหางาน",
-                 service_starts_on=dt.date(2017, 5, 1),
-                 service_ends_on=dt.date(2027, 4, 30))  # fmt: skip
+        national_id=None,
+        passport_number="TZ1234567",
+        nationality="JP",
+        first_name="ทาคาชิ",
+        last_name="ยามาโมโตะ",
+        name_latin="Takashi YAMAMOTO",
+        birth_date=dt.date(1990, 4, 2),
+        sex="male",
+        phone="+81312345678",
+    )
+    registration(
+        foreigner,
+        centre_a,
+        "0002/2560",
+        programme=Programme.FOREIGN,
+        registered_on=dt.date(2017, 5, 1),
+        visa_type="Non-Immigrant O",
+        visa_expires_on=dt.date(2027, 4, 30),
+        work_permit_number="WP-0001",
+        host_organisation="JICA",
+        certifying_agency="กรมการจัดหางาน",
+        service_starts_on=dt.date(2017, 5, 1),
+        service_ends_on=dt.date(2027, 4, 30),
+    )
     # Two registrations of one day: the later saved is the row's.
     same_day = person(4, "บุญมี", "ทองดี")
     registration(same_day, centre_a, "0004/2563", registered_on=dt.date(2020, 2, 1))
-    registration(same_day, centre_a, "0005/2563", programme=Programme.APMK,
-                 registered_on=dt.date(2020, 2, 1))  # fmt: skip
+    registration(
+        same_day, centre_a, "0005/2563", programme=Programme.APMK, registered_on=dt.date(2020, 2, 1)
+    )
     in_b = person(5, "ประเสริฐ", "ศรีสุข")
     registration(in_b, centre_b, "0006/2563", registered_on=dt.date(2020, 3, 1))
     # Registered in both centres, the later in B: a chair of A sees the one in A.
@@ -96,23 +118,56 @@ def sample(centre_a, centre_b):
     registration(shared, centre_a, "0007/2561", registered_on=dt.date(2018, 7, 1))
     registration(shared, centre_b, "0008/2564", registered_on=dt.date(2021, 7, 1))
     full = person(
-        1, "สมศรี", "มีสุข", title="นาง", birth_date=dt.date(1985, 5, 25), sex="female",
-        phone="+66812345678", email="somsri@example.org", line_id="somsri.line",
-        house_number="12/3", moo="4", village="หมู่บ้านสุขใจ", soi="รามอินทรา 8",
-        road="รามอินทรา", subdistrict=Subdistrict.objects.get(code="100502"), postcode="10220",
-        skills="ปฐมพยาบาล, ทำอาหาร", languages="ไทย, อังกฤษ",
-    )  # fmt: skip
+        1,
+        "สมศรี",
+        "มีสุข",
+        title="นาง",
+        birth_date=dt.date(1985, 5, 25),
+        sex="female",
+        phone="+66812345678",
+        email="somsri@example.org",
+        line_id="somsri.line",
+        house_number="12/3",
+        moo="4",
+        village="หมู่บ้านสุขใจ",
+        soi="รามอินทรา 8",
+        road="รามอินทรา",
+        subdistrict=Subdistrict.objects.get(code="100502"),
+        postcode="10220",
+        skills="ปฐมพยาบาล, ทำอาหาร",
+        languages="ไทย, อังกฤษ",
+    )
     # An older ended อพม. registration and a newer active อผส. one: the newer is the row's,
     # unless a filter on the programme asks for อพม.
-    registration(full, centre_a, "0001/2558", registered_on=dt.date(2015, 6, 1), status="ended",
-                 ended_on=dt.date(2018, 12, 31), end_reason='ย้ายไป "เชียงใหม่", แล้ว')  # fmt: skip
-    registration(full, centre_a, "0002/2562", programme=Programme.APS,
-                 registered_on=dt.date(2019, 3, 11))  # fmt: skip
+    registration(
+        full,
+        centre_a,
+        "0001/2558",
+        registered_on=dt.date(2015, 6, 1),
+        status="ended",
+        ended_on=dt.date(2018, 12, 31),
+        end_reason='ย้ายไป "เชียงใหม่", แล้ว',
+    )
+    registration(
+        full, centre_a, "0002/2562", programme=Programme.APS, registered_on=dt.date(2019, 3, 11)
+    )
     ministry = person(3, "อรุณ", "แก้วมณี", title="ว่าที่ร้อยตรี")
-    registration(ministry, centre_a, "", programme=Programme.MINISTRY, status="suspended",
-                 other_ministry="กระทรวงสาธารณสุข", registered_on=dt.date(2020, 1, 15))  # fmt: skip
-    return {"full": full, "formulas": formulas, "foreigner": foreigner, "in_b": in_b,
-            "shared": shared}  # fmt: skip
+    registration(
+        ministry,
+        centre_a,
+        "",
+        programme=Programme.MINISTRY,
+        status="suspended",
+        other_ministry="กระทรวงสาธารณสุข",
+        registered_on=dt.date(2020, 1, 15),
+    )
+    return {
+        "full": full,
+        "formulas": formulas,
+        "foreigner": foreigner,
+        "in_b": in_b,
+        "shared": shared,
+    }
 
 
 def golden(name: str) -> bytes:
@@ -286,12 +341,19 @@ def registry_of(count: int, centre, start: int = 0) -> None:
         for n in range(start, start + count)
     )
     Registration.objects.bulk_create(
-        Registration(volunteer=v, centre=centre, programme=programme, registered_on=on,
-                     number=f"{start + n:04d}/{be}")
+        Registration(
+            volunteer=v,
+            centre=centre,
+            programme=programme,
+            registered_on=on,
+            number=f"{start + n:04d}/{be}",
+        )
         for n, v in enumerate(volunteers)
-        for programme, on, be in ((Programme.APM, dt.date(2019, 1, 1), 2562),
-                                  (Programme.APS, dt.date(2020, 1, 1), 2563))
-    )  # fmt: skip
+        for programme, on, be in (
+            (Programme.APM, dt.date(2019, 1, 1), 2562),
+            (Programme.APS, dt.date(2020, 1, 1), 2563),
+        )
+    )
 
 
 def queries_of_an_export(client, file_format, **params) -> tuple[int, list[list[str]]]:

@@ -22,17 +22,28 @@ URL = "admin:volunteers_volunteer_export_file"
 
 def volunteers_with_registrations(count: int, centre, start: int) -> None:
     volunteers = Volunteer.objects.bulk_create(
-        Volunteer(national_id=national_id(500 + n), first_name=f"อาสา{n}", phone="+66812345678",
-                  birth_date=dt.date(1980, 1, 1 + n % 28))
+        Volunteer(
+            national_id=national_id(500 + n),
+            first_name=f"อาสา{n}",
+            phone="+66812345678",
+            birth_date=dt.date(1980, 1, 1 + n % 28),
+        )
         for n in range(start, start + count)
-    )  # fmt: skip
+    )
     Registration.objects.bulk_create(
-        Registration(volunteer=v, centre=centre, programme=programme, registered_on=on,
-                     number=f"{start + n:04d}/{be}")
+        Registration(
+            volunteer=v,
+            centre=centre,
+            programme=programme,
+            registered_on=on,
+            number=f"{start + n:04d}/{be}",
+        )
         for n, v in enumerate(volunteers)
-        for programme, on, be in ((Programme.APM, dt.date(2019, 1, 1), 2562),
-                                  (Programme.APS, dt.date(2020, 1, 1), 2563))
-    )  # fmt: skip
+        for programme, on, be in (
+            (Programme.APM, dt.date(2019, 1, 1), 2562),
+            (Programme.APS, dt.date(2020, 1, 1), 2563),
+        )
+    )
 
 
 def export_rows(client, file_format) -> tuple[int, list[list]]:

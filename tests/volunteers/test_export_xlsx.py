@@ -51,5 +51,9 @@ def test_a_chunk_of_plain_columns_and_columns_empty_throughout_is_one_template()
     rows = [("ก", "", "1"), ("ข", "", "2")]
     out = io.BytesIO()
     write_xlsx(out, ["A", "B", "C"], [columns_of(rows), [["ค"], [""], [""]]], title="x")
-    assert read(out.getvalue()) == [("A", "B", "C"), ("ก", None, "1"), ("ข", None, "2"),
-                                    ("ค", None, None)]  # fmt: skip
+    assert read(out.getvalue()) == [
+        ("A", "B", "C"),
+        ("ก", None, "1"),
+        ("ข", None, "2"),
+        ("ค", None, None),
+    ]

@@ -46,8 +46,10 @@ def test_a_good_file_is_imported_whole(centre_a, kind):
 def test_thai_headers_and_thai_digits_are_accepted(centre_a):
     row = good_row(1)
     thai = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
-    row |= {key: row[key].translate(thai) for key in ("national_id", "birth_date", "phone",
-            "registration_number", "registered_on")}  # fmt: skip
+    row |= {
+        key: row[key].translate(thai)
+        for key in ("national_id", "birth_date", "phone", "registration_number", "registered_on")
+    }
     report = run(xlsx_file([row], headers=THAI_HEADERS), "thai.xlsx")
     assert report.committed, report.error_lines()
     volunteer = Volunteer.objects.get()
@@ -70,8 +72,10 @@ def test_excel_numbers_and_dates_are_read_for_what_they_are(centre_a):
 
 
 def test_gregorian_and_iso_dates_are_accepted(centre_a):
-    rows = [good_row(1, birth_date="25/05/1992", registered_on="2019-03-11"),
-            good_row(2, birth_date="25 พ.ค. 2535", registered_on="11 มีนาคม 2562")]  # fmt: skip
+    rows = [
+        good_row(1, birth_date="25/05/1992", registered_on="2019-03-11"),
+        good_row(2, birth_date="25 พ.ค. 2535", registered_on="11 มีนาคม 2562"),
+    ]
     report = run(csv_file(rows))
     assert report.committed, report.error_lines()
     assert set(Volunteer.objects.values_list("birth_date", flat=True)) == {dt.date(1992, 5, 25)}
@@ -95,33 +99,51 @@ def wrong_check_digit(n):
 
 
 BAD_ROWS = {
-    "wrong check digit": (lambda: bad(2, national_id=wrong_check_digit(2)), "national_id",
-                          "check digit"),
+    "wrong check digit": (
+        lambda: bad(2, national_id=wrong_check_digit(2)),
+        "national_id",
+        "check digit",
+    ),
     "12 digits": (lambda: bad(2, national_id=national_id(1002)[:12]), "national_id", "12"),
     "14 digits": (lambda: bad(2, national_id=national_id(1002) + "1"), "national_id", "14"),
-    "BE year in an ISO date": (lambda: bad(2, birth_date="2535-05-25"), "birth_date",
-                               "1992-05-25"),
-    "Gregorian year taken for BE twice": (lambda: bad(2, birth_date="25/05/1449"), "birth_date",
-                                          "years old"),
-    "future birth date": (lambda: bad(2, birth_date=(timezone.localdate()
-                          + dt.timedelta(days=30)).strftime("%d/%m/%Y")), "birth_date", "future"),
+    "BE year in an ISO date": (lambda: bad(2, birth_date="2535-05-25"), "birth_date", "1992-05-25"),
+    "Gregorian year taken for BE twice": (
+        lambda: bad(2, birth_date="25/05/1449"),
+        "birth_date",
+        "years old",
+    ),
+    "future birth date": (
+        lambda: bad(
+            2, birth_date=(timezone.localdate() + dt.timedelta(days=30)).strftime("%d/%m/%Y")
+        ),
+        "birth_date",
+        "future",
+    ),
     "too young for an อพม.": (lambda: bad(2, birth_date="01/01/2555"), "registered_on", "18"),
     "Gregorian year in a registration number": (
-        lambda: bad(2, registration_number="0002/2019"), "registration_number", "2562"),
+        lambda: bad(2, registration_number="0002/2019"),
+        "registration_number",
+        "2562",
+    ),
     "unknown centre": (lambda: bad(2, centre_code="XYZ"), "centre_code", "XYZ"),
     "unknown programme": (lambda: bad(2, programme="อสม."), "programme", "อพม."),
     "two-digit year": (lambda: bad(2, birth_date="25/05/35"), "birth_date", "four digits"),
     "no such day": (lambda: bad(2, birth_date="31/02/2535"), "birth_date", "no such day"),
     "name with digits": (lambda: bad(2, first_name="สมศรี2"), "first_name", "«2»"),
     "bad phone": (lambda: bad(2, phone="12345"), "phone", "081 234 5678"),
-    "twenty-digit year": (lambda: bad(2, birth_date="01/01/99999999999999999999"), "birth_date",
-                          "four digits"),
-    "five-digit year": (lambda: bad(2, registered_on="1/1/10000"), "registered_on",
-                        "four digits"),
-    "BE year taken off twice": (lambda: bad(2, registered_on="11/03/1476"), "registered_on",
-                                "2002"),
+    "twenty-digit year": (
+        lambda: bad(2, birth_date="01/01/99999999999999999999"),
+        "birth_date",
+        "four digits",
+    ),
+    "five-digit year": (lambda: bad(2, registered_on="1/1/10000"), "registered_on", "four digits"),
+    "BE year taken off twice": (
+        lambda: bad(2, registered_on="11/03/1476"),
+        "registered_on",
+        "2002",
+    ),
     "อพม. without a birth date": (lambda: bad(2, birth_date=""), "programme", "birth date"),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("case", BAD_ROWS, ids=list(BAD_ROWS))
@@ -181,8 +203,12 @@ def test_a_centre_outside_the_importers_scope_is_refused(centre_a, centre_b, cha
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_partial_mode_saves_the_valid_rows_and_returns_the_rest(centre_a, kind):
-    rows = [good_row(1), good_row(2, birth_date="2535-05-25"), good_row(3),
-            good_row(4, centre_code="XYZ")]  # fmt: skip
+    rows = [
+        good_row(1),
+        good_row(2, birth_date="2535-05-25"),
+        good_row(3),
+        good_row(4, centre_code="XYZ"),
+    ]
     report = run(FILES[kind](rows), f"mixed.{kind}", partial=True)
     assert report.committed
     assert report.saved_count == 2
@@ -240,10 +266,18 @@ def test_a_row_is_never_half_saved_when_the_database_refuses_it(centre_a, monkey
 
 
 def test_a_foreign_volunteer_is_imported_with_passport_and_nationality(national_centre):
-    row = {"passport_number": "tz 1234567", "nationality": "ญี่ปุ่น", "first_name": "ทาคาชิ",
-           "name_latin": "Takashi YAMAMOTO", "birth_date": "1990-04-02", "programme": "foreign",
-           "centre_code": "NAT", "registered_on": "01/05/2560", "visa_type": "Non-Immigrant O",
-           "visa_expires_on": "30/04/2570"}  # fmt: skip
+    row = {
+        "passport_number": "tz 1234567",
+        "nationality": "ญี่ปุ่น",
+        "first_name": "ทาคาชิ",
+        "name_latin": "Takashi YAMAMOTO",
+        "birth_date": "1990-04-02",
+        "programme": "foreign",
+        "centre_code": "NAT",
+        "registered_on": "01/05/2560",
+        "visa_type": "Non-Immigrant O",
+        "visa_expires_on": "30/04/2570",
+    }
     keys = list(row)
     report = run(csv_file([row], headers=keys, keys=keys))
     assert report.committed, report.error_lines()
@@ -257,10 +291,15 @@ def test_a_foreign_volunteer_is_imported_with_passport_and_nationality(national_
 
 @pytest.mark.parametrize(
     ("name", "content"),
-    [("notes.pdf", b"%PDF-1.4 whatever"), ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"),
-     ("volunteers.csv", b"\x89PNG\r\n\x1a\n\x00\x00"), ("fake.xlsx", b"national_id,first_name\n"),
-     ("broken.xlsx", b"PK\x03\x04 not really a workbook"), ("empty.csv", b"")],
-)  # fmt: skip
+    [
+        ("notes.pdf", b"%PDF-1.4 whatever"),
+        ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"),
+        ("volunteers.csv", b"\x89PNG\r\n\x1a\n\x00\x00"),
+        ("fake.xlsx", b"national_id,first_name\n"),
+        ("broken.xlsx", b"PK\x03\x04 not really a workbook"),
+        ("empty.csv", b""),
+    ],
+)
 def test_a_file_that_is_not_csv_or_xlsx_is_refused_whole(centre_a, name, content):
     with pytest.raises(ImportFileError) as error:
         run(content, name)
@@ -303,20 +342,39 @@ def test_semicolon_separated_csv_is_read(centre_a):
     assert run(content).committed
 
 
-FOREIGN_KEYS = ["passport_number", "nationality", "first_name", "name_latin", "birth_date",
-                "programme", "centre_code", "registered_on"]  # fmt: skip
+FOREIGN_KEYS = [
+    "passport_number",
+    "nationality",
+    "first_name",
+    "name_latin",
+    "birth_date",
+    "programme",
+    "centre_code",
+    "registered_on",
+]
 
 
 def foreign_row(n, **values):
-    return {"passport_number": f"TZ{1234560 + n}", "nationality": "JP", "first_name": "ทาคาชิ",
-            "name_latin": "Takashi YAMAMOTO", "birth_date": "1990-04-02", "programme": "network",
-            "centre_code": "BKN", "registered_on": "01/05/2562", **values}  # fmt: skip
+    return {
+        "passport_number": f"TZ{1234560 + n}",
+        "nationality": "JP",
+        "first_name": "ทาคาชิ",
+        "name_latin": "Takashi YAMAMOTO",
+        "birth_date": "1990-04-02",
+        "programme": "network",
+        "centre_code": "BKN",
+        "registered_on": "01/05/2562",
+        **values,
+    }
 
 
 def test_the_same_passport_twice_in_one_file_is_refused_with_the_first_row(centre_a):
-    rows = [foreign_row(1), foreign_row(2),
-            foreign_row(3, passport_number="tz 1234561", nationality="ญี่ปุ่น"),
-            foreign_row(4, passport_number="TZ1234561", nationality="KR")]  # fmt: skip
+    rows = [
+        foreign_row(1),
+        foreign_row(2),
+        foreign_row(3, passport_number="tz 1234561", nationality="ญี่ปุ่น"),
+        foreign_row(4, passport_number="TZ1234561", nationality="KR"),
+    ]
     report = run(csv_file(rows, FOREIGN_KEYS, FOREIGN_KEYS))
     [rejected] = report.rejected
     assert rejected.number == 4
@@ -325,14 +383,20 @@ def test_the_same_passport_twice_in_one_file_is_refused_with_the_first_row(centr
 
 
 def test_a_passport_already_registered_for_that_country_is_refused(centre_a):
-    Volunteer.objects.create(national_id=None, passport_number="TZ1234561", nationality="JP",
-                             first_name="ทาคาชิ", name_latin="Takashi YAMAMOTO")  # fmt: skip
+    Volunteer.objects.create(
+        national_id=None,
+        passport_number="TZ1234561",
+        nationality="JP",
+        first_name="ทาคาชิ",
+        name_latin="Takashi YAMAMOTO",
+    )
     rows = [foreign_row(1), foreign_row(1, nationality="KR", passport_number="tz1234561")]
     report = run(csv_file(rows, FOREIGN_KEYS, FOREIGN_KEYS), partial=True)
     [rejected] = report.rejected
     assert rejected.number == 2
-    assert rejected.errors == [("passport_number", "A volunteer with this passport is already "
-                                "registered.")]  # fmt: skip
+    assert rejected.errors == [
+        ("passport_number", "A volunteer with this passport is already registered.")
+    ]
     assert Volunteer.objects.filter(nationality="KR").count() == 1  # another country's passport
 
 
@@ -427,23 +491,36 @@ def test_the_import_keeps_the_models_rules_outcomes_by_all_that_they_read(centre
     subdistrict = Subdistrict.objects.first()
     reads: set[str] = set()
     people = [
-        Volunteer(national_id=national_id(1), passport_number="AB12345", nationality="JP",
-                  name_latin="A", postcode="10220", subdistrict=subdistrict,
-                  birth_date=dt.date(1990, 1, 1)),
+        Volunteer(
+            national_id=national_id(1),
+            passport_number="AB12345",
+            nationality="JP",
+            name_latin="A",
+            postcode="10220",
+            subdistrict=subdistrict,
+            birth_date=dt.date(1990, 1, 1),
+        ),
         Volunteer(passport_number="AB12345", postcode="1", birth_date=dt.date(2020, 1, 1)),
         Volunteer(),
-    ]  # fmt: skip
+    ]
     for person in people:
         for programme in Programme.values:
             for status in Registration.Status.values:
                 for dates in (None, dt.date(2003, 1, 1), dt.date(2019, 1, 1)):
                     registration = Registration(
-                        volunteer=person, programme=programme, status=status, centre=centre_a,
-                        registered_on=dates, ended_on=dates, suspended_on=dates,
-                        suspension_reason="x" if dates else "", service_starts_on=dates,
+                        volunteer=person,
+                        programme=programme,
+                        status=status,
+                        centre=centre_a,
+                        registered_on=dates,
+                        ended_on=dates,
+                        suspended_on=dates,
+                        suspension_reason="x" if dates else "",
+                        service_starts_on=dates,
                         service_ends_on=dates and dates.replace(year=2002),
-                        visa_expires_on=dates, other_ministry="x" if dates else "",
-                    )  # fmt: skip
+                        visa_expires_on=dates,
+                        other_ministry="x" if dates else "",
+                    )
                     for instance in (person, registration):
                         try:
                             type(instance).clean(_Reads(instance, reads))

@@ -41,7 +41,7 @@ def thai_volunteer(**values):
             "last_name": "มีสุข",
             "birth_date": dt.date(1980, 1, 15),
             **values,
-        }  # fmt: skip
+        }
     )
 
 
@@ -227,19 +227,24 @@ def test_a_blank_national_id_is_refused_by_the_database():
 
 
 def test_a_registration_date_before_the_ministry_is_refused_with_the_year_hint():
-    errors = errors_of(registration(thai_volunteer(), registered_on=dt.date(1476, 3, 11)),
-                       exclude=["volunteer"])  # fmt: skip
+    errors = errors_of(
+        registration(thai_volunteer(), registered_on=dt.date(1476, 3, 11)), exclude=["volunteer"]
+    )
     assert "2002" in errors["registered_on"][0] and "พ.ศ. เป็น ค.ศ." in errors["registered_on"][0]
     # The day the ministry was founded is the first a registration may have.
     registration(thai_volunteer(), registered_on=dt.date(2002, 10, 3)).full_clean(
         exclude=["volunteer"]
     )
-    errors = errors_of(registration(thai_volunteer(), registered_on=dt.date(2002, 10, 2)),
-                       exclude=["volunteer"])  # fmt: skip
+    errors = errors_of(
+        registration(thai_volunteer(), registered_on=dt.date(2002, 10, 2)), exclude=["volunteer"]
+    )
     assert "2002" in errors["registered_on"][0]
-    foreign = registration(foreign_volunteer(birth_date=dt.date(1990, 1, 1)),
-                           programme=Programme.FOREIGN, service_starts_on=dt.date(1476, 5, 1),
-                           visa_expires_on=dt.date(1989, 5, 1))  # fmt: skip
+    foreign = registration(
+        foreign_volunteer(birth_date=dt.date(1990, 1, 1)),
+        programme=Programme.FOREIGN,
+        service_starts_on=dt.date(1476, 5, 1),
+        visa_expires_on=dt.date(1989, 5, 1),
+    )
     errors = errors_of(foreign, exclude=["volunteer"])
     assert "1900" in errors["service_starts_on"][0]
     assert "visa_expires_on" in errors
@@ -247,11 +252,16 @@ def test_a_registration_date_before_the_ministry_is_refused_with_the_year_hint()
 
 def test_centre_roles_and_memberships_are_not_older_than_the_volunteer():
     volunteer = VolunteerFactory(birth_date=dt.date(1990, 1, 1))
-    role = CentreRole(volunteer=volunteer, centre=CentreRoleFactory().centre, role="secretary",
-                      starts_on=dt.date(1476, 3, 11))  # fmt: skip
+    role = CentreRole(
+        volunteer=volunteer,
+        centre=CentreRoleFactory().centre,
+        role="secretary",
+        starts_on=dt.date(1476, 3, 11),
+    )
     assert "2002" in errors_of(role)["starts_on"][0]
-    membership = Membership(volunteer=volunteer, organisation=OrganisationFactory(),
-                            since=dt.date(1985, 1, 1))  # fmt: skip
+    membership = Membership(
+        volunteer=volunteer, organisation=OrganisationFactory(), since=dt.date(1985, 1, 1)
+    )
     assert "since" in errors_of(membership)
 
 
@@ -346,7 +356,9 @@ def test_organisations_are_shared_but_not_with_users_without_a_scope(chair_b):
 
 def test_a_membership_ends_after_it_starts():
     membership = MembershipFactory.build(
-        volunteer=VolunteerFactory(), organisation=OrganisationFactory(), since=dt.date(2020, 1, 1),
+        volunteer=VolunteerFactory(),
+        organisation=OrganisationFactory(),
+        since=dt.date(2020, 1, 1),
         until=dt.date(2019, 1, 1),
-    )  # fmt: skip
+    )
     assert "until" in errors_of(membership)

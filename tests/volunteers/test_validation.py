@@ -113,18 +113,27 @@ def test_a_bangkok_landline_is_accepted_and_a_short_number_refused():
 
 @pytest.mark.parametrize(
     ("typed", "stored"),
-    [("0012/2562", "0012/2562"), ("12/2562", "0012/2562"), ("๑๒/๒๕๖๒", "0012/2562"),
-     (" 12 / 2562 ", "0012/2562"), ("12345/2562", "12345/2562")],
-)  # fmt: skip
+    [
+        ("0012/2562", "0012/2562"),
+        ("12/2562", "0012/2562"),
+        ("๑๒/๒๕๖๒", "0012/2562"),
+        (" 12 / 2562 ", "0012/2562"),
+        ("12345/2562", "12345/2562"),
+    ],
+)
 def test_registration_numbers_are_stored_as_nnnn_slash_be_year(typed, stored):
     assert normalise_registration_number(typed) == stored
 
 
 @pytest.mark.parametrize(
     ("typed", "code"),
-    [("0012/2019", "registration_number_gregorian"), ("0012", "registration_number_format"),
-     ("AB/2562", "registration_number_format"), ("0000/2562", "registration_number_zero")],
-)  # fmt: skip
+    [
+        ("0012/2019", "registration_number_gregorian"),
+        ("0012", "registration_number_format"),
+        ("AB/2562", "registration_number_format"),
+        ("0000/2562", "registration_number_zero"),
+    ],
+)
 def test_bad_registration_numbers_say_what_is_wrong(typed, code):
     with pytest.raises(ValidationError) as error:
         normalise_registration_number(typed)
@@ -217,8 +226,20 @@ def test_thai_choices_are_in_dictionary_order():
 any_day = st.dates(min_value=dt.date(1000, 1, 1), max_value=dt.date(2399, 12, 31))
 be_day = st.dates(min_value=dt.date(1857, 1, 1), max_value=dt.date(2399, 12, 31))
 SEPARATORS = st.sampled_from(["/", ".", "-", " / "])
-THAI_MONTH_NAMES = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.",
-                    "ต.ค.", "พ.ย.", "ธ.ค."]  # fmt: skip
+THAI_MONTH_NAMES = [
+    "ม.ค.",
+    "ก.พ.",
+    "มี.ค.",
+    "เม.ย.",
+    "พ.ค.",
+    "มิ.ย.",
+    "ก.ค.",
+    "ส.ค.",
+    "ก.ย.",
+    "ต.ค.",
+    "พ.ย.",
+    "ธ.ค.",
+]
 
 
 @given(day=be_day, sep=SEPARATORS, thai_digits=st.booleans(), pad=st.booleans())

@@ -23,8 +23,16 @@ class EventAttendanceInline(_ScopedInline, admin.TabularInline):
 
 @admin.register(Event)
 class EventAdmin(ScopedAdmin):
-    list_display = ["title", "kind", "organiser", "starts_on", "ends_on", "venue", "capacity",
-                    "attendance_count"]  # fmt: skip
+    list_display = [
+        "title",
+        "kind",
+        "organiser",
+        "starts_on",
+        "ends_on",
+        "venue",
+        "capacity",
+        "attendance_count",
+    ]
     list_filter = ["kind", RegionFilter, ProvinceFilter, CentreFilter]
     list_select_related = ["organiser"]
     show_facets = admin.ShowFacets.NEVER

@@ -42,12 +42,21 @@ class VolunteerExportMixin:
 
         list_display = self.get_list_display(request)
         changelist = ExportChangeList(
-            request, self.model, list_display,
-            self.get_list_display_links(request, list_display), self.get_list_filter(request),
-            self.date_hierarchy, self.get_search_fields(request),
-            self.get_list_select_related(request), self.list_per_page, self.list_max_show_all,
-            self.list_editable, self, self.get_sortable_by(request), self.search_help_text,
-        )  # fmt: skip
+            request,
+            self.model,
+            list_display,
+            self.get_list_display_links(request, list_display),
+            self.get_list_filter(request),
+            self.date_hierarchy,
+            self.get_search_fields(request),
+            self.get_list_select_related(request),
+            self.list_per_page,
+            self.list_max_show_all,
+            self.list_editable,
+            self,
+            self.get_sortable_by(request),
+            self.search_help_text,
+        )
         return changelist.queryset
 
     def export_action(self, request):

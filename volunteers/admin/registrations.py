@@ -99,15 +99,31 @@ class RegistrationStatusChangeAdmin(WrittenByServicesAdminMixin, ScopedAdmin):
     """Suspensions, reinstatements and endings, recorded by the staff pages' services
     (volunteers.services) on the registrations of the user's centres; read here."""
 
-    list_display = ["volunteer_name", "registration", "registration_centre", "from_status",
-                    "to_status", "on", "actor", "at"]  # fmt: skip
-    list_filter = ["to_status", "from_status", "registration__programme", "on", RegionFilter,
-                   ProvinceFilter, CentreFilter]  # fmt: skip
+    list_display = [
+        "volunteer_name",
+        "registration",
+        "registration_centre",
+        "from_status",
+        "to_status",
+        "on",
+        "actor",
+        "at",
+    ]
+    list_filter = [
+        "to_status",
+        "from_status",
+        "registration__programme",
+        "on",
+        RegionFilter,
+        ProvinceFilter,
+        CentreFilter,
+    ]
     list_select_related = ["registration__volunteer", "registration__centre", "actor"]
     show_facets = admin.ShowFacets.NEVER
     search_fields = ["reason"]
-    search_help_text = _("The volunteer's name, national ID or registration number, or words "
-                         "of the reason.")  # fmt: skip
+    search_help_text = _(
+        "The volunteer's name, national ID or registration number, or words of the reason."
+    )
     ordering = ["-at", "-pk"]
     fields = ["registration", "from_status", "to_status", "on", "reason", "actor", "at"]
     centre_path = "registration__centre"

@@ -72,8 +72,14 @@ class VolunteerAdmin(
     ThaiDatesAdminMixin,
     admin.ModelAdmin,
 ):
-    list_display = ["name", "identity", "phone_number", "registrations_list", "birth_date",
-                    "training_hours"]  # fmt: skip
+    list_display = [
+        "name",
+        "identity",
+        "phone_number",
+        "registrations_list",
+        "birth_date",
+        "training_hours",
+    ]
     list_filter = [ProgrammeFilter, StatusFilter, RegionFilter, ProvinceFilter, CentreFilter]
     # Nothing of the address is on the list: no join.
     list_select_related = []

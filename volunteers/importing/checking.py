@@ -37,8 +37,11 @@ class _ChunkChecks:
         codes = {c.upper() for c in self._column_values(rows, "centre_code")} - self.centres.keys()
         if codes:
             found = {c.code.upper(): c for c in Centre.objects.filter(code__in=codes)}
-            allowed = Centre.objects.all() if self.actor is None else Centre.objects.writable_by(
-                self.actor)  # fmt: skip
+            allowed = (
+                Centre.objects.all()
+                if self.actor is None
+                else Centre.objects.writable_by(self.actor)
+            )
             self.allowed_centres |= set(
                 allowed.filter(pk__in=[c.pk for c in found.values()]).values_list("pk", flat=True)
             )
@@ -64,8 +67,12 @@ class _ChunkChecks:
             if registration["number"] and "registration_number" not in errors:
                 numbers.add((registration["programme"], registration["number"]))
         self.existing_ids = {i for (i,) in _taken(Volunteer, ["national_id"], "national_id", ids)}
-        self.existing_passports = _taken(Volunteer, ["nationality", "passport_number"],
-                                         "passport_number", {p for _c, p in passports})  # fmt: skip
+        self.existing_passports = _taken(
+            Volunteer,
+            ["nationality", "passport_number"],
+            "passport_number",
+            {p for _c, p in passports},
+        )
         self.existing_numbers = _taken_numbers(numbers)
         self.seen_ids, self.seen_passports, self.seen_numbers = {}, {}, {}
         self._loaded_seen = set()
@@ -74,8 +81,11 @@ class _ChunkChecks:
         keys = [_seen_key("n", v) for v in ids]
         keys += [_seen_key("p", *v) for v in passports] + [_seen_key("r", *v) for v in numbers]
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT key, row FROM pg_temp.{_SEEN_TABLE} "  # noqa: S608 (a constant)
-                           "WHERE key = ANY(%s)", [keys])  # fmt: skip
+            cursor.execute(
+                f"SELECT key, row FROM pg_temp.{_SEEN_TABLE} "  # noqa: S608 (a constant)
+                "WHERE key = ANY(%s)",
+                [keys],
+            )
             found = cursor.fetchall()
         tables = {"n": self.seen_ids, "p": self.seen_passports, "r": self.seen_numbers}
         self._loaded_seen = {key for key, _number in found}
@@ -95,8 +105,10 @@ class _ChunkChecks:
         with connection.cursor() as cursor:
             if not self._seen_table:
                 cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{_SEEN_TABLE}")
-                cursor.execute(f"CREATE TEMPORARY TABLE {_SEEN_TABLE} "
-                               "(key text PRIMARY KEY, row integer NOT NULL)")  # fmt: skip
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE {_SEEN_TABLE} "
+                    "(key text PRIMARY KEY, row integer NOT NULL)"
+                )
                 self._seen_table = True
             cursor.execute(
                 f"INSERT INTO pg_temp.{_SEEN_TABLE} "  # noqa: S608 (a constant)
@@ -113,12 +125,20 @@ class _ChunkChecks:
     def _check_duplicates(self, row, volunteer, registration, errors):
         checks = [
             ("national_id", self.existing_ids, self.seen_ids, volunteer["national_id"]),
-            ("passport_number", self.existing_passports, self.seen_passports,
-             volunteer["passport_number"] and (volunteer["nationality"],
-                                               volunteer["passport_number"])),
-            ("registration_number", self.existing_numbers, self.seen_numbers,
-             registration["number"] and (registration["programme"], registration["number"])),
-        ]  # fmt: skip
+            (
+                "passport_number",
+                self.existing_passports,
+                self.seen_passports,
+                volunteer["passport_number"]
+                and (volunteer["nationality"], volunteer["passport_number"]),
+            ),
+            (
+                "registration_number",
+                self.existing_numbers,
+                self.seen_numbers,
+                registration["number"] and (registration["programme"], registration["number"]),
+            ),
+        ]
         for key, existing, seen, value in checks:
             if not value or key in errors:
                 continue
@@ -140,8 +160,11 @@ class _ChunkChecks:
         valid = []
         for row, volunteer, registration, errors in checked:
             self._check_duplicates(row, volunteer, registration, errors)
-            row.errors = [(self._shown(key), message)
-                          for key, messages in errors.items() for message in messages]  # fmt: skip
+            row.errors = [
+                (self._shown(key), message)
+                for key, messages in errors.items()
+                for message in messages
+            ]
             if not row.errors:
                 valid.append((row, volunteer, registration))
         return valid

@@ -43,14 +43,30 @@ _PARSED, _PARSE_ERROR = "parsed", "parse_error"
 # their outcome is kept for each combination. Those in _READ_AS_TRUTH are only asked whether
 # they are given, so the combination has whether they are, not the value (a national ID is
 # different on every row).
-_VOLUNTEER_READS = ("national_id", "passport_number", "nationality", "name_latin", "postcode",
-                    "subdistrict")  # fmt: skip
-_REGISTRATION_READS = ("programme", "registered_on", "status", "ended_on", "suspended_on",
-                       "suspension_reason", "service_starts_on", "service_ends_on",
-                       "other_ministry", "visa_expires_on")  # fmt: skip
+_VOLUNTEER_READS = (
+    "national_id",
+    "passport_number",
+    "nationality",
+    "name_latin",
+    "postcode",
+    "subdistrict",
+)
+_REGISTRATION_READS = (
+    "programme",
+    "registered_on",
+    "status",
+    "ended_on",
+    "suspended_on",
+    "suspension_reason",
+    "service_starts_on",
+    "service_ends_on",
+    "other_ministry",
+    "visa_expires_on",
+)
 _REGISTRATION_VOLUNTEER_READS = ("passport_number", "birth_date")
-_READ_AS_TRUTH = frozenset({"national_id", "passport_number", "name_latin", "other_ministry",
-                            "suspension_reason"})  # fmt: skip
+_READ_AS_TRUTH = frozenset(
+    {"national_id", "passport_number", "name_latin", "other_ministry", "suspension_reason"}
+)
 
 
 def _clean_value(f, value) -> tuple[str, object]:
@@ -158,9 +174,11 @@ class _RowChecks:
         """Registration.clean() on the row's values, kept like _volunteer_clean's."""
         key = (
             *(bool(held[n]) if n in _READ_AS_TRUTH else held[n] for n in _REGISTRATION_READS),
-            *(bool(volunteer[n]) if n in _READ_AS_TRUTH else volunteer[n]
-              for n in _REGISTRATION_VOLUNTEER_READS),
-        )  # fmt: skip
+            *(
+                bool(volunteer[n]) if n in _READ_AS_TRUTH else volunteer[n]
+                for n in _REGISTRATION_VOLUNTEER_READS
+            ),
+        )
         memo = self._clean_memo[Registration]
         if key in memo:
             return memo[key]
@@ -221,19 +239,32 @@ class _RowChecks:
         row.label = " ".join(filter(None, [label["first_name"], label["last_name"], identity]))
         volunteer_errors, volunteer["postcode"] = self._volunteer_clean(volunteer)
         registration_errors = self._registration_clean(registration, volunteer)
-        if (parse_errors is None and field_errors is None and volunteer_errors is None
-                and registration_errors is None and not self._default_errors):  # fmt: skip
+        if (
+            parse_errors is None
+            and field_errors is None
+            and volunteer_errors is None
+            and registration_errors is None
+            and not self._default_errors
+        ):
             return volunteer, registration, {}
-        return volunteer, registration, self._errors(
-            parse_errors or {}, [*(field_errors or ()), *self._default_errors],
-            volunteer_errors, registration_errors,
-        )  # fmt: skip
+        return (
+            volunteer,
+            registration,
+            self._errors(
+                parse_errors or {},
+                [*(field_errors or ()), *self._default_errors],
+                volunteer_errors,
+                registration_errors,
+            ),
+        )
 
     def _errors(self, errors, field_errors, volunteer_errors, registration_errors):
         """A row's messages by column key, in the order full_clean() gives them."""
         field_errors.sort(key=lambda error: error[0])
-        for model, clean_errors in ((Volunteer, volunteer_errors),
-                                    (Registration, registration_errors)):  # fmt: skip
+        for model, clean_errors in (
+            (Volunteer, volunteer_errors),
+            (Registration, registration_errors),
+        ):
             found: dict[str, list] = {}
             for (owner, _position), name, error_list in field_errors:
                 if owner == (model is Registration):

@@ -108,8 +108,12 @@ class _Importer(_ChunkChecks, _RowChecks, _Writing):
                     column.key in _LABELLED,
                 )
             )
-        self._label = {"first_name": "", "last_name": "", "national_id": None,
-                       "passport_number": ""}  # fmt: skip
+        self._label = {
+            "first_name": "",
+            "last_name": "",
+            "national_id": None,
+            "passport_number": "",
+        }
 
     def _shown(self, key: str) -> str:
         if not key:

@@ -146,8 +146,12 @@ class ImportReport:
             # Rejected rows whose messages are not listed (beyond REJECTED_ROWS_KEPT).
             "errors_not_listed": self.rejected_count - len(self.kept_rejected),
             "preview": [
-                {"row": row.number, "label": row.label, "saved": row.saved,
-                 "errors": row.error_texts()}
+                {
+                    "row": row.number,
+                    "label": row.label,
+                    "saved": row.saved,
+                    "errors": row.error_texts(),
+                }
                 for row in self.rows
             ],
-        }  # fmt: skip
+        }

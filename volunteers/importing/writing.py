@@ -21,8 +21,9 @@ from .report import RowReport
 class _Writing:
     """The part of _Importer that writes a chunk's valid rows."""
 
-    def save_chunk(self, valid: list[tuple[RowReport, dict, dict]], *, more: bool,
-                   write: bool = True) -> None:  # fmt: skip
+    def save_chunk(
+        self, valid: list[tuple[RowReport, dict, dict]], *, more: bool, write: bool = True
+    ) -> None:
         """Write the chunk's valid rows with COPY, in one savepoint; should the database refuse
         one (someone saved the same person since the checks ran), row by row to find which.
         ``more``: chunks follow, which must know this one's keys. ``write=False`` (a dry run):
@@ -43,12 +44,12 @@ class _Writing:
 
     def _copy(self, valid) -> None:
         if self._sequences is None:
-            self._sequences = tuple(
-                _sequence(model) for model in (Volunteer, Registration)
-            )  # fmt: skip
+            self._sequences = tuple(_sequence(model) for model in (Volunteer, Registration))
         with connection.cursor() as cursor:
-            cursor.execute("SELECT nextval(%s), nextval(%s) FROM generate_series(1, %s)",
-                           [*self._sequences, len(valid)])  # fmt: skip
+            cursor.execute(
+                "SELECT nextval(%s), nextval(%s) FROM generate_series(1, %s)",
+                [*self._sequences, len(valid)],
+            )
             people, registrations = [], []
             text = self._copy_text
             (volunteer_texts, volunteer_varying), (registration_texts, registration_varying) = (
@@ -75,8 +76,11 @@ class _Writing:
         of the fields the file has no column for), and the fields that vary from row to row
         (position, name)."""
         if model not in self._copy_templates:
-            varying = {c.model_field for c, _index, in self.positions if (
-                c.key in _VOLUNTEER_KEYS) == (model is Volunteer)}  # fmt: skip
+            varying = {
+                c.model_field
+                for c, _index in self.positions
+                if (c.key in _VOLUNTEER_KEYS) == (model is Volunteer)
+            }
             varying |= {name for owner, name, _f in self._per_row_defaults if owner is model}
             varying |= {"id", "volunteer" if model is Registration else "postcode"}
             names = self._copy_fields[model]
@@ -128,8 +132,9 @@ class _Writing:
 
 def _sequence(model) -> str:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)",
-                       [model._meta.db_table, model._meta.pk.column])  # fmt: skip
+        cursor.execute(
+            "SELECT pg_get_serial_sequence(%s, %s)", [model._meta.db_table, model._meta.pk.column]
+        )
         return cursor.fetchone()[0]
 
 

@@ -36,9 +36,11 @@ def bench_data_build(
     the big tables' secondary indexes for the load and builds them again after it (worth it
     from about a hundred thousand rows). Deterministic for a given seed and database."""
     builder = _Builder(
-        seed=seed, districts=list(districts) if districts is not None else None, fast=fast,
+        seed=seed,
+        districts=list(districts) if districts is not None else None,
+        fast=fast,
         progress=progress,
-    )  # fmt: skip
+    )
     with transaction.atomic(), connection.cursor() as cursor:
         # The load's own session: index builds get the memory they need, and nothing waits
         # for the disk at each COPY. Neither setting outlives the transaction.

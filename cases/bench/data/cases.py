@@ -61,33 +61,115 @@ class _Cases:
         rng = self.rng
         loader = _Loader(
             {
-                Person: ["id", "title", "first_name", "last_name", "national_id", "no_id_reason",
-                         "birth_date", "sex", "house_number", "subdistrict_id", "postcode",
-                         "phone", "centre_id", "created_by_id", "created_at"],
+                Person: [
+                    "id",
+                    "title",
+                    "first_name",
+                    "last_name",
+                    "national_id",
+                    "no_id_reason",
+                    "birth_date",
+                    "sex",
+                    "house_number",
+                    "subdistrict_id",
+                    "postcode",
+                    "phone",
+                    "centre_id",
+                    "created_by_id",
+                    "created_at",
+                ],
                 Household: ["id", "name", "centre_id", "created_at"],
-                HouseholdMember: ["id", "household_id", "person_id", "name", "relation",
-                                  "occupation", "monthly_income"],
-                Case: ["id", "number", "centre_id", "fiscal_year", "sequence", "person_id",
-                       "intake_channel", "reporter_type", "problems", "urgency", "summary",
-                       "status", "opened_on", "closed_on", "closure_reason", "created_by_id",
-                       "created_at"],
-                Visit: ["id", "case_id", "visited_on", "findings", "next_follow_up_on",
-                        "recorded_by_id", "recorded_at"],
-                Assistance: ["id", "case_id", "kind", "programme", "description", "amount",
-                             "given_on", "provider_centre_id", "recorded_by_id", "recorded_at"],
+                HouseholdMember: [
+                    "id",
+                    "household_id",
+                    "person_id",
+                    "name",
+                    "relation",
+                    "occupation",
+                    "monthly_income",
+                ],
+                Case: [
+                    "id",
+                    "number",
+                    "centre_id",
+                    "fiscal_year",
+                    "sequence",
+                    "person_id",
+                    "intake_channel",
+                    "reporter_type",
+                    "problems",
+                    "urgency",
+                    "summary",
+                    "status",
+                    "opened_on",
+                    "closed_on",
+                    "closure_reason",
+                    "created_by_id",
+                    "created_at",
+                ],
+                Visit: [
+                    "id",
+                    "case_id",
+                    "visited_on",
+                    "findings",
+                    "next_follow_up_on",
+                    "recorded_by_id",
+                    "recorded_at",
+                ],
+                Assistance: [
+                    "id",
+                    "case_id",
+                    "kind",
+                    "programme",
+                    "description",
+                    "amount",
+                    "given_on",
+                    "provider_centre_id",
+                    "recorded_by_id",
+                    "recorded_at",
+                ],
                 AssistanceItem: ["id", "assistance_id", "name", "quantity", "unit"],
-                Consent: ["id", "case_id", "given_by", "purpose", "given_on", "recorded_by_id",
-                          "recorded_at"],
-                Referral: ["id", "case_id", "agency_id", "referred_on", "reason", "basis",
-                           "consent_id", "basis_note", "status", "answered_on", "finished_on",
-                           "recorded_by_id", "recorded_at"],
+                Consent: [
+                    "id",
+                    "case_id",
+                    "given_by",
+                    "purpose",
+                    "given_on",
+                    "recorded_by_id",
+                    "recorded_at",
+                ],
+                Referral: [
+                    "id",
+                    "case_id",
+                    "agency_id",
+                    "referred_on",
+                    "reason",
+                    "basis",
+                    "consent_id",
+                    "basis_note",
+                    "status",
+                    "answered_on",
+                    "finished_on",
+                    "recorded_by_id",
+                    "recorded_at",
+                ],
                 CaseAssignment: ["id", "case_id", "volunteer_id", "assigned_on", "assigned_by_id"],
-                CaseEvent: ["id", "case_id", "kind", "from_status", "to_status", "referral_id",
-                            "actor_id", "at", "note", "detail"],
+                CaseEvent: [
+                    "id",
+                    "case_id",
+                    "kind",
+                    "from_status",
+                    "to_status",
+                    "referral_id",
+                    "actor_id",
+                    "at",
+                    "note",
+                    "detail",
+                ],
             },
             fast=self.fast,
             say=self.say,
-        )  # fmt: skip
+        )
         agencies_load()
         agencies = list(Agency.objects.values_list("pk", flat=True))
         active: dict[int, list[int]] = defaultdict(list)
@@ -108,18 +190,29 @@ class _Cases:
                 fy = fiscal_year(opened)
                 counters[place.centre_id, fy] += 1
                 status = rng.choices(statuses, status_weights)[0]
-                self.case(loader, place, opened, fy, counters[place.centre_id, fy], status,
-                          rng.sample(problems, rng.choice([1, 1, 1, 2, 3])), agencies,
-                          active[place.centre_id])  # fmt: skip
+                self.case(
+                    loader,
+                    place,
+                    opened,
+                    fy,
+                    counters[place.centre_id, fy],
+                    status,
+                    rng.sample(problems, rng.choice([1, 1, 1, 2, 3])),
+                    agencies,
+                    active[place.centre_id],
+                )
                 loader.maybe_flush()
         self.report.counts.update(loader.counts())
         self.say("cases: " + self.written(loader))
         CaseCounter.objects.bulk_create(
-            [CaseCounter(centre_id=c, fiscal_year=fy, last_sequence=n)
-             for (c, fy), n in counters.items()],
-            update_conflicts=True, unique_fields=["centre", "fiscal_year"],
+            [
+                CaseCounter(centre_id=c, fiscal_year=fy, last_sequence=n)
+                for (c, fy), n in counters.items()
+            ],
+            update_conflicts=True,
+            unique_fields=["centre", "fiscal_year"],
             update_fields=["last_sequence"],
-        )  # fmt: skip
+        )
 
     def case(self, loader, place, opened, fy, sequence, status, problems, agencies, volunteers):
         """One case with its person, events, visits, assistance, consent, referral, assigned
@@ -173,8 +266,9 @@ class _Cases:
             follow = day + dt.timedelta(days=rng.choice((7, 14, 30))) if random_() < 0.7 else N
             when = at_in(day)
             visits.line(f"{vid}\t{cid}\t{day}\t{VISIT_FINDINGS}\t{follow}\t{chair}\t{when}")
-            events.line(f'{events.take_id()}\t{cid}\tvisit\t\t\t{N}\t{chair}\t{when}\t\t'
-                        f'{{"visit": {vid}}}')  # fmt: skip
+            events.line(
+                f'{events.take_id()}\t{cid}\tvisit\t\t\t{N}\t{chair}\t{when}\t\t{{"visit": {vid}}}'
+            )
         if random_() < ASSISTANCE_SHARE:
             assistance = tables[Assistance]
             aid = assistance.take_id()
@@ -188,8 +282,10 @@ class _Cases:
                 items = tables[AssistanceItem]
                 items.line(f"{items.take_id()}\t{aid}\tถุงยังชีพ\t{rng.randint(1, 3)}\tถุง")
             assistance.line(f"{aid}\t{cid}\t{kind}\t{amount}\t{day}\t{centre}\t{chair}\t{when}")
-            events.line(f'{events.take_id()}\t{cid}\tassistance\t\t\t{N}\t{chair}\t{when}\t\t'
-                        f'{{"assistance": {aid}}}')  # fmt: skip
+            events.line(
+                f"{events.take_id()}\t{cid}\tassistance\t\t\t{N}\t{chair}\t{when}\t\t"
+                f'{{"assistance": {aid}}}'
+            )
         if random_() < REFERRAL_SHARE:
             referrals = tables[Referral]
             rid = referrals.take_id()
@@ -197,8 +293,9 @@ class _Cases:
             when = at_in(day)
             if random_() < 0.5:
                 consent = tables[Consent].take_id()
-                tables[Consent].line(f"{consent}\t{cid}\tself\t{CONSENT_PURPOSE}\t{day}\t"
-                                     f"{chair}\t{when}")  # fmt: skip
+                tables[Consent].line(
+                    f"{consent}\t{cid}\tself\t{CONSENT_PURPOSE}\t{day}\t{chair}\t{when}"
+                )
                 basis = f"consent\t{consent}\t"
             else:
                 basis = f"legal_duty\t{N}\t{LEGAL_BASIS_NOTE}"
@@ -206,17 +303,23 @@ class _Cases:
             answered = day_in(day, last_day) if answer != "sent" else N
             finished = answered if answer == "done" else N
             agency = rng.choice(agencies)
-            referrals.line(f"{rid}\t{cid}\t{agency}\t{day}\t{REFERRAL_REASON}\t{basis}\t"
-                           f"{answer}\t{answered}\t{finished}\t{chair}\t{when}")  # fmt: skip
+            referrals.line(
+                f"{rid}\t{cid}\t{agency}\t{day}\t{REFERRAL_REASON}\t{basis}\t"
+                f"{answer}\t{answered}\t{finished}\t{chair}\t{when}"
+            )
             events.line(f"{events.take_id()}\t{cid}\treferral\t\t\t{rid}\t{chair}\t{when}\t\t{{}}")
         if volunteers and random_() < ASSIGNED_SHARE:
             volunteer = rng.choice(volunteers)
             assignments = tables[CaseAssignment]
             assignments.line(f"{assignments.take_id()}\t{cid}\t{volunteer}\t{opened}\t{chair}")
-            events.line(f'{events.take_id()}\t{cid}\tassigned\t\t\t{N}\t{chair}\t{at}\t\t'
-                        f'{{"volunteers": [{volunteer}]}}')  # fmt: skip
+            events.line(
+                f"{events.take_id()}\t{cid}\tassigned\t\t\t{N}\t{chair}\t{at}\t\t"
+                f'{{"volunteers": [{volunteer}]}}'
+            )
         if status != "new":
             when = at_in(closed or day_in(opened))
             detail = '{"closure_reason": "resolved"}' if closed else "{}"
-            events.line(f"{events.take_id()}\t{cid}\tstatus\tnew\t{status}\t{N}\t{chair}\t"
-                        f"{when}\t\t{detail}")  # fmt: skip
+            events.line(
+                f"{events.take_id()}\t{cid}\tstatus\tnew\t{status}\t{N}\t{chair}\t"
+                f"{when}\t\t{detail}"
+            )

@@ -30,25 +30,36 @@ class _Centres:
         groups_load()
         national, _created = Centre.objects.get_or_create(
             code="NAT",
-            defaults={"level": Centre.Level.NATIONAL, "name_th": "ศูนย์ประสานงานอาสาสมัครแห่งชาติ",
-                      "name_en": "National Volunteer Coordination Centre",
-                      "opened_on": dt.date(2017, 5, 25)},
-        )  # fmt: skip
+            defaults={
+                "level": Centre.Level.NATIONAL,
+                "name_th": "ศูนย์ประสานงานอาสาสมัครแห่งชาติ",
+                "name_en": "National Volunteer Coordination Centre",
+                "opened_on": dt.date(2017, 5, 25),
+            },
+        )
         districts = District.objects.all()
         if self.districts is not None:
             districts = districts.filter(code__in=self.districts)
         existing = {c.district_id: c for c in Centre.objects.filter(level=Centre.Level.DISTRICT)}
         new = [
-            Centre(code=f"D{d.code}", level=Centre.Level.DISTRICT, parent=national,
-                   province_id=d.province_id, district_id=d.code,
-                   name_th=f"ศูนย์ประสานงาน อพม. {d.name_th}", name_en=f"{d.name_en} APM Centre",
-                   opened_on=dt.date(2019, 1, 15))
+            Centre(
+                code=f"D{d.code}",
+                level=Centre.Level.DISTRICT,
+                parent=national,
+                province_id=d.province_id,
+                district_id=d.code,
+                name_th=f"ศูนย์ประสานงาน อพม. {d.name_th}",
+                name_en=f"{d.name_en} APM Centre",
+                opened_on=dt.date(2019, 1, 15),
+            )
             for d in districts.order_by("code")
             if d.code not in existing
-        ]  # fmt: skip
+        ]
         Centre.objects.bulk_create(new)
-        centres = [existing.get(d.code) or next(c for c in new if c.district_id == d.code)
-                   for d in districts.order_by("code")]  # fmt: skip
+        centres = [
+            existing.get(d.code) or next(c for c in new if c.district_id == d.code)
+            for d in districts.order_by("code")
+        ]
         users = self.users(centres)
         subdistricts = defaultdict(list)
         for code, district, postcode in Subdistrict.objects.filter(
@@ -63,13 +74,14 @@ class _Centres:
                 district=c.district_id,
                 # Bigger districts hold more volunteers and cases: weights from 1 to 6, the
                 # same for a district whatever else is built; the chair's is among the biggest.
-                weight=6 if c.district_id == BENCH_DISTRICT
+                weight=6
+                if c.district_id == BENCH_DISTRICT
                 else random.Random(f"{self.seed}:{c.code}").randint(1, 6),  # noqa: S311
                 chair_user=users[c.pk],
                 subdistricts=subdistricts[c.district_id],
             )
             for c in centres
-        ]  # fmt: skip
+        ]
 
     def users(self, centres: list[Centre]) -> dict[int, int]:
         """A chair user per centre (Bang Khen's is ``bench-chair``) and the ministry
@@ -83,10 +95,12 @@ class _Centres:
         )
         synced = []
         if not User.objects.filter(username=MINISTRY_USERNAME).exists():
-            admin = User.objects.create_user(MINISTRY_USERNAME, first_name="ผู้ดูแล",
-                                             last_name="กระทรวง")  # fmt: skip
-            StaffAssignment.objects.create(user=admin, role=Role.MINISTRY_ADMIN,
-                                           starts_on=dt.date(2017, 5, 25))  # fmt: skip
+            admin = User.objects.create_user(
+                MINISTRY_USERNAME, first_name="ผู้ดูแล", last_name="กระทรวง"
+            )
+            StaffAssignment.objects.create(
+                user=admin, role=Role.MINISTRY_ADMIN, starts_on=dt.date(2017, 5, 25)
+            )
             synced.append(admin)
         for centre in centres:
             if centre.pk in chairs:
@@ -97,8 +111,9 @@ class _Centres:
                 first_name=self.rng.choice(FIRST_NAMES_FEMALE),
                 last_name=self.rng.choice(LAST_NAMES),
             )
-            StaffAssignment.objects.create(user=user, role=Role.CHAIR, centre=centre,
-                                           starts_on=dt.date(2019, 1, 15))  # fmt: skip
+            StaffAssignment.objects.create(
+                user=user, role=Role.CHAIR, centre=centre, starts_on=dt.date(2019, 1, 15)
+            )
             chairs[centre.pk] = user.pk
             synced.append(user)
         for user in synced:

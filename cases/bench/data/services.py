@@ -31,10 +31,11 @@ class _Services:
             case = Case.objects.filter(centre_id=sender.centre_id).open().order_by("pk").first()
             if case is not None:
                 case_transfer_request(
-                    actor=User.objects.get(pk=sender.chair_user), case=case,
+                    actor=User.objects.get(pk=sender.chair_user),
+                    case=case,
                     to_centre=Centre.objects.get(pk=receiver.centre_id),
                     reason="ผู้รับบริการย้ายที่อยู่ไปอยู่ในเขตของศูนย์",
-                )  # fmt: skip
+                )
 
     def imports(self) -> None:
         """A record of an earlier import for each bench user (the admin's import list)."""
@@ -43,9 +44,16 @@ class _Services:
             user = User.objects.filter(username=username).first()
             if user is not None and not VolunteerImport.objects.filter(created_by=user).exists():
                 VolunteerImport.objects.create(
-                    created_by=user, file_name="อาสาสมัคร-2568.csv",
+                    created_by=user,
+                    file_name="อาสาสมัคร-2568.csv",
                     status=VolunteerImport.Status.DONE,
-                    report={"summary": "Imported 12 of 12 rows; 0 rejected.", "rows": 12,
-                            "valid": 12, "rejected": 0, "saved": 12, "errors": [],
-                            "preview": []},
-                )  # fmt: skip
+                    report={
+                        "summary": "Imported 12 of 12 rows; 0 rejected.",
+                        "rows": 12,
+                        "valid": 12,
+                        "rejected": 0,
+                        "saved": 12,
+                        "errors": [],
+                        "preview": [],
+                    },
+                )

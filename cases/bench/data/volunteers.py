@@ -36,23 +36,64 @@ class _Volunteers:
         rng = self.rng
         loader = _Loader(
             {
-                Volunteer: ["id", "national_id", "passport_number", "nationality", "name_latin",
-                            "title", "first_name", "last_name", "birth_date", "sex", "phone",
-                            "house_number", "subdistrict_id", "postcode", "created_at"],
-                Registration: ["id", "volunteer_id", "programme", "centre_id", "number",
-                               "registered_on", "status", "ended_on", "end_reason",
-                               "suspended_on", "suspension_reason", "other_ministry"],
-                RegistrationStatusChange: ["id", "registration_id", "from_status", "to_status",
-                                           "on", "reason", "actor_id", "at"],
+                Volunteer: [
+                    "id",
+                    "national_id",
+                    "passport_number",
+                    "nationality",
+                    "name_latin",
+                    "title",
+                    "first_name",
+                    "last_name",
+                    "birth_date",
+                    "sex",
+                    "phone",
+                    "house_number",
+                    "subdistrict_id",
+                    "postcode",
+                    "created_at",
+                ],
+                Registration: [
+                    "id",
+                    "volunteer_id",
+                    "programme",
+                    "centre_id",
+                    "number",
+                    "registered_on",
+                    "status",
+                    "ended_on",
+                    "end_reason",
+                    "suspended_on",
+                    "suspension_reason",
+                    "other_ministry",
+                ],
+                RegistrationStatusChange: [
+                    "id",
+                    "registration_id",
+                    "from_status",
+                    "to_status",
+                    "on",
+                    "reason",
+                    "actor_id",
+                    "at",
+                ],
                 CentreRole: ["id", "volunteer_id", "centre_id", "role", "starts_on"],
                 Membership: ["id", "volunteer_id", "organisation_id", "role", "since"],
-                Event: ["id", "kind", "title", "organiser_id", "starts_on", "ends_on", "venue",
-                        "capacity"],
+                Event: [
+                    "id",
+                    "kind",
+                    "title",
+                    "organiser_id",
+                    "starts_on",
+                    "ends_on",
+                    "venue",
+                    "capacity",
+                ],
                 Attendance: ["id", "event_id", "volunteer_id", "role", "attended", "hours"],
             },
             fast=self.fast,
             say=self.say,
-        )  # fmt: skip
+        )
         organisations = [
             Organisation.objects.get_or_create(name=name, defaults={"kind": "network"})[0].pk
             for name in ORGANISATIONS
@@ -73,10 +114,19 @@ class _Volunteers:
                 else:
                     identity = (volunteer_national_id(vid), "", "", "")
                 loader[Volunteer].add(
-                    vid, *identity, title, first_name, last_name, birth, sex,
-                    f"+668{rng.randrange(10**8):08d}", str(rng.randrange(1, 300)), subdistrict,
-                    postcode, self.at(self.first_day),
-                )  # fmt: skip
+                    vid,
+                    *identity,
+                    title,
+                    first_name,
+                    last_name,
+                    birth,
+                    sex,
+                    f"+668{rng.randrange(10**8):08d}",
+                    str(rng.randrange(1, 300)),
+                    subdistrict,
+                    postcode,
+                    self.at(self.first_day),
+                )
                 chosen = [first]
                 if rng.random() < 0.1:  # one in ten also serves in a second programme
                     others = [p for p in programmes if p not in (first, "foreign")]
@@ -86,12 +136,17 @@ class _Volunteers:
                         active[place.centre_id].append(vid)
                 if place.centre_id not in chaired:
                     chaired.add(place.centre_id)
-                    loader[CentreRole].add(loader[CentreRole].take_id(), vid, place.centre_id,
-                                           "chair", self.first_day)  # fmt: skip
+                    loader[CentreRole].add(
+                        loader[CentreRole].take_id(), vid, place.centre_id, "chair", self.first_day
+                    )
                 if rng.random() < MEMBERSHIP_SHARE:
-                    loader[Membership].add(loader[Membership].take_id(), vid,
-                                           rng.choice(organisations), "สมาชิก",
-                                           self.day(self.first_day))  # fmt: skip
+                    loader[Membership].add(
+                        loader[Membership].take_id(),
+                        vid,
+                        rng.choice(organisations),
+                        "สมาชิก",
+                        self.day(self.first_day),
+                    )
                 loader.maybe_flush()
             self.events(loader, places, active)
         self.report.counts.update(loader.counts())
@@ -111,16 +166,31 @@ class _Volunteers:
         elif status == "suspended":
             suspended, suspension_reason = self.day(registered), "ย้ายที่อยู่ชั่วคราว"
         loader[Registration].add(
-            rid, vid, programme, place.centre_id, f"{rid:04d}/{registered.year + 543}",
-            registered, status, ended, end_reason, suspended, suspension_reason,
+            rid,
+            vid,
+            programme,
+            place.centre_id,
+            f"{rid:04d}/{registered.year + 543}",
+            registered,
+            status,
+            ended,
+            end_reason,
+            suspended,
+            suspension_reason,
             "กระทรวงสาธารณสุข" if programme == "ministry" else "",
-        )  # fmt: skip
+        )
         if status != "active":
             on = ended or suspended
             loader[RegistrationStatusChange].add(
-                loader[RegistrationStatusChange].take_id(), rid, "active", status, on,
-                end_reason or suspension_reason, place.chair_user, self.at(on),
-            )  # fmt: skip
+                loader[RegistrationStatusChange].take_id(),
+                rid,
+                "active",
+                status,
+                on,
+                end_reason or suspension_reason,
+                place.chair_user,
+                self.at(on),
+            )
         return status == "active"
 
     def events(self, loader: _Loader, places: list[_Place], active: dict[int, list[int]]) -> None:
@@ -128,14 +198,18 @@ class _Volunteers:
         centre's volunteers."""
         rng = self.rng
         for place in places:
-            for kind, title, hours in (("training", "อบรมหลักสูตร อพม.", Decimal("6.0")),
-                                       ("meeting", "ประชุมประจำเดือน", Decimal("2.0"))):  # fmt: skip
+            for kind, title, hours in (
+                ("training", "อบรมหลักสูตร อพม.", Decimal("6.0")),
+                ("meeting", "ประชุมประจำเดือน", Decimal("2.0")),
+            ):
                 eid = loader[Event].take_id()
                 starts = self.day(self.first_day)
-                loader[Event].add(eid, kind, title, place.centre_id, starts, None,
-                                  "ห้องประชุมสำนักงานเขต", 40)  # fmt: skip
+                loader[Event].add(
+                    eid, kind, title, place.centre_id, starts, None, "ห้องประชุมสำนักงานเขต", 40
+                )
                 # A volunteer active in two programmes is on the list once.
                 volunteers = sorted(set(active.get(place.centre_id, [])))
                 for vid in rng.sample(volunteers, min(5, len(volunteers))):
-                    loader[Attendance].add(loader[Attendance].take_id(), eid, vid,
-                                           "participant", True, hours)  # fmt: skip
+                    loader[Attendance].add(
+                        loader[Attendance].take_id(), eid, vid, "participant", True, hours
+                    )

@@ -110,8 +110,9 @@ def admin_requests(user, records: Records) -> Iterator[Request]:
         if pk is not None:
             yield Request(f"{base}/change", reverse(f"{info}_change", args=[pk]))
         yield Request(f"{base}/add", reverse(f"{info}_add"))
-    yield Request("admin/volunteers.volunteer/import form",
-                  reverse("admin:volunteers_volunteer_import"))  # fmt: skip
+    yield Request(
+        "admin/volunteers.volunteer/import form", reverse("admin:volunteers_volunteer_import")
+    )
 
 
 def import_file(rows: int, centre: Centre) -> bytes:
@@ -122,14 +123,36 @@ def import_file(rows: int, centre: Centre) -> bytes:
     registered = timezone.localdate() - dt.timedelta(days=30)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["national_id", "title", "first_name", "last_name", "birth_date", "sex",
-                     "programme", "centre_code", "registration_number",
-                     "registered_on"])  # fmt: skip
+    writer.writerow(
+        [
+            "national_id",
+            "title",
+            "first_name",
+            "last_name",
+            "birth_date",
+            "sex",
+            "programme",
+            "centre_code",
+            "registration_number",
+            "registered_on",
+        ]
+    )
     for n in range(1, rows + 1):
         first, last = FIRST_NAMES_FEMALE[n % 25], LAST_NAMES[n % 40]
-        writer.writerow([_national_id("5", n), "นาง", first, last, "15/06/2523",
-                         "female", "apm", centre.code, f"{600_000 + n}/{be_year(registered.year)}",
-                         _be(registered)])  # fmt: skip
+        writer.writerow(
+            [
+                _national_id("5", n),
+                "นาง",
+                first,
+                last,
+                "15/06/2523",
+                "female",
+                "apm",
+                centre.code,
+                f"{600_000 + n}/{be_year(registered.year)}",
+                _be(registered),
+            ]
+        )
     return out.getvalue().encode()
 
 
@@ -161,11 +184,23 @@ def job_requests(user, records: Records, *, import_rows: int) -> Iterator[Reques
 
         return verify
 
-    yield Request("jobs/volunteer import: upload and check", upload_url, method="POST",
-                  body=upload, rows=import_rows, verify=reported("valid"))  # fmt: skip
-    yield Request("jobs/volunteer import: confirm and save", upload_url, method="POST",
-                  body=dict, prepare=uploaded, rows=import_rows,
-                  verify=reported("saved"))  # fmt: skip
+    yield Request(
+        "jobs/volunteer import: upload and check",
+        upload_url,
+        method="POST",
+        body=upload,
+        rows=import_rows,
+        verify=reported("valid"),
+    )
+    yield Request(
+        "jobs/volunteer import: confirm and save",
+        upload_url,
+        method="POST",
+        body=dict,
+        prepare=uploaded,
+        rows=import_rows,
+        verify=reported("saved"),
+    )
     visible = Volunteer.objects.visible_to(user).count()
     for fmt in ("csv", "xlsx"):
         url = reverse("admin:volunteers_volunteer_export_file", args=[fmt])

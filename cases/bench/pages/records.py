@@ -94,12 +94,16 @@ def bench_records(chair) -> Records:
         Case.objects.filter(centre=centre)
         .open()
         .exclude(transfers__status="pending")
-        .annotate(work=Count("visits", distinct=True) + Count("assistance", distinct=True)
-                  + Count("referrals", distinct=True) + Count("events", distinct=True))
+        .annotate(
+            work=Count("visits", distinct=True)
+            + Count("assistance", distinct=True)
+            + Count("referrals", distinct=True)
+            + Count("events", distinct=True)
+        )
         .order_by("-work", "pk")
         .select_related("person")
         .first()
-    )  # fmt: skip
+    )
     registration = (
         Registration.objects.filter(centre=centre, status="active")
         .annotate(held=Count("volunteer__registrations"))

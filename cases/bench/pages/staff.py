@@ -27,8 +27,16 @@ def staff_requests(user, records: Records) -> Iterator[Request]:
     yield Request("staff/cases/list search case number", f"{cases}?q={case.number}")
     yield Request("staff/cases/case", reverse("cases:case-detail", args=[case.pk]))
     yield Request("staff/cases/person", reverse("cases:person-detail", args=[person.pk]))
-    for name in ("visit-create", "assistance-create", "referral-create", "case-status",
-                 "case-assign", "case-edit", "case-unassign", "transfer-create"):  # fmt: skip
+    for name in (
+        "visit-create",
+        "assistance-create",
+        "referral-create",
+        "case-status",
+        "case-assign",
+        "case-edit",
+        "case-unassign",
+        "transfer-create",
+    ):
         yield Request(f"staff/cases/case form {name}", reverse(f"cases:{name}", args=[case.pk]))
     yield Request("staff/cases/person edit", reverse("cases:person-edit", args=[person.pk]))
     if records.household:
@@ -48,9 +56,12 @@ def staff_requests(user, records: Records) -> Iterator[Request]:
         "staff/cases/case record visit",
         reverse("cases:visit-create", args=[case.pk]),
         method="POST",
-        body=lambda: {"visited_on": _be(today), "findings": "เยี่ยมบ้าน",
-                      "next_follow_up_on": _be(today + dt.timedelta(days=14))},
-    )  # fmt: skip
+        body=lambda: {
+            "visited_on": _be(today),
+            "findings": "เยี่ยมบ้าน",
+            "next_follow_up_on": _be(today + dt.timedelta(days=14)),
+        },
+    )
     intake = reverse("cases:case-create")
     yield Request("staff/intake", intake)
     yield Request("staff/intake search person", f"{intake}?person_q={records.thai_name}")
@@ -62,17 +73,26 @@ def staff_requests(user, records: Records) -> Iterator[Request]:
         intake,
         method="POST",
         body=lambda: {
-            "person_choice": "new", "confirm_new_person": "1", "person-title": "นาง",
-            "person-first_name": "ทดลองระบบ", "person-last_name": "วัดความเร็ว",
+            "person_choice": "new",
+            "confirm_new_person": "1",
+            "person-title": "นาง",
+            "person-first_name": "ทดลองระบบ",
+            "person-last_name": "วัดความเร็ว",
             "person-no_id_reason": "unknown",
-            "person-birth_date": "05/07/2508", "person-sex": "female",
-            "person-province": centre.province_id, "person-district": centre.district_id,
-            "person-subdistrict": subdistrict, "person-current_same_as_registered": "on",
-            "case-centre": centre.code if typed else centre.pk, "case-opened_on": _be(today),
-            "case-intake_channel": "walk_in", "case-reporter_type": "self",
-            "case-problems": ["poverty"], "case-urgency": "normal",
+            "person-birth_date": "05/07/2508",
+            "person-sex": "female",
+            "person-province": centre.province_id,
+            "person-district": centre.district_id,
+            "person-subdistrict": subdistrict,
+            "person-current_same_as_registered": "on",
+            "case-centre": centre.code if typed else centre.pk,
+            "case-opened_on": _be(today),
+            "case-intake_channel": "walk_in",
+            "case-reporter_type": "self",
+            "case-problems": ["poverty"],
+            "case-urgency": "normal",
         },
-    )  # fmt: skip
+    )
     volunteers = reverse("volunteers:volunteer-list")
     volunteer, registration = records.volunteer, records.registration
     yield Request("staff/volunteers/list", volunteers)
@@ -86,11 +106,14 @@ def staff_requests(user, records: Records) -> Iterator[Request]:
         "staff/volunteers/list search registration number",
         f"{volunteers}?q={registration.number}",
     )
-    yield Request("staff/volunteers/volunteer", reverse("volunteers:volunteer-detail",
-                                                        args=[volunteer.pk]))  # fmt: skip
+    yield Request(
+        "staff/volunteers/volunteer", reverse("volunteers:volunteer-detail", args=[volunteer.pk])
+    )
     yield Request("staff/volunteers/new volunteer form", reverse("volunteers:volunteer-create"))
-    yield Request("staff/volunteers/suspend form", reverse("volunteers:registration-suspend",
-                                                           args=[registration.pk]))  # fmt: skip
+    yield Request(
+        "staff/volunteers/suspend form",
+        reverse("volunteers:registration-suspend", args=[registration.pk]),
+    )
     yield Request("staff/accounts/list", reverse("centres:account-list"))
     yield Request("staff/accounts/new account form", reverse("centres:account-create"))
     yield Request(
@@ -112,8 +135,10 @@ def dashboard_requests(records: Records) -> Iterator[Request]:
         (f"district {centre.district_id}", None, ("district", centre.district_id)),
     ]
     yield Request("dashboards/index", reverse("dashboards:index"))
-    yield Request("dashboards/nation filtered",
-                  reverse("dashboards:nation") + "?programme=apm&problem=poverty")  # fmt: skip
+    yield Request(
+        "dashboards/nation filtered",
+        reverse("dashboards:nation") + "?programme=apm&problem=poverty",
+    )
     for name, url, place in levels:
         yield Request(f"dashboards/{name}", url or reverse("dashboards:unit", args=place))
         for table in ("volunteers", "cases", "problems", "activity"):

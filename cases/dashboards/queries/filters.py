@@ -27,7 +27,10 @@ class Filters:
     def as_query(self) -> dict[str, str]:
         return {
             k: str(v)
-            for k, v in (("fy", self.fiscal_year), ("programme", self.programme),
-                         ("problem", self.problem))
+            for k, v in (
+                ("fy", self.fiscal_year),
+                ("programme", self.programme),
+                ("problem", self.problem),
+            )
             if v
-        }  # fmt: skip
+        }

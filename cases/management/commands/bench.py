@@ -85,13 +85,19 @@ class Command(BaseCommand):
         else:
             say(f"Building the data set in database {name} …")
             started = time.perf_counter()
-            report = bench_data_build(volunteers=options["volunteers"], cases=options["cases"],
-                                      seed=options["seed"], progress=say)  # fmt: skip
+            report = bench_data_build(
+                volunteers=options["volunteers"],
+                cases=options["cases"],
+                seed=options["seed"],
+                progress=say,
+            )
             settle = time.perf_counter()
             bench_data_settle()
             done = time.perf_counter()
-            say(f"Built in {settle - started:,.0f} s, VACUUM (ANALYZE) {done - settle:,.0f} s: "
-                f"{sum(report.counts.values()):,} rows.")  # fmt: skip
+            say(
+                f"Built in {settle - started:,.0f} s, VACUUM (ANALYZE) {done - settle:,.0f} s: "
+                f"{sum(report.counts.values()):,} rows."
+            )
         users = bench_users()
         records = bench_records(users["chair"])
         results: list[Result] = []
@@ -104,11 +110,14 @@ class Command(BaseCommand):
                 if matches(options["only"], label, r)
             ]
             say(f"As {label} ({user.username}): {len(requests)} requests")
-            results += bench_requests_run(client, label, requests, runs=options["runs"],
-                                          progress=say)  # fmt: skip
+            results += bench_requests_run(
+                client, label, requests, runs=options["runs"], progress=say
+            )
         say("")
-        say(f"{platform.machine()}, {connection.vendor} {connection.pg_version}, "
-            f"Python {platform.python_version()}, {options['runs']} timed runs a page")  # fmt: skip
+        say(
+            f"{platform.machine()}, {connection.vendor} {connection.pg_version}, "
+            f"Python {platform.python_version()}, {options['runs']} timed runs a page"
+        )
         for text in table(results):
             say(text)
         if options["markdown"]:
