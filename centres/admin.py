@@ -205,7 +205,7 @@ def _after(fields, anchor: str, extra: str) -> tuple:
     if anchor not in fields:
         return tuple(fields)
     at = fields.index(anchor) + 1
-    return tuple(fields[:at] + [extra] + fields[at:])
+    return tuple([*fields[:at], extra, *fields[at:]])
 
 
 @admin.register(Group)

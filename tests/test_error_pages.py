@@ -60,7 +60,8 @@ def assert_layout(page: str, *, menu: bool):
     assert 'class="language-switch"' in page
     assert ('<nav class="main">' in page) is menu
     if menu:
-        assert 'href="/cases/"' in page and 'href="/volunteers/"' in page
+        assert 'href="/cases/"' in page
+        assert 'href="/volunteers/"' in page
 
 
 def assert_nothing_internal(page: str):
@@ -77,8 +78,10 @@ def test_an_unknown_address_gets_a_404_page_in_thai_with_the_menu(client, chair_
     assert response.status_code == 404
     page = page_of(response)
     assert '<html lang="th">' in page
-    assert "ไม่พบหน้านี้" in page and "ไปหน้าหลัก" in page
-    assert ">หน้าหลัก</a>" in page and ">รายกรณี</a>" in page  # the menu, in Thai
+    assert "ไม่พบหน้านี้" in page
+    assert "ไปหน้าหลัก" in page
+    assert ">หน้าหลัก</a>" in page
+    assert ">รายกรณี</a>" in page
     assert_layout(page, menu=True)
 
 
@@ -115,7 +118,8 @@ def test_the_404_page_is_in_english_when_the_user_chose_english(client, chair_a)
     client.force_login(chair_a)
     page = page_of(english(client).get("/no-such-page/"))
     assert '<html lang="en">' in page
-    assert "Page not found" in page and "Go to the home page" in page
+    assert "Page not found" in page
+    assert "Go to the home page" in page
     assert ">Cases</a>" in page
     assert "ไม่พบหน้านี้" not in page
 
@@ -161,7 +165,8 @@ def test_djangos_own_404_messages_are_not_shown(client, chair_a):
     client.force_login(chair_a)
     page = page_of(client.get(reverse("cases:case-detail", args=[999999])))
     assert "ไม่พบหน้านี้" in page
-    assert "matches the given query" not in page and "Case" not in page
+    assert "matches the given query" not in page
+    assert "Case" not in page
 
 
 @TEST_URLS
@@ -218,7 +223,8 @@ def test_a_user_without_an_assignment_is_refused_without_being_told_they_may_rea
     response = client.get(reverse("cases:case-create"))
     assert response.status_code == 403
     page = page_of(response)
-    assert "ท่านไม่มีสิทธิ์เปิดหน้านี้" in page and 'id="error-reason"' not in page
+    assert "ท่านไม่มีสิทธิ์เปิดหน้านี้" in page
+    assert 'id="error-reason"' not in page
 
 
 def test_a_supervisor_adding_a_case_in_the_admin_gets_the_friendly_403_page(
@@ -228,7 +234,8 @@ def test_a_supervisor_adding_a_case_in_the_admin_gets_the_friendly_403_page(
     response = client.get(reverse("admin:cases_case_add"))
     assert response.status_code == 403
     page = page_of(response)
-    assert "ท่านไม่มีสิทธิ์เปิดหน้านี้" in page and "ดูข้อมูลเหล่านี้ได้อย่างเดียว" in page
+    assert "ท่านไม่มีสิทธิ์เปิดหน้านี้" in page
+    assert "ดูข้อมูลเหล่านี้ได้อย่างเดียว" in page
     assert_layout(page, menu=True)
     assert 'href="/admin/"' in page  # the menu leads back to the administration
 
@@ -265,7 +272,8 @@ def test_a_request_for_another_host_gets_the_400_page(client, db):
     response = client.get("/", HTTP_HOST="intruder.example")
     assert response.status_code == 400
     page = page_of(response)
-    assert "ระบบอ่านคำขอนี้ไม่ได้" in page and "intruder.example" not in page
+    assert "ระบบอ่านคำขอนี้ไม่ได้" in page
+    assert "intruder.example" not in page
 
 
 # -- 500 --------------------------------------------------------------------------------------
@@ -280,8 +288,10 @@ def test_a_crash_gets_the_500_page_in_thai_with_nothing_internal(chair_a):
     assert response.status_code == 500
     page = page_of(response)
     assert '<html lang="th">' in page
-    assert "ระบบขัดข้อง" in page and "ไปหน้าหลัก" in page
-    assert 'id="error-home" href="/"' in page and 'class="language-switch"' in page
+    assert "ระบบขัดข้อง" in page
+    assert "ไปหน้าหลัก" in page
+    assert 'id="error-home" href="/"' in page
+    assert 'class="language-switch"' in page
     assert_nothing_internal(page)
 
 
@@ -289,7 +299,8 @@ def test_a_crash_gets_the_500_page_in_thai_with_nothing_internal(chair_a):
 @override_settings(DEBUG=False)
 def test_the_500_page_is_in_english_when_the_user_chose_english(db):
     page = page_of(english(crash_client()).get("/test-errors/crash/"))
-    assert '<html lang="en">' in page and "Something went wrong" in page
+    assert '<html lang="en">' in page
+    assert "Something went wrong" in page
     assert_nothing_internal(page)
 
 
@@ -312,7 +323,8 @@ def test_a_failing_context_processor_keeps_a_404_a_404(chair_a):
         response = client.get("/no-such-page/")
     assert response.status_code == 404
     page = page_of(response)
-    assert "ไม่พบหน้านี้" in page and 'id="error-home" href="/"' in page
+    assert "ไม่พบหน้านี้" in page
+    assert 'id="error-home" href="/"' in page
     assert_nothing_internal(page)
 
 
@@ -334,8 +346,10 @@ def test_the_500_page_renders_while_the_database_is_unreachable(django_db_blocke
             connection.settings_dict["PORT"] = port
     assert response.status_code == 500
     page = page_of(response)
-    assert "ระบบขัดข้อง" in page and 'id="error-home" href="/"' in page
-    assert "connection" not in page.lower() and "5432" not in page
+    assert "ระบบขัดข้อง" in page
+    assert 'id="error-home" href="/"' in page
+    assert "connection" not in page.lower()
+    assert "5432" not in page
 
 
 # -- CSRF -------------------------------------------------------------------------------------
@@ -348,7 +362,8 @@ def test_a_form_sent_without_the_security_cookie_gets_the_csrf_page(db):
     page = page_of(response)
     assert "ส่งแบบฟอร์มไม่สำเร็จ" in page
     assert "โปรดอนุญาตคุกกี้สำหรับเว็บไซต์นี้" in page
-    assert "CSRF" not in page and "Forbidden" not in page
+    assert "CSRF" not in page
+    assert "Forbidden" not in page
     assert_layout(page, menu=False)
 
 
@@ -366,4 +381,5 @@ def test_a_form_from_an_expired_page_gets_the_csrf_page_saying_to_reload(chair_a
 def test_the_csrf_page_is_in_english_when_the_user_chose_english(db):
     client = english(Client(enforce_csrf_checks=True))
     page = page_of(client.post(reverse("login"), {"username": "x", "password": "y"}))
-    assert "The form could not be sent" in page and "Allow cookies for this site" in page
+    assert "The form could not be sent" in page
+    assert "Allow cookies for this site" in page

@@ -40,7 +40,8 @@ def test_admin_is_thai_by_default_with_english_on_request(client, superuser):
     assert "จังหวัด" in thai
     client.post(reverse("set_language"), {"language": "en", "next": "/admin/"})
     english = client.get(reverse("admin:index")).content.decode()
-    assert 'lang="en"' in english and "Provinces" in english
+    assert 'lang="en"' in english
+    assert "Provinces" in english
 
 
 def test_centre_page_shows_dates_in_buddhist_era(client, superuser, reference_centres):
@@ -262,7 +263,8 @@ def test_geography_is_read_only_in_the_admin(client, superuser, model):
     client.force_login(superuser)
     change = reverse(f"admin:centres_{model}_change", args=[record.pk])
     page = client.get(change).content.decode()
-    assert 'name="_save"' not in page and 'name="_continue"' not in page
+    assert 'name="_save"' not in page
+    assert 'name="_continue"' not in page
     assert client.get(reverse(f"admin:centres_{model}_add")).status_code == 403
     posted = {"code": "99", "name_th": "แก้แล้ว", "name_en": "Changed"}
     assert client.post(reverse(f"admin:centres_{model}_add"), posted).status_code == 403
@@ -290,7 +292,8 @@ def test_admin_date_inputs_in_thai_have_no_gregorian_calendar(client, superuser,
     client.post(reverse("set_language"), {"language": "en", "next": "/admin/"})
     english = client.get(url).content.decode()
     opened_on = re.search(r'<input[^>]*name="opened_on"[^>]*>', english).group(0)
-    assert 'value="11/03/2019"' in opened_on and "vDateField" in opened_on
+    assert 'value="11/03/2019"' in opened_on
+    assert "vDateField" in opened_on
 
 
 def test_user_admin_shows_login_and_joining_dates_in_be_and_never_saves_them(client, superuser):
@@ -306,7 +309,8 @@ def test_user_admin_shows_login_and_joining_dates_in_be_and_never_saves_them(cli
     url = reverse("admin:auth_user_change", args=[user.pk])
     page = client.get(url).content.decode()
     assert "1 ธ.ค. 2568 09:30" in page
-    assert 'name="date_joined_0"' not in page and 'name="last_login_0"' not in page
+    assert 'name="date_joined_0"' not in page
+    assert 'name="last_login_0"' not in page
     response = client.post(
         url,
         {
@@ -320,7 +324,8 @@ def test_user_admin_shows_login_and_joining_dates_in_be_and_never_saves_them(cli
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     user.refresh_from_db()
-    assert user.date_joined == joined and user.last_login == joined
+    assert user.date_joined == joined
+    assert user.last_login == joined
 
 
 def test_no_admin_add_form_offers_the_gregorian_calendar_in_thai(client, superuser):
@@ -396,7 +401,8 @@ def test_the_tests_use_their_own_cluster_without_fsync_in_place_of_the_local_one
     assert done.returncode == 0, done.stderr
     started, after = done.stdout.strip().splitlines()
     assert started.startswith(f"{project}/.pg-test 54330 ")
-    assert "-c fsync=off" in started and "-c jit=off" in started
+    assert "-c fsync=off" in started
+    assert "-c jit=off" in started
     # The development cluster's settings are left as they were for bin/run.
     assert after == f"postgres://postgres@127.0.0.1:54330/volunteer_centre {project}/.pg 54329"
 

@@ -38,7 +38,8 @@ def test_an_xlsx_keeps_numbers_as_numbers_with_their_format_and_defuses_text():
         ['\'=HYPERLINK("http://x")', 3],
         ["'@SUM(A1)", None],
     ]
-    assert sheet["A1"].font.bold and sheet["B1"].font.bold
+    assert sheet["A1"].font.bold
+    assert sheet["B1"].font.bold
     assert sheet["B2"].number_format == "#,##0.00"
     assert sheet.freeze_panes == "B2"
 

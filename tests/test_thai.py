@@ -36,7 +36,7 @@ def test_localized_dates_and_datetimes_follow_the_language():
 
 
 @pytest.mark.parametrize(
-    "day, fy",
+    ("day", "fy"),
     [
         (dt.date(2018, 9, 30), 2561),
         (dt.date(2018, 10, 1), 2562),
@@ -71,7 +71,7 @@ def test_leap_day_in_buddhist_era_renders_and_parses():
 
 
 @pytest.mark.parametrize(
-    "text, expected",
+    ("text", "expected"),
     [
         ("25/05/2560", LAUNCH),
         ("25/05/2017", LAUNCH),

@@ -58,7 +58,7 @@ def _key(entry):
     return (entry.msgctxt, entry.msgid)
 
 
-@pytest.mark.parametrize("folder,domain", DJANGO_CATALOGUES, ids=lambda v: str(v))
+@pytest.mark.parametrize(("folder", "domain"), DJANGO_CATALOGUES, ids=lambda v: str(v))
 def test_the_gaps_catalogue_translates_every_string_django_leaves_in_english(folder, domain):
     """Django's Thai leaves about a fifth of the admin and auth strings untranslated; the
     django-gaps catalogue fills each of them, so an upgrade or a makemessages run that drops

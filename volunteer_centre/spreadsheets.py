@@ -150,7 +150,7 @@ class _Deflating:
             if self.failure is None:
                 try:
                     self.out.write(piece)
-                except BaseException as error:  # noqa: BLE001 - raised in the writer's thread
+                except BaseException as error:
                     self.failure = error
 
     def write(self, piece: bytes) -> None:

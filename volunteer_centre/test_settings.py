@@ -5,8 +5,8 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
 
-from volunteer_centre.settings import *  # noqa: E402, F403
-from volunteer_centre.settings import STORAGES  # noqa: E402
+from volunteer_centre.settings import *  # noqa: F403
+from volunteer_centre.settings import STORAGES
 
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False

@@ -159,7 +159,7 @@ def _read_ahead(read, *args) -> Iterator:
                 if not hand_over((item, None)):
                     return
             hand_over((_DONE, None))
-        except BaseException as error:  # noqa: BLE001 - raised again in the reading thread
+        except BaseException as error:
             hand_over((None, error))
 
     db.inc_thread_sharing()

@@ -74,11 +74,13 @@ from cases.admin.writing import (
 LISTED_CHOICES_UP_TO = 100
 
 __all__ = [
+    "COMMON_NAME_FROM",
+    "LISTED_CHOICES_UP_TO",
+    "PERSON_FIELDSETS",
     "AgencyAdmin",
     "AssignmentAdminForm",
     "AssistanceAdminForm",
     "AssistanceInline",
-    "COMMON_NAME_FROM",
     "CaseAddForm",
     "CaseAdmin",
     "CaseAssignmentInline",
@@ -98,8 +100,6 @@ __all__ = [
     "HouseholdAdminForm",
     "HouseholdMemberFormSet",
     "HouseholdMemberInline",
-    "LISTED_CHOICES_UP_TO",
-    "PERSON_FIELDSETS",
     "PersonAdmin",
     "PersonAdminForm",
     "ProblemListFilter",

@@ -84,5 +84,7 @@ def test_on_a_phone_an_administrator_corrects_links_and_reactivates_an_account(
     assert page.locator("#no-assignment").is_visible()
     assert not has_sideways_scroll(page)
     chair_a.refresh_from_db()
-    assert chair_a.is_active and chair_a.check_password(password)
-    assert chair_a.first_name == "วิไลวรรณ" and chair_a.volunteer == volunteer
+    assert chair_a.is_active
+    assert chair_a.check_password(password)
+    assert chair_a.first_name == "วิไลวรรณ"
+    assert chair_a.volunteer == volunteer

@@ -30,10 +30,12 @@ def test_chair_corrects_an_address_with_the_cascading_selects_on_a_phone(
     # The postcode of the new subdistrict, filled in by the page as the intake does.
     assert person.postcode == "50200"
     corrections = page.locator("#corrections").inner_text()
-    assert "ศรีภูมิ" in corrections and "อนุสาวรีย์" in corrections
+    assert "ศรีภูมิ" in corrections
+    assert "อนุสาวรีย์" in corrections
     page.goto(f"{page.base}/cases/{case.pk}/")
     timeline = page.locator("#timeline").inner_text()
-    assert "ที่อยู่ตามทะเบียนบ้าน" in timeline and "ย้ายไปอยู่กับลูกสาว" in timeline
+    assert "ที่อยู่ตามทะเบียนบ้าน" in timeline
+    assert "ย้ายไปอยู่กับลูกสาว" in timeline
     assert CaseEvent.objects.get(kind="person_updated").actor == chair_a
     assert not has_sideways_scroll(page)
 

@@ -15,7 +15,8 @@ def test_a_chair_on_a_missing_page_sees_the_thai_menu_and_gets_home(page, chair_
     assert page.locator("h1").inner_text() == "ไม่พบหน้านี้"
     menu = page.locator("nav.main a")
     assert menu.all_inner_texts()[:1] == ["หน้าหลัก"]
-    assert "รายกรณี" in menu.all_inner_texts() and "อาสาสมัคร" in menu.all_inner_texts()
+    assert "รายกรณี" in menu.all_inner_texts()
+    assert "อาสาสมัคร" in menu.all_inner_texts()
     assert not has_sideways_scroll(page)
 
     page.click("#error-home")

@@ -227,7 +227,8 @@ def test_adding_a_case_in_the_admin_opens_it_through_the_service(chair_a_client,
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     case = Case.objects.get()
-    assert case.number.startswith("BKN-") and case.number.endswith("-0001")
+    assert case.number.startswith("BKN-")
+    assert case.number.endswith("-0001")
     assert case.reporter_phone == "+66812345678"
     assert list(case.events.values_list("kind", "actor")) == [("opened", chair_a.pk)]
 
@@ -317,7 +318,8 @@ def test_closing_while_adding_a_visit_in_the_same_save_is_refused_beside_the_sta
     assert response.status_code == 200
     assert "new_status" in response.context["adminform"].form.errors
     case.refresh_from_db()
-    assert case.status == "monitoring" and not case.visits.exists()
+    assert case.status == "monitoring"
+    assert not case.visits.exists()
 
 
 def test_a_visit_added_inline_goes_through_the_service(chair_a_client, centre_a, chair_a):
@@ -361,7 +363,9 @@ def test_a_visit_dated_before_the_opening_is_refused_inline_with_nothing_saved(
     )
     assert "visited_on" in formset.forms[0].errors
     case.refresh_from_db()
-    assert case.summary == "" and not Visit.objects.exists() and case.events.count() == events
+    assert case.summary == ""
+    assert not Visit.objects.exists()
+    assert case.events.count() == events
 
 
 def test_assistance_with_an_absurd_amount_is_refused_inline(chair_a_client, centre_a, chair_a):
@@ -652,14 +656,15 @@ def test_correcting_a_case_in_the_admin_records_the_values_replaced(
     page = chair_a_client.get(reverse("admin:cases_case_change", args=[case.pk]))
     with translation.override(page.wsgi_request.LANGUAGE_CODE):
         line = event.change_lines()[0]
-    assert "→" in line and line in page.content.decode()
+    assert "→" in line
+    assert line in page.content.decode()
     # Saving the page unchanged records nothing more.
     assert change_post(chair_a_client, case, urgency="most_urgent").status_code == 302
     assert case.events.filter(kind="updated").count() == 1
 
 
 @pytest.mark.parametrize(
-    "fields, field",
+    ("fields", "field"),
     [
         ({"risk_flags": ["other"]}, "risk_note"),
         ({"reporter_anonymous": "on", "reporter_name": "นายแจ้ง"}, "reporter_anonymous"),
@@ -750,11 +755,12 @@ def test_the_same_person_twice_in_a_household_is_refused_not_a_500(chair_a_clien
     response = chair_a_client.post(url, household_post(centre_a, members))
     assert response.status_code == 200
     assert "person" in inline_errors(response, "members")
-    assert not Household.objects.exists() and not HouseholdMember.objects.exists()
+    assert not Household.objects.exists()
+    assert not HouseholdMember.objects.exists()
 
 
 @pytest.mark.parametrize(
-    "members, fields, prefix, field",
+    ("members", "fields", "prefix", "field"),
     [
         (
             [{"relation": "head", "monthly_income": "-1", "name": "นายก"}],
@@ -778,7 +784,8 @@ def test_bad_households_are_refused_with_nothing_saved(
         inline_errors(response, prefix) if prefix else response.context["adminform"].form.errors
     )
     assert field in errors
-    assert not Household.objects.exists() and not HouseholdMember.objects.exists()
+    assert not Household.objects.exists()
+    assert not HouseholdMember.objects.exists()
 
 
 def test_a_house_registration_code_is_typed_any_way_and_stored_as_11_digits(
@@ -793,7 +800,7 @@ def test_a_house_registration_code_is_typed_any_way_and_stored_as_11_digits(
 
 
 @pytest.mark.parametrize(
-    "fields, field",
+    ("fields", "field"),
     [
         ({"birth_date": be(TODAY + dt.timedelta(days=1))}, "birth_date"),
         ({"postcode": "abcde"}, "postcode"),
@@ -843,7 +850,8 @@ def test_a_national_id_already_recorded_is_refused_with_a_link_to_the_person(
     response = chair_a_client.post(url, person_post(centre_a, national_id=theirs.national_id))
     assert response.status_code == 200
     error = response.context["adminform"].form.errors["national_id"][0]
-    assert "href" not in error and theirs.display_name not in error
+    assert "href" not in error
+    assert theirs.display_name not in error
     assert Person.objects.count() == 2
     # Saving the existing person again is not a clash with themself.
     response = chair_a_client.post(
@@ -909,7 +917,8 @@ def test_withdrawing_consents_leaves_those_of_a_centre_the_chair_only_supervises
     assert response.status_code == 302
     ours.refresh_from_db()
     theirs.refresh_from_db()
-    assert ours.withdrawn_on == TODAY and theirs.withdrawn_on is None
+    assert ours.withdrawn_on == TODAY
+    assert theirs.withdrawn_on is None
 
 
 def test_a_supervisor_is_not_offered_the_withdraw_action_and_cannot_post_it(
@@ -1017,7 +1026,8 @@ def test_agencies_are_edited_in_the_admin_by_the_ministry_and_read_by_chairs(
     response = client.post(
         reverse("admin:cases_agency_add"), {"name_th": "มูลนิธิเด็กอ่อน", "type": "foundation"}
     )
-    assert response.status_code == 200 and response.context["adminform"].form.errors
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors
     assert Agency.objects.count() == 1
 
     client.force_login(staff(chair_a))

@@ -132,7 +132,8 @@ def test_every_refusal_of_one_save_is_shown_beside_its_field(chair_a_client, cen
     assert "visited_on" in inline_form(response, "visits").errors
     assert "amount" in inline_form(response, "assistance").errors
     assert response.context["errors"]  # the admin's "correct the errors below"
-    assert not Visit.objects.exists() and not case.assistance.exists()
+    assert not Visit.objects.exists()
+    assert not case.assistance.exists()
     assert list(case.events.values_list("kind", flat=True)) == ["opened"]
 
 
@@ -188,7 +189,8 @@ def test_a_referral_status_saved_in_the_admin_is_written_once(chair_a_client, ce
     assert response.status_code == 200
     assert response.context["adminform"].form.errors
     referral.refresh_from_db()
-    assert referral.status == "accepted" and referral.events.count() == events
+    assert referral.status == "accepted"
+    assert referral.events.count() == events
 
 
 def test_an_admin_save_costs_the_same_queries_with_2_or_12_visits_on_the_case(

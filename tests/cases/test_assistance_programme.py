@@ -82,7 +82,8 @@ def test_goods_posted_on_the_staff_page_show_no_programme_on_the_timeline(client
     assert case.assistance.get().programme == ""
     page = client.get(reverse("cases:case-detail", args=[case.pk])).content.decode()
     line = next(x for x in page[page.index('id="timeline"') :].splitlines() if "สิ่งของ" in x)
-    assert "เงินอุดหนุน" not in line and "อื่น ๆ" not in line
+    assert "เงินอุดหนุน" not in line
+    assert "อื่น ๆ" not in line
     assert "สิ่งของ ·" not in line  # no separator left before a missing programme
 
 

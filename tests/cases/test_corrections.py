@@ -76,7 +76,8 @@ def test_a_person_correction_keeps_the_old_and_new_values_on_each_of_their_cases
     events = CaseEvent.objects.filter(kind=K.PERSON_UPDATED).order_by("case_id")
     assert [e.case_id for e in events] == [case_a.pk, second.pk]
     first, other = events
-    assert first.detail == other.detail and first.note == "บัตรประชาชนใบใหม่"
+    assert first.detail == other.detail
+    assert first.note == "บัตรประชาชนใบใหม่"
     changed = first.detail["changed"]
     assert changed["first_name"] == {"from": old_first, "to": "สมหญิง"}
     assert changed["birth_date"] == {"from": "1965-07-05", "to": "1966-08-01"}
@@ -84,7 +85,8 @@ def test_a_person_correction_keeps_the_old_and_new_values_on_each_of_their_cases
     assert changed["target_groups"] == {"from": [], "to": ["older", "women"]}
     assert changed["subdistrict"]["from"]["code"] == "100502"
     assert changed["subdistrict"]["to"]["code"] == "100508"
-    assert "national_id" not in changed and person.national_id == old_id
+    assert "national_id" not in changed
+    assert person.national_id == old_id
     english = lines(first)
     assert "birth date: 5 Jul 1965 → 1 Aug 1966" in english
     assert "phone: – → 081 234 5678" in english
@@ -140,7 +142,7 @@ def test_giving_the_national_id_clears_the_reason_and_keeps_it_in_the_history(ce
 
 
 @pytest.mark.parametrize(
-    "changes, field, code",
+    ("changes", "field", "code"),
     [
         ({"national_id": "1234567890123"}, "national_id", "national_id_checksum"),
         ({"national_id": "12345"}, "national_id", "national_id_length"),
@@ -298,7 +300,8 @@ def test_a_household_correction_keeps_every_replaced_value(household, case_a, ch
             "relation": {"from": "spouse", "to": None},
         },
     }
-    assert added["action"] == "added" and added["member"] == "เด็กหญิงมะลิ"
+    assert added["action"] == "added"
+    assert added["member"] == "เด็กหญิงมะลิ"
     english = lines(event)
     assert "household: ครอบครัวแสงทองดี" in english
     assert (
@@ -331,12 +334,13 @@ def test_a_member_row_of_another_household_is_refused_with_nothing_saved(
     assert refused.value.error_dict["members"][0].code == "member_of_another_household"
     household.refresh_from_db()
     stranger.refresh_from_db()
-    assert household.name == "ครอบครัวแสงทอง" and stranger.name == "คนอื่น"
+    assert household.name == "ครอบครัวแสงทอง"
+    assert stranger.name == "คนอื่น"
     assert not CaseEvent.objects.filter(kind=K.HOUSEHOLD_UPDATED).exists()
 
 
 @pytest.mark.parametrize(
-    "row, code",
+    ("row", "code"),
     [
         (MemberRow(relation="child"), "member_without_person_or_name"),
         (MemberRow(name="ก", relation="boss"), "invalid_choice"),
@@ -401,7 +405,8 @@ def test_correcting_the_opening_date_keeps_the_old_date_and_shows_it_in_be(case_
         new = old + dt.timedelta(days=1)
     case_update(actor=chair_a, case=case_a, opened_on=new, urgency="urgent")
     case_a.refresh_from_db()
-    assert case_a.opened_on == new and case_a.urgency == "urgent"
+    assert case_a.opened_on == new
+    assert case_a.urgency == "urgent"
     event = case_a.events.get(kind=K.UPDATED)
     assert event.detail["changed"]["opened_on"] == {"from": str(old), "to": str(new)}
     with translation.override("th"):

@@ -106,7 +106,7 @@ def test_names_sort_in_thai_dictionary_order(centre_a):
 
 
 @pytest.mark.parametrize(
-    "queryset, index",
+    ("queryset", "index"),
     [
         (lambda: Person.objects.filter(first_name__icontains="เรือน"), "person_first_name_trgm"),
         (lambda: Person.objects.filter(last_name__icontains="แสงท"), "person_last_name_trgm"),

@@ -23,7 +23,8 @@ def test_starter_agencies_have_one_provincial_office_per_province_but_bangkok(db
         "สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัดเชียงใหม่"
     )
     bangkok = Agency.objects.get(province_id="10")
-    assert bangkok.internal and "กรมพัฒนาสังคมและสวัสดิการ" in bangkok.name_th
+    assert bangkok.internal
+    assert "กรมพัฒนาสังคมและสวัสดิการ" in bangkok.name_th
     kinds = set(Agency.objects.values_list("type", flat=True))
     assert {
         "protection_centre",
@@ -91,7 +92,8 @@ def test_demo_tells_the_2019_bang_khen_story_and_loads_once(demo_world):
     cases_demo_load()
     story = Case.objects.get(centre__code="BKN", opened_on=dt.date(2019, 3, 11))
     assert story.number == "BKN-2562-0001"
-    assert story.status == "closed" and story.closed_on == dt.date(2019, 6, 28)
+    assert story.status == "closed"
+    assert story.closed_on == dt.date(2019, 6, 28)
     assert set(story.volunteers.all()) == set(demo_world[:2])
     visit, follow_up = story.visits.order_by("visited_on")
     assert visit.visited_on == dt.date(2019, 3, 11)
@@ -99,12 +101,15 @@ def test_demo_tells_the_2019_bang_khen_story_and_loads_once(demo_world):
     assert set(visit.volunteers.all()) == set(demo_world[:2])
     # Told today, the story still happened in 2019: every event is dated on its day.
     days = [timezone.localdate(at) for at in story.events.values_list("at", flat=True)]
-    assert min(days) == dt.date(2019, 3, 11) and max(days) == dt.date(2019, 6, 28)
+    assert min(days) == dt.date(2019, 3, 11)
+    assert max(days) == dt.date(2019, 6, 28)
     assert story not in Case.objects.overdue()
     items = set(story.assistance.get().items.values_list("name", flat=True))
     assert items == {"รถจักรยาน", "ชุดเครื่องอุปโภคบริโภค"}
     referral = story.referrals.get()
-    assert referral.consent is not None and referral.status == "done" and referral.outcome
+    assert referral.consent is not None
+    assert referral.status == "done"
+    assert referral.outcome
     assert story.person.household_memberships.get().household.members.count() == 3
     assert Case.objects.filter(centre__district__province_id="10").count() == Case.objects.count()
     assert Case.objects.values("centre").distinct().count() >= 6

@@ -226,7 +226,7 @@ def test_a_correction_keeps_the_values_it_replaces_in_the_history(case_a, chair_
 
 
 @pytest.mark.parametrize(
-    "changes, field",
+    ("changes", "field"),
     [
         ({"risk_flags": ["other"]}, "risk_note"),
         ({"reporter_anonymous": True, "reporter_name": "นายแจ้ง"}, "reporter_anonymous"),
@@ -254,7 +254,8 @@ def test_a_correction_cannot_touch_the_number_status_or_dates_nor_another_centre
     with pytest.raises(PermissionDenied):
         case_update(actor=chair_b, case=case_a, urgency="urgent")
     case_a.refresh_from_db()
-    assert case_a.urgency == "normal" and not case_a.events.filter(kind="updated").exists()
+    assert case_a.urgency == "normal"
+    assert not case_a.events.filter(kind="updated").exists()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -293,7 +294,7 @@ def test_a_refused_intake_gives_its_number_back(centre_a, centre_b, superuser):
 
 
 @pytest.mark.parametrize(
-    "fields, field",
+    ("fields", "field"),
     [
         ({"problems": []}, "problems"),
         ({"problems": ["not-a-problem"]}, "problems"),
@@ -308,7 +309,8 @@ def test_bad_intake_is_refused_with_nothing_saved(fields, field, centre_a, chair
     with pytest.raises(ValidationError) as refused:
         open_case(chair_a, centre_a, person=person, **fields)
     assert field in refused.value.message_dict
-    assert not Case.objects.exists() and not CaseEvent.objects.exists()
+    assert not Case.objects.exists()
+    assert not CaseEvent.objects.exists()
 
 
 def test_a_case_cannot_be_opened_for_a_person_outside_the_actors_centres(
@@ -351,7 +353,7 @@ def test_only_active_volunteers_of_the_cases_centre_can_be_assigned(
 
 
 @pytest.mark.parametrize(
-    "days_after_opening, field",
+    ("days_after_opening", "field"),
     [(-1, "visited_on"), (11, "visited_on")],  # the case opened ten days ago
 )
 def test_a_visit_cannot_be_dated_before_the_opening_or_in_the_future(
@@ -404,12 +406,13 @@ def test_a_visit_sets_the_next_follow_up_and_the_overdue_flag(case_a, chair_a, c
         next_follow_up_on=TODAY + dt.timedelta(days=30),
     )
     case = Case.objects.with_next_follow_up().get(pk=case_a.pk)
-    assert not case.is_overdue() and not Case.objects.overdue().exists()
+    assert not case.is_overdue()
+    assert not Case.objects.overdue().exists()
     assert Case.objects.get(pk=case_a.pk).next_follow_up() == TODAY + dt.timedelta(days=30)
 
 
 @pytest.mark.parametrize(
-    "amount, code",
+    ("amount", "code"),
     [
         (Decimal("-1"), "negative"),
         ("-0.01", "negative"),
@@ -473,7 +476,7 @@ def test_a_bad_item_quantity_saves_neither_the_assistance_nor_its_items(case_a, 
 
 
 @pytest.mark.parametrize(
-    "item, code",
+    ("item", "code"),
     [
         (Item("ข้าวสาร", 100_001, "ถุง"), "item_quantity"),
         # Past a 32-bit integer: the database would fail rather than refuse.
@@ -582,7 +585,8 @@ def test_referral_with_consent_or_a_lawful_basis_and_its_status_path(case_a, cha
         given_on=case_a.opened_on,
     )
     referral = referral_create(actor=chair_a, case=case_a, agency=agency, reason="ที่พักพิง")
-    assert referral.consent is not None and referral.status == "sent"
+    assert referral.consent is not None
+    assert referral.status == "sent"
     urgent = referral_create(
         actor=chair_a,
         case=case_a,
@@ -655,7 +659,8 @@ def test_referral_status_changes_follow_their_path(from_status, to_status, case_
             referral_update_status(actor=chair_a, referral=referral, to_status=to_status)
         assert refused.value.code == "illegal_transition"
         referral.refresh_from_db()
-        assert referral.status == from_status and referral.events.count() == events
+        assert referral.status == from_status
+        assert referral.events.count() == events
 
 
 # ---------------------------------------------------------------------------------------------

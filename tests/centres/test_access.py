@@ -185,7 +185,8 @@ def test_the_subtree_is_resolved_once_and_each_query_carries_its_ids(centre_a, c
         assert set(Centre.objects.visible_to(chair_a)) == {centre_a, community, street}
         Case.objects.visible_to(chair_a).count()
     first, *later = (q["sql"] for q in queries.captured_queries)
-    assert "RECURSIVE" in first and len(later) == 2
+    assert "RECURSIVE" in first
+    assert len(later) == 2
     # The lists and counts filter on the ids themselves, which PostgreSQL plans on.
     assert not any("RECURSIVE" in sql for sql in later)
     assert scope_for(chair_a).subtree_ids == tuple(sorted([centre_a.pk, community.pk, street.pk]))

@@ -79,16 +79,20 @@ def test_an_administrator_creates_a_chairs_account_with_its_assignment_in_one_fo
     assert (user.first_name, user.email) == ("สมศรี", "somsri@example.org")
     assignment = user.staff_assignments.get()
     assert (assignment.role, assignment.centre, assignment.starts_on) == ("chair", centre_a, TODAY)
-    assert user.is_staff and user.groups.filter(name="role:chair").exists()
+    assert user.is_staff
+    assert user.groups.filter(name="role:chair").exists()
     account = Account.objects.get(user=user)
-    assert account.must_change_password and account.created_by == ministry_admin
+    assert account.must_change_password
+    assert account.created_by == ministry_admin
     # The password is shown on the next page, once.
     page = admin_client.get(response["Location"])
     password = page.context["password"]
-    assert password and password in page.content.decode()
+    assert password
+    assert password in page.content.decode()
     assert user.check_password(password)
     again = admin_client.get(response["Location"])
-    assert again.context["password"] is None and password not in again.content.decode()
+    assert again.context["password"] is None
+    assert password not in again.content.decode()
 
 
 def test_a_centre_is_found_by_a_unique_part_of_its_name(admin_client, centre_a, centre_b):
@@ -103,7 +107,7 @@ def test_a_supervisor_account_may_cover_a_region(admin_client, db):
 
 
 @pytest.mark.parametrize(
-    "changes, field",
+    ("changes", "field"),
     [
         ({"centre": "XYZ"}, "centre"),
         ({"centre": "ศูนย์"}, "centre"),  # several centres match: the code is asked for
@@ -131,7 +135,8 @@ def test_bad_input_is_named_beside_its_field_and_nothing_is_saved(
     assert response.status_code == 400
     assert field in errors(response), errors(response)
     page = response.content.decode()
-    assert f'id="field-{field}"' in page and "has-error" in page
+    assert f'id="field-{field}"' in page
+    assert "has-error" in page
     assert (User.objects.count(), StaffAssignment.objects.count(), Account.objects.count()) == (
         users,
         assignments,
@@ -175,10 +180,12 @@ def test_a_new_account_must_change_its_password_before_any_page(
         assert response.status_code == 302 and response["Location"] == change, url
     assert chair.post("/cases/new/", {}).status_code == 302
     page = chair.get(change)
-    assert page.status_code == 200 and 'id="must-change"' in page.content.decode()
+    assert page.status_code == 200
+    assert 'id="must-change"' in page.content.decode()
     # The language switch and the log-out stay in reach.
     switched = chair.post(reverse("set_language"), {"language": "en", "next": change})
-    assert switched.status_code == 302 and switched["Location"] == change
+    assert switched.status_code == 302
+    assert switched["Location"] == change
     response = chair.post(
         change,
         {
@@ -214,7 +221,8 @@ def test_the_password_change_refuses_a_weak_password_beside_the_field(
 
 def test_a_logged_out_user_is_sent_to_log_in_not_to_the_change_page(client, db):
     response = client.get(reverse("centres:password-change"))
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
 
 
 # -- reset, deactivate --------------------------------------------------------------------------
@@ -229,7 +237,8 @@ def test_an_administrator_resets_a_password_which_must_be_changed_again(
     assert response.status_code == 302
     password = admin_client.get(response["Location"]).context["password"]
     chair_a.refresh_from_db()
-    assert chair_a.check_password(password) and not chair_a.check_password("pw-Test-1234")
+    assert chair_a.check_password(password)
+    assert not chair_a.check_password("pw-Test-1234")
     assert Account.objects.get(user=chair_a).must_change_password
     chair = client_factory()
     assert chair.login(username=chair_a.username, password=password)
@@ -244,14 +253,16 @@ def test_an_administrator_deactivates_an_account_which_keeps_its_history(
     assert admin_client.get(url).status_code == 200
     assert admin_client.post(url).status_code == 302
     chair_a.refresh_from_db()
-    assert not chair_a.is_active and not chair_a.is_staff
+    assert not chair_a.is_active
+    assert not chair_a.is_staff
     assert not chair_a.groups.filter(name__startswith="role:").exists()
     assignment.refresh_from_db()
     assert assignment.ends_on == TODAY - dt.timedelta(days=1)  # ended, not deleted
     assert not client_factory().login(username=chair_a.username, password="pw-Test-1234")
     # A deactivated account gets no new role, and no password reset either.
     response = admin_client.post(reverse("centres:account-password-reset", args=[chair_a.pk]))
-    assert response.status_code == 302 and not Account.objects.filter(user=chair_a).exists()
+    assert response.status_code == 302
+    assert not Account.objects.filter(user=chair_a).exists()
 
 
 def test_an_administrator_cannot_deactivate_their_own_account(admin_client, ministry_admin):
@@ -266,7 +277,8 @@ def test_a_superusers_account_is_not_reset_or_deactivated_by_a_ministry_administ
     for name in ("centres:account-password-reset", "centres:account-deactivate"):
         assert admin_client.post(reverse(name, args=[superuser.pk])).status_code == 403
     superuser.refresh_from_db()
-    assert superuser.is_active and superuser.check_password("pw-Root-1234")
+    assert superuser.is_active
+    assert superuser.check_password("pw-Root-1234")
 
 
 @pytest.mark.parametrize("who", ["chair_a", "supervisor_north"])
@@ -297,9 +309,8 @@ def test_an_administrator_corrects_an_accounts_name_and_email(admin_client, chai
     detail = admin_client.get(reverse("centres:account-detail", args=[chair_a.pk]))
     assert f'href="{edit_url(chair_a)}"' in detail.content.decode()
     form = admin_client.get(edit_url(chair_a))
-    assert form.status_code == 200 and form.context["form"]["first_name"].value() == (
-        chair_a.first_name
-    )
+    assert form.status_code == 200
+    assert form.context["form"]["first_name"].value() == (chair_a.first_name)
     response = admin_client.post(
         edit_url(chair_a),
         {
@@ -316,13 +327,14 @@ def test_an_administrator_corrects_an_accounts_name_and_email(admin_client, chai
         "ศรีสุข",
         "wilai@example.org",
     )
-    assert chair_a.check_password("pw-Test-1234") and chair_a.is_active  # nothing else changed
+    assert chair_a.check_password("pw-Test-1234")
+    assert chair_a.is_active
     page = admin_client.get(response["Location"]).content.decode()
     assert "วิไลวรรณ ศรีสุข" in page
 
 
 @pytest.mark.parametrize(
-    "data, field",
+    ("data", "field"),
     [
         ({"first_name": "", "last_name": "x", "email": ""}, "first_name"),
         ({"first_name": "ก" * 151, "last_name": "", "email": ""}, "first_name"),
@@ -338,7 +350,8 @@ def test_a_bad_name_or_email_is_named_beside_its_field_and_nothing_is_saved(
     assert response.status_code == 400
     assert field in errors(response)
     page = response.content.decode()
-    assert f'id="field-{field}"' in page and "has-error" in page
+    assert f'id="field-{field}"' in page
+    assert "has-error" in page
     chair_a.refresh_from_db()
     assert (chair_a.first_name, chair_a.last_name, chair_a.email) == before
 
@@ -366,7 +379,8 @@ def test_an_administrator_links_an_account_to_a_volunteer_then_changes_and_remov
     assert f'href="{volunteer_url(chair_a)}"' in admin_client.get(detail).content.decode()
     # By registration number, typed short and in Thai digits.
     response = admin_client.post(volunteer_url(chair_a), {"volunteer": "๑๒/๒๕๖๒"})
-    assert response.status_code == 302 and response["Location"] == detail
+    assert response.status_code == 302
+    assert response["Location"] == detail
     first.refresh_from_db()
     assert first.user == chair_a
     assert first.display_name in admin_client.get(detail).content.decode()
@@ -382,7 +396,8 @@ def test_an_administrator_links_an_account_to_a_volunteer_then_changes_and_remov
     # Removed: the field left empty.
     assert admin_client.post(volunteer_url(chair_a), {"volunteer": "  "}).status_code == 302
     second.refresh_from_db()
-    assert second.user is None and second.pk  # the record itself stays
+    assert second.user is None
+    assert second.pk
     chair_a.refresh_from_db()
     assert not hasattr(chair_a, "volunteer")
 
@@ -406,7 +421,8 @@ def test_a_volunteer_not_found_is_named_beside_the_field_and_the_link_stays(
 ):
     linked = RegistrationFactory(centre=centre_a, volunteer__user=chair_a).volunteer
     response = admin_client.post(volunteer_url(chair_a), {"volunteer": typed})
-    assert response.status_code == 400 and "volunteer" in errors(response)
+    assert response.status_code == 400
+    assert "volunteer" in errors(response)
     linked.refresh_from_db()
     assert linked.user == chair_a
 
@@ -441,25 +457,29 @@ def test_an_administrator_reactivates_an_account_which_gets_a_new_password_and_n
     account_deactivate(actor=ministry_admin, user=chair_a)
     detail = reverse("centres:account-detail", args=[chair_a.pk])
     page = admin_client.get(detail).content.decode()
-    assert f'href="{reactivate_url(chair_a)}"' in page and 'id="reset-password"' not in page
+    assert f'href="{reactivate_url(chair_a)}"' in page
+    assert 'id="reset-password"' not in page
     assert admin_client.get(reactivate_url(chair_a)).status_code == 200  # the confirmation
     response = admin_client.post(reactivate_url(chair_a))
     assert response.status_code == 302
     shown = admin_client.get(response["Location"])
     password = shown.context["password"]
-    assert password and password in shown.content.decode()
+    assert password
+    assert password in shown.content.decode()
     # The page says the account has no role yet, and where to give one.
     assert 'id="no-assignment"' in shown.content.decode()
     add = reverse("admin:centres_staffassignment_add") + f"?user={chair_a.pk}"
     assert f'href="{add}"' in shown.content.decode()
     assert admin_client.get(response["Location"]).context["password"] is None  # shown once
     chair_a.refresh_from_db()
-    assert chair_a.is_active and chair_a.check_password(password)
+    assert chair_a.is_active
+    assert chair_a.check_password(password)
     assert not chair_a.check_password("pw-Test-1234")
     assert Account.objects.get(user=chair_a).must_change_password
     # No assignment came back: the ended one stays ended, and no role group is given.
     assert not chair_a.staff_assignments.filter(ends_on__isnull=True).exists()
-    assert not chair_a.is_staff and not chair_a.groups.filter(name__startswith="role:").exists()
+    assert not chair_a.is_staff
+    assert not chair_a.groups.filter(name__startswith="role:").exists()
     assert 'id="no-assignment"' in admin_client.get(detail).content.decode()
     # The person logs in again, and is sent to choose their own password first.
     chair = client_factory()
@@ -539,7 +559,8 @@ def test_any_user_changes_their_own_password_from_the_menu(client, request, who)
     home = client.get(reverse("volunteers:volunteer-list")).content.decode()
     assert f'href="{reverse("centres:password-change")}"' in home
     page = client.get(reverse("centres:password-change"))
-    assert page.status_code == 200 and 'class="site"' in page.content.decode()
+    assert page.status_code == 200
+    assert 'class="site"' in page.content.decode()
     response = client.post(
         reverse("centres:password-change"),
         {
@@ -564,7 +585,8 @@ def test_a_wrong_old_password_changes_nothing(client, chair_a):
             "new_password2": "ขอบฟ้า-2568-ไกล",
         },
     )
-    assert response.status_code == 200 and "old_password" in response.context["form"].errors
+    assert response.status_code == 200
+    assert "old_password" in response.context["form"].errors
     chair_a.refresh_from_db()
     assert chair_a.check_password("pw-Test-1234")
 
@@ -601,7 +623,8 @@ def test_a_volunteer_already_linked_to_an_account_is_refused_beside_the_field(
     created(admin_client, volunteer=volunteer.national_id)
     data = new_account(username="other", volunteer=volunteer.national_id)
     response = admin_client.post(NEW, data)
-    assert response.status_code == 400 and "volunteer" in errors(response)
+    assert response.status_code == 400
+    assert "volunteer" in errors(response)
     assert not User.objects.filter(username="other").exists()
 
 
@@ -617,7 +640,8 @@ def test_the_volunteer_is_looked_up_within_the_scope_of_who_looks(chair_a, chair
 
 def test_an_unknown_national_id_is_named_beside_the_field(admin_client, centre_a):
     response = admin_client.post(NEW, new_account(volunteer=national_id(777)))
-    assert response.status_code == 400 and "volunteer" in errors(response)
+    assert response.status_code == 400
+    assert "volunteer" in errors(response)
 
 
 # -- the list ----------------------------------------------------------------------------------
@@ -649,7 +673,8 @@ def test_the_account_list_is_paginated_and_its_queries_do_not_grow(
     add(40, 3)
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = admin_client.get(url)
-    assert len(page.context["accounts"]) == 25 and page.context["paginator"].count == 44
+    assert len(page.context["accounts"]) == 25
+    assert page.context["paginator"].count == 44
 
 
 @pytest.fixture

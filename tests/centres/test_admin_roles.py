@@ -121,14 +121,16 @@ def test_ending_or_deleting_an_assignment_in_the_admin_takes_the_group_away(
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     chair_a.refresh_from_db()
-    assert not chair_a.groups.filter(name="role:chair").exists() and not chair_a.is_staff
+    assert not chair_a.groups.filter(name="role:chair").exists()
+    assert not chair_a.is_staff
     StaffAssignment.objects.filter(pk=assignment.pk).update(ends_on=None)
     roles_sync(chair_a)
     assert chair_a.groups.filter(name="role:chair").exists()
     url = reverse("admin:centres_staffassignment_delete", args=[assignment.pk])
     assert client.post(url, {"post": "yes"}).status_code == 302
     chair_a.refresh_from_db()
-    assert not chair_a.groups.filter(name="role:chair").exists() and not chair_a.is_staff
+    assert not chair_a.groups.filter(name="role:chair").exists()
+    assert not chair_a.is_staff
 
 
 def test_an_assignment_for_a_deactivated_account_is_refused_beside_the_user(
@@ -167,7 +169,7 @@ def user_form(user, **changes) -> dict:
 
 
 @pytest.mark.parametrize(
-    "field, value",
+    ("field", "value"),
     [
         ("groups", "role"),
         ("groups", "999999"),
@@ -297,7 +299,8 @@ def test_a_supervisor_views_their_scope_in_the_admin_and_changes_nothing(
     change = reverse("admin:volunteers_volunteer_change", args=[theirs.pk])
     page = client.get(change)
     assert page.status_code == 200
-    assert not page.context["has_change_permission"] and 'name="_save"' not in page.content.decode()
+    assert not page.context["has_change_permission"]
+    assert 'name="_save"' not in page.content.decode()
     assert client.post(change, {"first_name": "แก้"}).status_code == 403
     assert client.get(reverse("admin:volunteers_volunteer_add")).status_code == 403
     assert client.post(reverse("admin:volunteers_volunteer_add"), {}).status_code == 403
@@ -386,7 +389,8 @@ def test_a_group_is_given_permissions_found_by_the_autocomplete(client, ministry
     }
     client.force_login(ministry_admin)
     found = [int(r["id"]) for r in client.get(url, params).json()["results"]]
-    assert permission.pk in found and len(found) < 5
+    assert permission.pk in found
+    assert len(found) < 5
     group = Group.objects.create(name="ผู้อ่าน")
     group.permissions.add(permission)
     page = client.get(reverse("admin:auth_group_change", args=[group.pk])).content.decode()

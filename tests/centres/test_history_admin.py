@@ -77,9 +77,11 @@ def test_a_chair_reads_the_transfers_to_and_from_their_centre_and_no_others(
     client.force_login(chair_a)
     assert set(listed(client.get(TRANSFERS))) == {transfers["sent by A"], transfers["sent to A"]}
     page = client.get(reverse("admin:cases_casetransfer_change", args=[transfers["sent by A"].pk]))
-    assert page.status_code == 200 and not page.context["has_change_permission"]
+    assert page.status_code == 200
+    assert not page.context["has_change_permission"]
     content = page.content.decode()
-    assert "ครอบครัวย้ายไปทวีวัฒนา" in content and 'name="_save"' not in content
+    assert "ครอบครัวย้ายไปทวีวัฒนา" in content
+    assert 'name="_save"' not in content
     assert "รอการตอบรับ" in content  # the status, in Thai
     outside = reverse("admin:cases_casetransfer_change", args=[transfers["elsewhere"].pk])
     assert client.get(outside).status_code == 404
@@ -174,11 +176,14 @@ def test_a_chair_reads_the_status_changes_of_their_centre_in_the_buddhist_era(
     response = client.get(CHANGES)
     assert listed(response) == [changes["A"]]
     page = response.content.decode()
-    assert "พักก่อน" in page and "1 มิ.ย. 2562" in page and "ลาออกแล้ว" not in page
+    assert "พักก่อน" in page
+    assert "1 มิ.ย. 2562" in page
+    assert "ลาออกแล้ว" not in page
     detail = client.get(
         reverse("admin:volunteers_registrationstatuschange_change", args=[changes["A"].pk])
     )
-    assert detail.status_code == 200 and not detail.context["has_change_permission"]
+    assert detail.status_code == 200
+    assert not detail.context["has_change_permission"]
     assert "ป่วยพักรักษาตัว" in detail.content.decode()
     outside = reverse("admin:volunteers_registrationstatuschange_change", args=[changes["B"].pk])
     assert client.get(outside).status_code == 404

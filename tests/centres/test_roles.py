@@ -141,12 +141,14 @@ def test_a_future_dated_assignment_gives_nothing_until_its_first_day(ministry_ad
         actor=ministry_admin, user=user, role="chair", centre=centre_a, starts_on=TOMORROW
     )
     user.refresh_from_db()
-    assert role_groups_of(user) == set() and not user.is_staff
+    assert role_groups_of(user) == set()
+    assert not user.is_staff
     # The calendar moves on: the daily re-sync gives the role on its first day.
     StaffAssignment.objects.filter(pk=assignment.pk).update(starts_on=TODAY)
     call_command("sync_roles", stdout=io.StringIO())
     user.refresh_from_db()
-    assert role_groups_of(user) == {"role:chair"} and user.is_staff
+    assert role_groups_of(user) == {"role:chair"}
+    assert user.is_staff
 
 
 def log_in(client, user):
@@ -154,7 +156,8 @@ def log_in(client, user):
     response = client.post(
         "/accounts/login/", {"username": user.username, "password": "pw-Test-1234"}
     )
-    assert response.status_code == 302 and "/login/" not in response["Location"]
+    assert response.status_code == 302
+    assert "/login/" not in response["Location"]
 
 
 def test_an_assignment_whose_first_day_has_come_takes_effect_at_the_next_log_in(
@@ -165,12 +168,14 @@ def test_an_assignment_whose_first_day_has_come_takes_effect_at_the_next_log_in(
         actor=ministry_admin, user=user, role="chair", centre=centre_a, starts_on=TOMORROW
     )
     user.refresh_from_db()
-    assert role_groups_of(user) == set() and not user.is_staff
+    assert role_groups_of(user) == set()
+    assert not user.is_staff
     # The calendar moves on (the start day arrives) before the daily sync has run.
     StaffAssignment.objects.filter(pk=assignment.pk).update(starts_on=TODAY)
     log_in(client, user)
     user.refresh_from_db()
-    assert role_groups_of(user) == {"role:chair"} and user.is_staff
+    assert role_groups_of(user) == {"role:chair"}
+    assert user.is_staff
     # The admin's menus follow at once: the chair's models are offered.
     index = client.get("/admin/")
     assert index.status_code == 200
@@ -185,13 +190,15 @@ def test_an_assignment_past_its_last_day_is_taken_away_at_the_next_log_in_to_the
         actor=ministry_admin, user=user, role="staff", centre=centre_a, ends_on=TODAY
     )
     user.refresh_from_db()
-    assert role_groups_of(user) == {"role:staff"} and user.is_staff
+    assert role_groups_of(user) == {"role:staff"}
+    assert user.is_staff
     StaffAssignment.objects.filter(pk=assignment.pk).update(ends_on=YESTERDAY)
     response = client.post("/admin/login/", {"username": user.username, "password": "pw-Test-1234"})
     # No role left: staff status is gone, so the admin's own log-in refuses them.
     assert response.status_code == 200
     user.refresh_from_db()
-    assert role_groups_of(user) == set() and not user.is_staff
+    assert role_groups_of(user) == set()
+    assert not user.is_staff
 
 
 def test_a_wrong_password_syncs_nothing(client, ministry_admin, centre_a):
@@ -203,7 +210,8 @@ def test_a_wrong_password_syncs_nothing(client, ministry_admin, centre_a):
     response = client.post("/accounts/login/", {"username": user.username, "password": "wrong"})
     assert response.status_code == 200
     user.refresh_from_db()
-    assert role_groups_of(user) == set() and not user.is_staff
+    assert role_groups_of(user) == set()
+    assert not user.is_staff
 
 
 def test_an_assignment_past_its_last_day_loses_its_group_at_the_daily_sync(
@@ -220,7 +228,8 @@ def test_an_assignment_past_its_last_day_loses_its_group_at_the_daily_sync(
     call_command("sync_roles", stdout=out)
     assert "changed" in out.getvalue()
     user.refresh_from_db()
-    assert role_groups_of(user) == set() and not user.is_staff
+    assert role_groups_of(user) == set()
+    assert not user.is_staff
 
 
 def test_an_expired_assignment_gives_nothing(ministry_admin, centre_a):
@@ -234,7 +243,8 @@ def test_an_expired_assignment_gives_nothing(ministry_admin, centre_a):
         ends_on=YESTERDAY,
     )
     user.refresh_from_db()
-    assert role_groups_of(user) == set() and not user.is_staff
+    assert role_groups_of(user) == set()
+    assert not user.is_staff
 
 
 def test_ending_an_assignment_that_has_not_started_removes_it(ministry_admin, centre_a):
@@ -263,7 +273,8 @@ def test_a_role_group_given_by_hand_is_taken_back_by_the_sync(db):
     user.save()
     call_command("sync_roles", stdout=io.StringIO())
     user.refresh_from_db()
-    assert role_groups_of(user) == set() and not user.is_staff
+    assert role_groups_of(user) == set()
+    assert not user.is_staff
 
 
 def test_a_superuser_keeps_staff_status_without_any_assignment(superuser):
@@ -290,7 +301,8 @@ def test_the_users_of_the_fixtures_hold_their_roles_groups(
     assert role_groups_of(chair_a) == {"role:chair"}
     assert role_groups_of(supervisor_north) == {"role:supervisor"}
     assert role_groups_of(ministry_admin) == {"role:ministry_admin"}
-    assert not ministry_admin.is_superuser and ministry_admin.is_staff
+    assert not ministry_admin.is_superuser
+    assert ministry_admin.is_staff
 
 
 # -- the demo ----------------------------------------------------------------------------------
@@ -304,10 +316,12 @@ def test_the_demo_administrator_is_a_ministry_administrator_not_a_superuser(
     from django.contrib.auth.models import User
 
     admin = User.objects.get(username="admin")
-    assert not admin.is_superuser and admin.is_staff
+    assert not admin.is_superuser
+    assert admin.is_staff
     assert role_groups_of(admin) == {"role:ministry_admin"}
     assert admin.staff_assignments.get().role == "ministry_admin"
-    assert admin.has_perm("auth.add_user") and admin.has_perm("centres.add_staffassignment")
+    assert admin.has_perm("auth.add_user")
+    assert admin.has_perm("centres.add_staffassignment")
     chair = User.objects.get(username="chair_bkn")
     assert role_groups_of(chair) == {"role:chair"}
     assert role_groups_of(User.objects.get(username="supervisor_bkk")) == {"role:supervisor"}
@@ -322,4 +336,5 @@ def test_staff_assignment_factory_rows_are_synced_by_the_daily_command(centre_a)
     StaffAssignmentFactory(user=user, role="staff", centre=centre_a)
     call_command("sync_roles", stdout=io.StringIO())
     user.refresh_from_db()
-    assert role_groups_of(user) == {"role:staff"} and user.is_staff
+    assert role_groups_of(user) == {"role:staff"}
+    assert user.is_staff

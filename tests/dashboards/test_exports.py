@@ -94,7 +94,8 @@ def test_export_headers_follow_the_language(client, world, superuser):
     english = read_export(client.get(url), "csv")
     assert thai[0][:2] == ["อำเภอ/เขต", "อพม."]
     assert english[0][:2] == ["District", "SDHS (อพม.)"]
-    assert thai[-1][0] == "รวม" and english[-1][0] == "Total"
+    assert thai[-1][0] == "รวม"
+    assert english[-1][0] == "Total"
     # The same figures; English sorts the districts by their English names.
     assert sorted(r[1:] for r in thai[1:]) == sorted(r[1:] for r in english[1:])
 
@@ -103,14 +104,17 @@ def test_export_respects_the_filters(client, world, superuser):
     client.force_login(superuser)
     url = reverse("dashboards:nation-export", args=["volunteers", "csv"])
     header, *_rows = read_export(client.get(url, {"programme": "apm"}), "csv")
-    assert header[1] == "อพม." and "อผส." not in header
+    assert header[1] == "อพม."
+    assert "อผส." not in header
 
 
 def test_page_in_english_names_places_and_columns_in_english(client, world, superuser):
     client.force_login(superuser)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     html = client.get(reverse("dashboards:unit", args=["province", "10"])).content.decode()
-    assert "Bang Khen" in html and "SDHS (อพม.)" in html and "Whole country" in html
+    assert "Bang Khen" in html
+    assert "SDHS (อพม.)" in html
+    assert "Whole country" in html
     assert "เขตบางเขน" not in html
 
 

@@ -144,7 +144,8 @@ def test_fiscal_year_edges(superuser, day, counted):
     # 2018 at the latest) never does.
     assert row["problem_poverty"] == int(counted)
     assert row["problem_housing"] == 0
-    assert total["baht"] == row["baht"] and total["problem_poverty"] == row["problem_poverty"]
+    assert total["baht"] == row["baht"]
+    assert total["problem_poverty"] == row["problem_poverty"]
 
 
 def test_districts_without_centre_or_volunteers_appear_with_zero(superuser):
@@ -152,8 +153,10 @@ def test_districts_without_centre_or_volunteers_appear_with_zero(superuser):
     dashboard, figures, _total = dashboard_values(superuser, "province", "10")
     bangkok_districts = District.objects.filter(province_id="10").count()
     assert len(dashboard.rows) == bangkok_districts == 50
-    assert figures["1048"]["centres"] == 0 and figures["1048"]["active"] == 0
-    assert figures["1005"]["centres"] == 1 and figures["1005"]["active"] == 0
+    assert figures["1048"]["centres"] == 0
+    assert figures["1048"]["active"] == 0
+    assert figures["1005"]["centres"] == 1
+    assert figures["1005"]["active"] == 0
     # The nation lists every region even when only Bangkok has a centre.
     dashboard, figures, _total = dashboard_values(superuser, "nation", "")
     assert [r.key for r in dashboard.rows][:5] == ["BKK", "C", "N", "NE", "S"]
@@ -184,7 +187,8 @@ def test_a_centre_whose_province_disagrees_with_its_district_counts_at_its_distr
     bangkok, chiang_mai = Province.objects.get(code="10"), Province.objects.get(code="50")
     astray = CentreFactory(district_id="5001", province=bangkok)  # Mueang Chiang Mai
     no_province = CentreFactory(district_id="1005", province=None)  # Bang Khen
-    assert astray.province == bangkok and no_province.province is None
+    assert astray.province == bangkok
+    assert no_province.province is None
     RegistrationFactory.create_batch(2, centre=astray)
     RegistrationFactory.create_batch(3, centre=no_province)
     CaseFactory(centre=astray)
@@ -237,7 +241,8 @@ def test_volunteer_chart_draws_the_persons_column_of_the_table(client, superuser
     page_column = [number(cells["active"]) for key, cells in table.items() if key != "total"]
     assert chart["datasets"][0]["data"] == page_column
     bars = dict(zip(chart["labels"], chart["datasets"][0]["data"], strict=True))
-    assert bars["เขตบางเขน"] == 1 and bars["เขตทวีวัฒนา"] == 2
+    assert bars["เขตบางเขน"] == 1
+    assert bars["เขตทวีวัฒนา"] == 2
     # The cases chart stacks the open statuses, which add up to the open cases column.
     CaseFactory(centre=centre, status="assessing")
     CaseFactory(centre=centre, status="closed")

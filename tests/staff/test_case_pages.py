@@ -19,9 +19,11 @@ def test_chair_opens_a_case_for_a_new_person_with_a_be_birth_date(client, chair_
     assert case.number.startswith("BKN-")
     assert case.person.birth_date == dt.date(1965, 7, 5)
     assert case.person.centre == centre_a
-    assert case.urgency == "urgent" and case.status == "new"
+    assert case.urgency == "urgent"
+    assert case.status == "new"
     page = client.get(response["Location"]).content.decode()
-    assert case.number in page and "สมศรี" in page
+    assert case.number in page
+    assert "สมศรี" in page
 
 
 def test_a_look_alike_person_brings_a_warning_with_a_link_and_does_not_block(
@@ -58,11 +60,12 @@ def test_intake_refuses_a_tampered_centre(client, chair_b, centre_a, centre_b):
     client.force_login(chair_b)
     response = client.post(reverse("cases:case-create"), intake_post(centre_a))
     assert response.status_code == 400
-    assert not Case.objects.exists() and not Person.objects.exists()
+    assert not Case.objects.exists()
+    assert not Person.objects.exists()
 
 
 @pytest.mark.parametrize(
-    "field, value",
+    ("field", "value"),
     [
         ("person-national_id", "1234567890123"),
         ("person-national_id", "123456789012"),
@@ -81,7 +84,8 @@ def test_bad_intake_input_is_refused_beside_the_field_and_nothing_saved(
     response = client.post(reverse("cases:case-create"), intake_post(centre_a, **{field: value}))
     assert response.status_code == 400
     assert field_errors(response, field), response.context["form"].errors
-    assert not Case.objects.exists() and not Person.objects.exists()
+    assert not Case.objects.exists()
+    assert not Person.objects.exists()
 
 
 def test_visit_assistance_and_referral_appear_on_the_timeline(client, chair_a, case_a, agency):
@@ -247,10 +251,12 @@ def test_desk_shows_open_cases_by_urgency_and_overdue_follow_ups(client, chair_a
     page = client.get("/").content.decode()
     overdue, due = block(page, "overdue"), block(page, "due")
     # Both case numbers are also under recent activity: only the blocks themselves tell.
-    assert case_a.number in block(page, "recent") and visited.number in block(page, "recent")
+    assert case_a.number in block(page, "recent")
+    assert visited.number in block(page, "recent")
     assert case_a.number in overdue  # opened 10 days ago, never visited
     assert visited.number not in overdue
-    assert visited.number in due and case_a.number not in due
+    assert visited.number in due
+    assert case_a.number not in due
 
 
 def test_every_staff_form_refuses_a_post_without_the_csrf_token(chair_a, case_a):
@@ -276,7 +282,8 @@ def test_a_tampered_person_choice_answers_404_not_a_500(client, chair_a, centre_
         reverse("cases:case-create"), intake_post(centre_a, person_choice=choice)
     )
     assert response.status_code == 404
-    assert not Case.objects.exists() and not Person.objects.exists()
+    assert not Case.objects.exists()
+    assert not Person.objects.exists()
 
 
 def test_the_same_national_id_at_the_users_centre_brings_the_warning_with_a_link(
@@ -323,7 +330,8 @@ def test_the_same_national_id_at_another_centre_is_refused_beside_the_id_reveali
         assert errors == ["This national ID is already recorded at another centre."]
         page = response.content.decode()
         assert 'id="duplicate-warning"' not in page
-        assert person.first_name not in page and str(case_a.centre) not in page
+        assert person.first_name not in page
+        assert str(case_a.centre) not in page
         assert reverse("cases:person-detail", args=[person.pk]) not in page
     assert (Person.objects.count(), Case.objects.count()) == (1, 1)
 
@@ -343,7 +351,8 @@ def test_choosing_a_recorded_person_with_a_bad_case_shows_no_errors_on_the_perso
     assert response.status_code == 400
     assert field_errors(response, "case-problems")
     person_form = response.context["person_form"]
-    assert not person_form.is_bound and not person_form.errors
+    assert not person_form.is_bound
+    assert not person_form.errors
     assert Case.objects.count() == 1
 
 

@@ -73,7 +73,8 @@ def test_a_case_transferred_end_to_end_keeps_its_number_and_its_history(
     )
     # While it is pending the case stays at A, which reads it and records nothing on it.
     page = client.get(reverse("cases:case-detail", args=[case.pk])).content.decode()
-    assert 'id="pending-transfer"' in page and 'id="add-visit"' not in page
+    assert 'id="pending-transfer"' in page
+    assert 'id="add-visit"' not in page
     refused = client.post(url, {"visited_on": be(TODAY), "findings": "อีกครั้ง"})
     assert refused.status_code == 400
     assert str(centre_b) in " ".join(refused.context["form"].non_field_errors())
@@ -92,7 +93,8 @@ def test_a_case_transferred_end_to_end_keeps_its_number_and_its_history(
     assert response.status_code == 302
     assert response["Location"] == reverse("cases:case-detail", args=[case.pk])
     case.refresh_from_db()
-    assert case.centre == centre_b and case.number == number
+    assert case.centre == centre_b
+    assert case.number == number
     assert case.person.centre == centre_a  # the person stays recorded by A
     page = client.get(reverse("cases:case-detail", args=[case.pk])).content.decode()
     timeline = block(page, "timeline")
@@ -111,7 +113,8 @@ def test_a_case_transferred_end_to_end_keeps_its_number_and_its_history(
     assert number not in client.get(reverse("cases:case-list")).content.decode()
     # A still reads the transfer it made (where the case went), not the case itself.
     detail = client.get(reverse("cases:transfer-detail", args=[transfer.pk])).content.decode()
-    assert str(centre_b) in detail and 'id="case-summary"' not in detail
+    assert str(centre_b) in detail
+    assert 'id="case-summary"' not in detail
     assert client.get(reverse("cases:person-detail", args=[case.person_id])).status_code == 200
 
 
@@ -123,7 +126,8 @@ def test_the_number_keeps_its_centre_code_and_neither_centre_reuses_a_sequence(
     assert moved.sequence == theirs.sequence == 1  # both centres' first case of the year
     case_transfer_accept(actor=chair_b, transfer=pending_transfer(chair_a, moved, centre_b))
     moved.refresh_from_db()
-    assert moved.centre == centre_b and moved.number.startswith("BKN-")
+    assert moved.centre == centre_b
+    assert moved.number.startswith("BKN-")
     assert open_case(chair_a, centre_a, opened_on=TODAY).number.endswith("-0002")
     assert open_case(chair_b, centre_b, opened_on=TODAY).number.startswith("CMI-")
     assert Case.objects.filter(centre=centre_b).count() == 3
@@ -184,7 +188,8 @@ def test_the_sender_cancels_and_a_cancelled_transfer_cannot_be_accepted(
     transfer = pending_transfer(chair_a, case_with_person, centre_b)
     client.force_login(chair_a)
     detail = client.get(reverse("cases:transfer-detail", args=[transfer.pk])).content.decode()
-    assert 'id="cancel-transfer"' in detail and 'id="accept-transfer"' not in detail
+    assert 'id="cancel-transfer"' in detail
+    assert 'id="accept-transfer"' not in detail
     response = client.post(
         reverse("cases:transfer-cancel", args=[transfer.pk]), {"cancel-note": "ญาติรับไปดูแลแล้ว"}
     )
@@ -198,12 +203,13 @@ def test_the_sender_cancels_and_a_cancelled_transfer_cannot_be_accepted(
     assert response.context["errors"]
     case_with_person.refresh_from_db()
     transfer.refresh_from_db()
-    assert case_with_person.centre == centre_a and transfer.status == "cancelled"
+    assert case_with_person.centre == centre_a
+    assert transfer.status == "cancelled"
     assert case_with_person.events.filter(kind="transfer_accepted").count() == 0
 
 
 @pytest.mark.parametrize(
-    "post, field",
+    ("post", "field"),
     [
         (request_post(code="XYZ"), "to_centre"),  # no such centre
         (request_post(code="BKN"), "to_centre"),  # the case's own centre
@@ -277,7 +283,8 @@ def test_a_supervisor_reads_the_transfer_but_gets_403_on_every_action_and_sees_n
     page = client.get(reverse("cases:transfer-detail", args=[transfer.pk]))
     assert page.status_code == 200
     content = page.content.decode()
-    assert 'id="accept-transfer"' not in content and 'id="cancel-transfer"' not in content
+    assert 'id="accept-transfer"' not in content
+    assert 'id="cancel-transfer"' not in content
     assert 'id="case-summary"' not in content  # the person is the receiving writers' to read
     for name in ("transfer-accept", "transfer-decline", "transfer-cancel"):
         assert client.post(reverse(f"cases:{name}", args=[transfer.pk]), {}).status_code == 403
@@ -300,7 +307,8 @@ def test_the_transfer_button_is_only_for_writers_of_the_cases_centre(
     Assign(user=chair_b, role="supervisor", centre=None, region_id="BKK")
     client.force_login(chair_b)
     page = client.get(url)
-    assert page.status_code == 200 and 'id="transfer-case"' not in page.content.decode()
+    assert page.status_code == 200
+    assert 'id="transfer-case"' not in page.content.decode()
     create = reverse("cases:transfer-create", args=[case_with_person.pk])
     assert client.get(create).status_code == 403
     assert client.post(create, request_post(code="TWT")).status_code == 403
@@ -318,7 +326,8 @@ def test_a_chair_who_also_supervises_accepts_at_their_own_centre_only(
     to_a = pending_transfer(chair_c, open_case(chair_c, centre_c), centre_a)
     client.force_login(chair_a)
     desk = block(client.get("/").content.decode(), "incoming-transfers")
-    assert to_a.case.number in desk and to_b.case.number not in desk
+    assert to_a.case.number in desk
+    assert to_b.case.number not in desk
     # B's incoming transfer is read as a supervisor, never answered.
     assert client.post(reverse("cases:transfer-accept", args=[to_b.pk])).status_code == 403
     assert client.post(reverse("cases:transfer-accept", args=[to_a.pk])).status_code == 302
@@ -375,7 +384,9 @@ def test_every_write_service_is_refused_while_a_transfer_is_pending(
     case.refresh_from_db()
     assert (case.status, case.urgency) == ("new", "normal")
     assert list(case.events.values_list("kind", flat=True)) == ["opened", "transfer_requested"]
-    assert not (case.visits.exists() or case.assistance.exists() or case.consents.exists())
+    assert not (case.visits.exists())
+    assert not (case.assistance.exists())
+    assert not (case.consents.exists())
 
 
 def test_the_desk_lists_incoming_transfers_in_a_fixed_number_of_queries(
@@ -404,6 +415,7 @@ def test_transfer_events_name_both_centres_in_thai_and_the_case_page_offers_the_
     client.force_login(chair_a)
     page = client.get(reverse("cases:case-detail", args=[case_with_person.pk])).content.decode()
     timeline = block(page, "timeline")
-    assert "ขอโอนย้าย" in timeline and "ยกเลิกการโอนย้าย" in timeline
+    assert "ขอโอนย้าย" in timeline
+    assert "ยกเลิกการโอนย้าย" in timeline
     assert f"{centre_a} → {centre_b}" in timeline
     assert CaseEvent.objects.filter(transfer=transfer).count() == 2

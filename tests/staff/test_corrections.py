@@ -107,7 +107,8 @@ def test_chair_corrects_a_person_and_every_case_timeline_shows_old_and_new(
     for case in (case_a, second):
         shown = timeline(client, case)
         assert "วันเกิด: 5 ก.ค. 2508 → 5 ส.ค. 2509" in shown
-        assert "นามสกุล: ยากลำบาก → ใจงาม" in shown and "ตามบัตรประชาชน" in shown
+        assert "นามสกุล: ยากลำบาก → ใจงาม" in shown
+        assert "ตามบัตรประชาชน" in shown
     page = client.get(response["Location"]).content.decode()
     corrections = block(page, "corrections")
     # One correction on two cases is listed once on the person's page.
@@ -159,12 +160,13 @@ def test_a_national_id_held_by_another_person_is_refused_beside_the_id(
         errors = field_errors(response, "person-national_id")
     assert errors == ["This national ID is already recorded at another centre."]
     page = response.content.decode()
-    assert "ลับเฉพาะ" not in page and str(centre_b) not in page
+    assert "ลับเฉพาะ" not in page
+    assert str(centre_b) not in page
     assert not CaseEvent.objects.filter(kind=K.PERSON_UPDATED).exists()
 
 
 @pytest.mark.parametrize(
-    "field, value",
+    ("field", "value"),
     [
         ("person-national_id", "1234567890123"),  # a bad check digit
         ("person-national_id", "12345"),
@@ -212,20 +214,23 @@ def test_a_person_without_a_case_at_the_users_centres_has_no_form_and_a_message(
     lonely = PersonFactory(centre=centre_a)
     client.force_login(chair_a)
     page = client.get(reverse("cases:person-detail", args=[lonely.pk])).content.decode()
-    assert 'id="edit-person"' not in page and 'id="no-case-to-correct"' in page
+    assert 'id="edit-person"' not in page
+    assert 'id="no-case-to-correct"' in page
     url = reverse("cases:person-edit", args=[lonely.pk])
     response = client.post(url, person_form_post(client, lonely, **{"person-last_name": "ใหม่"}))
     assert response.status_code == 400
     assert response.context["form"].non_field_errors()
     assert Person.objects.get(pk=lonely.pk).last_name == "ยากลำบาก"
     page = client.get(url).content.decode()
-    assert 'id="no-case-to-correct"' in page and 'id="save-person"' not in page
+    assert 'id="no-case-to-correct"' in page
+    assert 'id="save-person"' not in page
     # A household of nobody with a case: the same.
     household = Household.objects.create(name="ว่าง", centre=centre_a)
     HouseholdMember.objects.create(household=household, person=lonely, relation="head")
     url = reverse("cases:household-edit", args=[household.pk])
     page = client.get(url).content.decode()
-    assert 'id="no-case-to-correct"' in page and 'id="save-household"' not in page
+    assert 'id="no-case-to-correct"' in page
+    assert 'id="save-household"' not in page
     response = client.post(url, household_form_post(client, household, **{"household-name": "x"}))
     assert response.status_code == 400
     assert Household.objects.get(pk=household.pk).name == "ว่าง"
@@ -268,7 +273,9 @@ def test_chair_adds_changes_and_removes_members_and_the_old_values_are_kept(
     assert [m["action"] for m in event.detail["members"]] == ["changed", "removed", "added"]
     shown = timeline(client, case_a)
     assert "รายได้ต่อเดือน (บาท): 3,000.00 → 3,500.00" in shown
-    assert "นายสมปอง" in shown and "เด็กหญิงมะลิ" in shown and "2 ม.ค. 2558" in shown
+    assert "นายสมปอง" in shown
+    assert "เด็กหญิงมะลิ" in shown
+    assert "2 ม.ค. 2558" in shown
     person_page = client.get(reverse("cases:person-detail", args=[case_a.person.pk]))
     assert "3,000.00 → 3,500.00" in block(person_page.content.decode(), "corrections")
 
@@ -314,12 +321,13 @@ def test_a_tampered_member_row_of_another_household_is_refused_with_nothing_save
         assert errors == ["This row is not a member of this household: reload the page."]
     assert str(errors[0]) in response.content.decode()  # shown on the page, in Thai
     stranger.refresh_from_db()
-    assert stranger.name == "คนอื่น" and Household.objects.get(pk=household_a.pk).name != "ใหม่"
+    assert stranger.name == "คนอื่น"
+    assert Household.objects.get(pk=household_a.pk).name != "ใหม่"
     assert not CaseEvent.objects.filter(kind=K.HOUSEHOLD_UPDATED).exists()
 
 
 @pytest.mark.parametrize(
-    "field, value",
+    ("field", "value"),
     [
         ("members-2-relation", "boss"),
         ("members-2-monthly_income", "-5"),
@@ -398,7 +406,8 @@ def test_chair_corrects_the_intake_details_and_the_timeline_shows_old_and_new(
     if new_day != case_a.opened_on:
         with translation.override("th"):
             line = f"วันที่รับเรื่อง: {date_format(case_a.opened_on)} → {date_format(new_day)}"
-        assert str(new_day.year + 543) in line and line in shown
+        assert str(new_day.year + 543) in line
+        assert line in shown
     assert "โทรแจ้งเพิ่ม" in shown
 
 
@@ -423,7 +432,8 @@ def test_chair_withdraws_a_consent_and_twice_is_a_message(client, chair_a, case_
     client.force_login(chair_a)
     page = client.get(reverse("cases:case-detail", args=[case_a.pk])).content.decode()
     url = reverse("cases:consent-withdraw", args=[consent.pk])
-    assert f'id="withdraw-consent-{consent.pk}"' in page and url in page
+    assert f'id="withdraw-consent-{consent.pk}"' in page
+    assert url in page
     response = client.post(
         url, {"withdrawn_on": be(TODAY).translate(THAI_DIGITS), "note": "ไม่ประสงค์ให้ส่งต่อ"}
     )
@@ -431,7 +441,8 @@ def test_chair_withdraws_a_consent_and_twice_is_a_message(client, chair_a, case_
     consent.refresh_from_db()
     assert consent.withdrawn_on == TODAY
     shown = timeline(client, case_a)
-    assert "ไม่ประสงค์ให้ส่งต่อ" in shown and str(TODAY.year + 543) in shown
+    assert "ไม่ประสงค์ให้ส่งต่อ" in shown
+    assert str(TODAY.year + 543) in shown
     page = client.get(reverse("cases:case-detail", args=[case_a.pk])).content.decode()
     assert f'id="withdraw-consent-{consent.pk}"' not in page
     response = client.post(url, {"withdrawn_on": be(TODAY)})
@@ -442,7 +453,8 @@ def test_chair_withdraws_a_consent_and_twice_is_a_message(client, chair_a, case_
     fresh = consent_record(actor=chair_a, case=case_a, given_by="self", purpose="อื่น")
     url = reverse("cases:consent-withdraw", args=[fresh.pk])
     response = client.post(url, {"withdrawn_on": be(TODAY - dt.timedelta(days=1))})
-    assert response.status_code == 400 and field_errors(response, "withdrawn_on")
+    assert response.status_code == 400
+    assert field_errors(response, "withdrawn_on")
 
 
 def test_chair_takes_a_volunteer_off_a_case_with_a_note(client, chair_a, case_a, centre_a):
@@ -458,7 +470,8 @@ def test_chair_takes_a_volunteer_off_a_case_with_a_note(client, chair_a, case_a,
     assert response.status_code == 302
     assert list(case_a.volunteers.all()) == [keep]
     shown = timeline(client, case_a)
-    assert f"อาสาสมัคร: {leave.display_name}" in shown and "ย้ายไปต่างจังหวัด" in shown
+    assert f"อาสาสมัคร: {leave.display_name}" in shown
+    assert "ย้ายไปต่างจังหวัด" in shown
 
 
 # ---------------------------------------------------------------------------------------------
@@ -585,7 +598,8 @@ def test_a_chair_who_supervises_a_region_sees_buttons_only_on_their_own_cases(
     assert buttons(client, busy_case_a) == [*CASE_BUTTONS, ASSIGN]
     assert buttons(client, case_b) == []
     page = client.get(reverse("cases:person-detail", args=[case_b.person_id])).content.decode()
-    assert 'id="edit-person"' not in page and f'id="edit-household-{household_b.pk}"' not in page
+    assert 'id="edit-person"' not in page
+    assert f'id="edit-household-{household_b.pk}"' not in page
     assert "ครอบครัวบี" in page  # read, not changed
     own = client.get(reverse("cases:person-detail", args=[busy_case_a.person_id])).content.decode()
     assert 'id="edit-person"' in own
@@ -631,7 +645,8 @@ def test_the_person_page_does_not_grow_in_queries_with_corrections_and_members(
     correct(15, 2)
     with django_assert_max_num_queries(len(small.captured_queries)):
         page = client.get(url).content.decode()
-    assert "สมาชิก16" in page and "แก้16" in page
+    assert "สมาชิก16" in page
+    assert "แก้16" in page
 
 
 def test_the_household_page_does_not_grow_in_queries_with_members(

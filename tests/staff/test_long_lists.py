@@ -89,7 +89,8 @@ def test_a_chair_finds_a_volunteer_among_many_by_name_and_assigns_them(
     assert 'id="search-volunteer_q"' in page
     assert ticks(page, "volunteers") == 0  # nothing listed before a search
     page = client.get(url, {"volunteer_q": "ประยูร"}).content.decode()
-    assert ticks(page, "volunteers") == 1 and sought.display_name in page
+    assert ticks(page, "volunteers") == 1
+    assert sought.display_name in page
     response = client.post(f"{url}?volunteer_q=ประยูร", {"volunteers": [sought.pk]})
     assert response.status_code == 302
     assert list(case_a.volunteers.all()) == [sought]
@@ -114,7 +115,8 @@ def test_a_ticked_volunteer_stays_listed_when_the_form_comes_back(client, chair_
     )
     assert response.status_code == 400
     page = response.content.decode()
-    assert f'value="{sought.pk}"' in page and "checked" in page
+    assert f'value="{sought.pk}"' in page
+    assert "checked" in page
     assert ticks(page, "volunteers") == 1
 
 
@@ -125,7 +127,8 @@ def test_the_volunteer_search_finds_only_the_centres_volunteers(
     client.force_login(chair_a)
     url = reverse("cases:case-assign", args=[case_a.pk])
     page = client.get(url, {"volunteer_q": "ประยูร"}).content.decode()
-    assert "ประยูรบี" not in page and ticks(page, "volunteers") == 1
+    assert "ประยูรบี" not in page
+    assert ticks(page, "volunteers") == 1
 
 
 def test_the_intake_keeps_the_person_search_beside_the_volunteer_search(
@@ -154,7 +157,8 @@ def test_a_referral_finds_the_agency_among_many(client, chair_a, case_a):
     client.force_login(chair_a)
     url = reverse("cases:referral-create", args=[case_a.pk])
     page = client.get(url).content.decode()
-    assert 'id="search-agency_q"' in page and wanted.name_th not in page
+    assert 'id="search-agency_q"' in page
+    assert wanted.name_th not in page
     page = client.get(url, {"agency_q": "บ้านพักเด็ก"}).content.decode()
     assert wanted.name_th in page
     response = client.post(

@@ -115,7 +115,8 @@ def test_the_intake_form_costs_seven_queries_and_lists_no_address_before_a_provi
     assert not any('FROM "centres_district"' in q or 'FROM "centres_subdistrict"' in q for q in sql)
     # The volunteers' list takes any 101 of them before sorting: never the whole set sorted.
     volunteers = [q for q in sql if 'FROM "volunteers_volunteer"' in q]
-    assert len(volunteers) == 1 and "LIMIT 101" in volunteers[0]
+    assert len(volunteers) == 1
+    assert "LIMIT 101" in volunteers[0]
 
 
 def test_the_person_edit_form_reads_each_address_list_once(client, chair_a, centre_a):

@@ -57,7 +57,8 @@ def test_chair_suspends_reinstates_and_ends_with_be_dates_in_thai_digits_and_a_h
     page = detail(client, registration)
     assert url("registration-reinstate", registration) in page
     assert url("registration-suspend", registration) not in page
-    assert "ขาดการปฏิบัติงานสามเดือน" in page and "1 พ.ค. 2567" in page
+    assert "ขาดการปฏิบัติงานสามเดือน" in page
+    assert "1 พ.ค. 2567" in page
     response = client.post(
         url("registration-reinstate", registration), {"on": "01/08/2567", "reason": ""}
     )
@@ -115,7 +116,7 @@ def test_ending_a_suspended_registration_clears_the_suspension_and_keeps_it_in_h
 
 
 @pytest.mark.parametrize(
-    "name, post, field",
+    ("name", "post", "field"),
     [
         ("registration-end", {"on": "10/03/2562", "reason": "x"}, "on"),  # before 11/03/2562
         ("registration-suspend", {"on": be(TODAY + dt.timedelta(days=1)), "reason": "x"}, "on"),
@@ -249,7 +250,8 @@ def test_status_history_is_scoped_like_its_registration(
     visible = RegistrationStatusChange.objects.visible_to
     assert list(visible(chair_a)) == [change]
     assert list(visible(ministry_admin)) == [change]
-    assert not visible(chair_b).exists() and not visible(supervisor_north).exists()
+    assert not visible(chair_b).exists()
+    assert not visible(supervisor_north).exists()
     assert not RegistrationStatusChange.objects.writable_by(supervisor_north).exists()
 
 

@@ -42,7 +42,8 @@ def test_volunteer_list_searches_by_id_typed_with_dashes(client, chair_a, centre
     client.force_login(chair_a)
     typed = reg.volunteer.national_id_display
     page = client.get(reverse("volunteers:volunteer-list"), {"q": typed}).content.decode()
-    assert "ค้นเจอ" in page and "ไม่เกี่ยว" not in page
+    assert "ค้นเจอ" in page
+    assert "ไม่เกี่ยว" not in page
 
 
 def test_volunteer_list_query_count_does_not_grow(
@@ -75,7 +76,7 @@ def test_chair_registers_a_volunteer_with_be_dates_and_thai_digits(client, chair
 
 
 @pytest.mark.parametrize(
-    "field, value, error_field",
+    ("field", "value", "error_field"),
     [
         ("national_id", "1101700230704", "national_id"),  # wrong check digit
         ("national_id", "110170023070", "national_id"),  # 12 digits
@@ -94,7 +95,8 @@ def test_bad_input_is_refused_beside_the_field_and_nothing_is_saved(
     )
     assert response.status_code == 400
     assert error_field in response.context["form"].errors
-    assert not Volunteer.objects.exists() and not Registration.objects.exists()
+    assert not Volunteer.objects.exists()
+    assert not Registration.objects.exists()
 
 
 def test_tampered_centre_of_another_centre_is_refused(client, chair_a, centre_a, centre_b):
@@ -203,4 +205,5 @@ def test_volunteer_page_shows_roles_at_the_users_centres_only_and_training_hours
         page = client.get(url).content.decode()
     assert "เลขานุการ" in page  # secretary of centre A
     assert centre_b.name_th not in page  # neither B's chair nor B's registration
-    assert "ชั่วโมงการอบรม" in page and "7.5" in page
+    assert "ชั่วโมงการอบรม" in page
+    assert "7.5" in page

@@ -48,14 +48,18 @@ def test_the_national_centre_hosts_foreign_volunteers_with_their_papers(demo):
     assert foreign.count() >= 3
     for registration in foreign.select_related("volunteer"):
         volunteer = registration.volunteer
-        assert volunteer.passport_number and volunteer.nationality and volunteer.name_latin
+        assert volunteer.passport_number
+        assert volunteer.nationality
+        assert volunteer.name_latin
         assert registration.visa_type == "Non-Immigrant O"
-        assert registration.work_permit_number and registration.visa_expires_on
+        assert registration.work_permit_number
+        assert registration.visa_expires_on
 
 
 def test_the_2017_national_workshop_is_an_event_for_500(demo):
     workshop = Event.objects.get(starts_on="2017-05-25")
-    assert workshop.capacity == 500 and workshop.organiser.code == "NAT"
+    assert workshop.capacity == 500
+    assert workshop.organiser.code == "NAT"
     assert "ปริ๊นซ์ พาเลซ มหานาค" in workshop.venue
     assert workshop.attendances.count() > 0
 
@@ -120,6 +124,7 @@ def test_a_chairs_record_linked_by_an_administrator_to_another_account_is_kept(
     other = User.objects.create_user("somchai.bkn")
     Volunteer.objects.filter(pk=chair.volunteer_id).update(user=other)
     lines = volunteers_demo_load()
-    assert len(lines) == 1 and lines[0].startswith("chair_bkn")
+    assert len(lines) == 1
+    assert lines[0].startswith("chair_bkn")
     assert Volunteer.objects.get(pk=chair.volunteer_id).user == other
     assert not Volunteer.objects.filter(user__username="chair_bkn").exists()

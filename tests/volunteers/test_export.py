@@ -259,7 +259,9 @@ def test_formula_cells_are_defused_in_both_formats(client, superuser, sample):
     client.force_login(superuser)
     for rows in (csv_rows(export(client)), xlsx_rows(export(client, "xlsx"))):
         row = next(r for r in rows if r[4] == "กมล")
-        assert row[11] == "'@evil" and row[16] == "'+66 ถนน" and row[20] == "'-1"
+        assert row[11] == "'@evil"
+        assert row[16] == "'+66 ถนน"
+        assert row[20] == "'-1"
         assert row[19].startswith("'=HYPERLINK(")
     book = openpyxl.load_workbook(io.BytesIO(export(client, "xlsx")))
     assert all(cell.data_type != "f" for row in book.active.iter_rows() for cell in row)
@@ -317,13 +319,15 @@ def test_the_export_holds_only_the_rows_the_filters_and_the_search_keep(
 def test_an_unknown_filter_leads_back_to_the_list_not_to_an_error(client, superuser, sample):
     client.force_login(superuser)
     response = client.get(reverse(URL, args=["csv"]), {"no_such_field": "1"})
-    assert response.status_code == 302 and response["Location"].endswith("?e=1")
+    assert response.status_code == 302
+    assert response["Location"].endswith("?e=1")
 
 
 def test_the_csv_streams_and_the_xlsx_is_a_file(client, superuser, sample):
     client.force_login(superuser)
     csv_response = client.get(reverse(URL, args=["csv"]))
-    assert csv_response.streaming and csv_response["Content-Type"] == "text/csv"
+    assert csv_response.streaming
+    assert csv_response["Content-Type"] == "text/csv"
     assert csv_response["Content-Disposition"].startswith("attachment; filename=")
     xlsx_response = client.get(reverse(URL, args=["xlsx"]))
     assert xlsx_response["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -371,11 +375,13 @@ def test_an_export_runs_two_queries_a_chunk_whatever_the_number_of_volunteers(
     client.force_login(staff_a)
     registry_of(30, centre_a)
     small, rows = queries_of_an_export(client, file_format, programme="apm")
-    assert len(rows) == 1 + 30 and {r[21] for r in rows[1:]} == {"อพม."}
+    assert len(rows) == 1 + 30
+    assert {r[21] for r in rows[1:]} == {"อพม."}
     registry_of(3000, centre_a, start=30)
     with django_assert_max_num_queries(small + 2 * 30):
         large, rows = queries_of_an_export(client, file_format, programme="apm")
-    assert len(rows) == 1 + 3030 and {r[21] for r in rows[1:]} == {"อพม."}
+    assert len(rows) == 1 + 3030
+    assert {r[21] for r in rows[1:]} == {"อพม."}
     # 31 chunks of 100 instead of one: 30 more of (the volunteers, their registrations).
     assert large - small == 2 * 30
     settings.VOLUNTEER_EXPORT_CHUNK_SIZE = 5000
@@ -393,14 +399,16 @@ def test_the_xlsx_keeps_spaces_line_breaks_and_xml_specials_and_replaces_control
     assert write_xlsx(out, ["หนึ่ง", "สอง", "สาม"], chunks, title="อาสาสมัคร") == 2
     book = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
     sheet = book.active
-    assert sheet.title == "อาสาสมัคร" and sheet.freeze_panes == "A2"
+    assert sheet.title == "อาสาสมัคร"
+    assert sheet.freeze_panes == "A2"
     assert all(cell.font.b for cell in sheet[1])
     assert xlsx_rows(out.getvalue()) == [
         ["หนึ่ง", "สอง", "สาม"],
         [" ก่อน", "หลัง ", "a & <b>"],
         ["สอง\nบรรทัด", "ควบคุม\ufffd", ""],
     ]
-    assert sheet["A3"].alignment.wrap_text and not sheet["A2"].alignment.wrap_text
+    assert sheet["A3"].alignment.wrap_text
+    assert not sheet["A2"].alignment.wrap_text
     # The import's reader (read-only mode) sees rows as wide as the header.
     read = openpyxl.load_workbook(io.BytesIO(out.getvalue()), read_only=True).active
     assert [len(row) for row in read.iter_rows(values_only=True)] == [3, 3, 3]

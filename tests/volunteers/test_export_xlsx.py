@@ -44,7 +44,8 @@ def test_plain_and_escaped_rows_keep_their_cells_spaces_and_empty_cells_in_place
     assert read(out.getvalue()) == expected
     assert read(out.getvalue(), read_only=True) == expected
     sheet = openpyxl.load_workbook(io.BytesIO(out.getvalue())).active
-    assert sheet["A6"].alignment.wrap_text and not sheet["A5"].alignment.wrap_text
+    assert sheet["A6"].alignment.wrap_text
+    assert not sheet["A5"].alignment.wrap_text
 
 
 def test_a_chunk_of_plain_columns_and_columns_empty_throughout_is_one_template():

@@ -29,13 +29,15 @@ def run(content, name="volunteers.csv", **options):
 def test_a_good_file_is_imported_whole(centre_a, kind):
     rows = [good_row(n) for n in range(1, 6)]
     report = run(FILES[kind](rows), f"good.{kind}")
-    assert report.committed and not report.rejected
+    assert report.committed
+    assert not report.rejected
     assert report.saved_count == 5
     assert Volunteer.objects.count() == Registration.objects.count() == 5
     volunteer = Volunteer.objects.get(national_id=national_id(1001))
     assert volunteer.birth_date == dt.date(1992, 5, 25)  # 25/05/2535 BE
     assert volunteer.phone == "+66812345678"
-    assert volunteer.title == "นาง" and volunteer.sex == "female"
+    assert volunteer.title == "นาง"
+    assert volunteer.sex == "female"
     registration = volunteer.registrations.get()
     assert (registration.programme, registration.number) == (Programme.APM, "0001/2562")
     assert registration.registered_on == dt.date(2019, 3, 11)
@@ -84,7 +86,8 @@ def test_gregorian_and_iso_dates_are_accepted(centre_a):
 def test_blank_rows_are_skipped_not_errors(centre_a):
     rows = [good_row(1), {}, {"first_name": "  "}, good_row(2)]
     report = run(csv_file(rows))
-    assert report.committed and report.blank_rows == 2
+    assert report.committed
+    assert report.blank_rows == 2
     assert Volunteer.objects.count() == 2
     assert "2 blank rows skipped" in report.summary()
 
@@ -151,7 +154,8 @@ def test_a_bad_row_names_row_column_and_problem_and_nothing_is_saved(centre_a, c
     make, column, words = BAD_ROWS[case]
     report = run(csv_file([good_row(1), make(), good_row(3)]))
     assert not report.committed
-    assert Volunteer.objects.count() == 0 and Registration.objects.count() == 0
+    assert Volunteer.objects.count() == 0
+    assert Registration.objects.count() == 0
     [rejected] = report.rejected
     assert rejected.number == 3  # the header is line 1, the first person line 2
     assert any(c == column and words in m for c, m in rejected.errors), rejected.errors
@@ -221,15 +225,18 @@ def test_partial_mode_saves_the_valid_rows_and_returns_the_rest(centre_a, kind):
     assert table.format == kind
     assert table.headers == [*HEADERS, "row", "errors"]
     assert [str(row[-2]) for row in table.rows] == ["3", "5"]
-    assert "birth_date: " in table.rows[0][-1] and "centre_code: " in table.rows[1][-1]
+    assert "birth_date: " in table.rows[0][-1]
+    assert "centre_code: " in table.rows[1][-1]
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_a_mixed_file_saves_nothing_by_default(centre_a, kind):
     rows = [good_row(1), good_row(2, national_id=wrong_check_digit(2)), good_row(3)]
     report = run(FILES[kind](rows), f"mixed.{kind}")
-    assert not report.committed and report.saved_count == 0
-    assert len(report.valid) == 2 and len(report.rejected) == 1
+    assert not report.committed
+    assert report.saved_count == 0
+    assert len(report.valid) == 2
+    assert len(report.rejected) == 1
     assert Volunteer.objects.count() == 0
 
 
@@ -237,13 +244,17 @@ def test_a_corrected_rejects_file_imports(centre_a):
     report = run(csv_file([good_row(1), good_row(2, centre_code="XYZ")]), partial=True)
     rejects = report.rejects_file().decode("utf-8-sig").replace("XYZ", "BKN")
     again = run(rejects.encode(), "volunteers-rejected.csv")
-    assert again.committed and again.saved_count == 1 and not again.warnings
+    assert again.committed
+    assert again.saved_count == 1
+    assert not again.warnings
     assert Volunteer.objects.count() == 2
 
 
 def test_a_dry_run_checks_everything_and_saves_nothing(centre_a):
     report = run(csv_file([good_row(1), good_row(2)]), dry_run=True)
-    assert not report.committed and not report.rejected and len(report.valid) == 2
+    assert not report.committed
+    assert not report.rejected
+    assert len(report.valid) == 2
     assert Volunteer.objects.count() == 0
     assert "nothing saved" in report.summary()
 
@@ -405,7 +416,8 @@ def test_a_subdistrict_code_in_thai_digits_is_read(centre_a):
     report = run(csv_file([good_row(1, subdistrict_code="๑๐๐๕๐๒")], keys, keys))
     assert report.committed, report.error_lines()
     volunteer = Volunteer.objects.get()
-    assert volunteer.subdistrict_id == "100502" and volunteer.postcode == "10220"
+    assert volunteer.subdistrict_id == "100502"
+    assert volunteer.postcode == "10220"
 
 
 @pytest.mark.parametrize("kind", ["csv"])  # openpyxl would write the test's text as formulas
@@ -420,7 +432,8 @@ def test_the_rejects_file_cannot_run_a_formula(centre_a, kind):
     assert not [c for c in cells if c[:1] in "=+-@\t\r"], cells
     assert "'=HYPERLINK" in " ".join(cells)
     # The apostrophe comes off again when the corrected file is imported.
-    assert importing.cell_text("'-2+3") == "-2+3" and importing.cell_text("'quoted") == "'quoted"
+    assert importing.cell_text("'-2+3") == "-2+3"
+    assert importing.cell_text("'quoted") == "'quoted"
 
 
 def test_a_chair_who_supervises_a_region_imports_only_into_their_own_centre(
@@ -432,7 +445,8 @@ def test_a_chair_who_supervises_a_region_imports_only_into_their_own_centre(
     report = run(csv_file([good_row(1), good_row(2, centre_code="CMI")]), actor=chair_a)
     [rejected] = report.rejected
     assert (rejected.number, rejected.errors[0][0]) == (3, "centre_code")
-    assert not report.committed and Volunteer.objects.count() == 0
+    assert not report.committed
+    assert Volunteer.objects.count() == 0
 
 
 def test_the_imports_queries_do_not_grow_with_its_rows(centre_a):
@@ -457,7 +471,8 @@ def test_a_file_longer_than_a_chunk_refuses_a_duplicate_of_an_earlier_chunk(cent
     [rejected] = report.rejected
     assert rejected.number == 9
     assert rejected.errors == [("national_id", "The same as row 3 of this file.")]
-    assert report.saved_count == 7 and Volunteer.objects.count() == 7
+    assert report.saved_count == 7
+    assert Volunteer.objects.count() == 7
     assert Registration.objects.filter(volunteer__national_id=national_id(1002)).count() == 1
 
 
@@ -531,7 +546,8 @@ def test_the_import_keeps_the_models_rules_outcomes_by_all_that_they_read(centre
         *importing._REGISTRATION_READS,
         *(f"volunteer.{n}" for n in importing._REGISTRATION_VOLUNTEER_READS),
     }
-    assert "postcode" in reads and "volunteer.birth_date" in reads  # the stand-in works
+    assert "postcode" in reads
+    assert "volunteer.birth_date" in reads
     assert reads <= declared, reads - declared
 
 

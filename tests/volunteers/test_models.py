@@ -230,7 +230,8 @@ def test_a_registration_date_before_the_ministry_is_refused_with_the_year_hint()
     errors = errors_of(
         registration(thai_volunteer(), registered_on=dt.date(1476, 3, 11)), exclude=["volunteer"]
     )
-    assert "2002" in errors["registered_on"][0] and "พ.ศ. เป็น ค.ศ." in errors["registered_on"][0]
+    assert "2002" in errors["registered_on"][0]
+    assert "พ.ศ. เป็น ค.ศ." in errors["registered_on"][0]
     # The day the ministry was founded is the first a registration may have.
     registration(thai_volunteer(), registered_on=dt.date(2002, 10, 3)).full_clean(
         exclude=["volunteer"]

@@ -91,7 +91,7 @@ def test_volunteer_register_saves_the_volunteer_with_their_first_registration(ch
 
 
 @pytest.mark.parametrize(
-    "field, code, values",
+    ("field", "code", "values"),
     [
         (
             "passport_number",
@@ -129,7 +129,8 @@ def test_volunteer_register_refuses_a_volunteer_who_breaks_a_rule(
         registration=new_registration(centre_a),
     )
     assert code_of(error, field) == code
-    assert not Volunteer.objects.exists() and not Registration.objects.exists()
+    assert not Volunteer.objects.exists()
+    assert not Registration.objects.exists()
 
 
 REGISTRATION_RULES = [
@@ -169,7 +170,7 @@ REGISTRATION_RULES = [
 ]
 
 
-@pytest.mark.parametrize("field, code, registration, volunteer", REGISTRATION_RULES)
+@pytest.mark.parametrize(("field", "code", "registration", "volunteer"), REGISTRATION_RULES)
 def test_volunteer_register_refuses_a_registration_that_breaks_a_rule_and_saves_nothing(
     chair_a, centre_a, field, code, registration, volunteer
 ):
@@ -180,7 +181,8 @@ def test_volunteer_register_refuses_a_registration_that_breaks_a_rule_and_saves_
         registration=new_registration(centre_a, **registration),
     )
     assert code_of(error, field) == code
-    assert not Volunteer.objects.exists() and not Registration.objects.exists()
+    assert not Volunteer.objects.exists()
+    assert not Registration.objects.exists()
 
 
 def test_volunteer_register_refuses_a_centre_the_actor_does_not_write_at(
@@ -207,7 +209,7 @@ def test_volunteer_update_saves_the_changes_checked_by_full_clean(chair_a, centr
         services.volunteer_update(actor=chair_b, volunteer=volunteer, phone="")
 
 
-@pytest.mark.parametrize("field, code, registration, volunteer", REGISTRATION_RULES)
+@pytest.mark.parametrize(("field", "code", "registration", "volunteer"), REGISTRATION_RULES)
 def test_registration_create_refuses_a_registration_that_breaks_a_rule(
     chair_a, centre_a, field, code, registration, volunteer
 ):
@@ -284,7 +286,7 @@ def test_centre_role_assign_update_and_end(chair_a, centre_a):
 
 
 @pytest.mark.parametrize(
-    "field, code, values, birth_date",
+    ("field", "code", "values", "birth_date"),
     [
         ("ends_on", "ends_before_start", {"ends_on": dt.date(2019, 12, 31)}, dt.date(1980, 1, 15)),
         ("starts_on", "before_birth", {"starts_on": dt.date(2004, 1, 1)}, dt.date(2005, 1, 1)),

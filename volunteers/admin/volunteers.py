@@ -175,7 +175,7 @@ class VolunteerAdmin(
     @admin.display(description=_("registrations"))
     def registrations_list(self, obj):
         return format_html_join(
-            mark_safe("<br>"),  # noqa: S308 - a constant
+            mark_safe("<br>"),
             "{} {} · {} ({})",
             (
                 (r.programme_abbreviation, r.number, r.centre.name_th, r.get_status_display())

@@ -59,8 +59,8 @@ from .report import PREVIEW_ROWS, REJECTED_ROWS_KEPT, ImportReport, RowReport
 from .values import parse_date_cell
 
 __all__ = [
-    "COLUMN_BY_KEY",
     "COLUMNS",
+    "COLUMN_BY_KEY",
     "DUPLICATE_MESSAGES",
     "ERRORS_COLUMN",
     "EXPORT_DAY_ZERO",
@@ -75,12 +75,17 @@ __all__ = [
     "REQUIRED_KEYS",
     "ROW_COLUMN",
     "VOLUNTEER_COLUMNS",
+    "_REGISTRATION_READS",
+    "_REGISTRATION_VOLUNTEER_READS",
+    "_VOLUNTEER_READS",
     "Column",
     "ExportRows",
     "ImportFileError",
     "ImportReport",
     "RowReport",
     "Table",
+    # Read or patched by the tests.
+    "_Importer",
     "cell_text",
     "header",
     "open_source",
@@ -90,11 +95,6 @@ __all__ = [
     "store_upload",
     "volunteers_import",
     "write_table",
-    # Read or patched by the tests.
-    "_Importer",
-    "_REGISTRATION_READS",
-    "_REGISTRATION_VOLUNTEER_READS",
-    "_VOLUNTEER_READS",
 ]
 
 

@@ -21,11 +21,11 @@ from cases.dashboards.queries.filters import Filters
 from cases.dashboards.queries.tables import OPEN_STATUSES, PROGRAMME_SHORT, Column, Table
 
 __all__ = [
+    "OPEN_STATUSES",
+    "PROGRAMME_SHORT",
     "Column",
     "Dashboard",
     "Filters",
-    "OPEN_STATUSES",
-    "PROGRAMME_SHORT",
     "Table",
     "analytic_transaction",
 ]
