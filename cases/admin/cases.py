@@ -56,21 +56,7 @@ class CaseAddForm(RefusalsFormMixin, forms.ModelForm):
 
     class Meta:
         model = Case
-        fields = [
-            "centre",
-            "person",
-            "opened_on",
-            "intake_channel",
-            "reporter_type",
-            "reporter_anonymous",
-            "reporter_name",
-            "reporter_phone",
-            "problems",
-            "risk_flags",
-            "risk_note",
-            "urgency",
-            "summary",
-        ]
+        fields = ["centre", "person", "opened_on", *services.CASE_DETAIL_FIELDS]
 
     def open(self) -> Case:
         data = {f: self.cleaned_data.get(f) for f in self._meta.fields}
@@ -108,18 +94,7 @@ class CaseChangeForm(RefusalsFormMixin, forms.ModelForm):
 
     class Meta:
         model = Case
-        fields = [
-            "intake_channel",
-            "reporter_type",
-            "reporter_anonymous",
-            "reporter_name",
-            "reporter_phone",
-            "problems",
-            "risk_flags",
-            "risk_note",
-            "urgency",
-            "summary",
-        ]
+        fields = list(services.CASE_DETAIL_FIELDS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

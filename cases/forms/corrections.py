@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 from cases.forms._common import VolunteerChoiceField
 from cases.forms.intake import IntakeForm, PersonForm
 from cases.models import Person, Relation
+from cases.services import CASE_DETAIL_FIELDS
 from volunteer_centre.forms import (
     PersonIdentityFormMixin,
     ThaiDateField,
@@ -92,19 +93,7 @@ class CaseEditForm(ThaiFormMixin, forms.Form):
     """The intake's case fields, on a recorded case: the same fields (and labels) as
     IntakeForm, less the centre and the volunteers, which have their own pages."""
 
-    FIELDS = (
-        "opened_on",
-        "intake_channel",
-        "reporter_type",
-        "reporter_anonymous",
-        "reporter_name",
-        "reporter_phone",
-        "problems",
-        "risk_flags",
-        "risk_note",
-        "urgency",
-        "summary",
-    )
+    FIELDS = ("opened_on", *CASE_DETAIL_FIELDS)
 
     version = version_field()
 

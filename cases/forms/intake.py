@@ -14,6 +14,7 @@ from cases.forms._common import (
     search_volunteers,
 )
 from cases.models import IntakeChannel, Person, Problem, ReporterType, RiskFlag, Urgency
+from cases.services import PERSON_FIELDS
 from centres.forms import AddressFieldsMixin, offer_centres
 from centres.models import Centre
 from volunteer_centre.forms import PersonIdentityFormMixin, ThaiDateField, ThaiFormMixin
@@ -42,32 +43,9 @@ class PersonForm(
 
     class Meta:
         model = Person
-        fields = [
-            "title",
-            "first_name",
-            "last_name",
-            "national_id",
-            "no_id_reason",
-            "no_id_note",
-            "birth_date",
-            "sex",
-            "target_groups",
-            "has_disability",
-            "phone",
-            "house_number",
-            "moo",
-            "village",
-            "soi",
-            "road",
-            "postcode",
-            "current_same_as_registered",
-            "current_house_number",
-            "current_moo",
-            "current_village",
-            "current_soi",
-            "current_road",
-            "current_postcode",
-        ]
+        # The person's fields a correction may change too; the two subdistricts are the
+        # address selects of AddressFieldsMixin.
+        fields = [f for f in PERSON_FIELDS if not f.endswith("subdistrict")]
 
     def __init__(self, *args, user=None, confirmed_new=False, **kwargs):
         super().__init__(*args, **kwargs)
