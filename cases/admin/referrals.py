@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases import services
+from cases.admin.inlines import ReferralInline
 from cases.admin.lists import CaseChildListAdminMixin
 from cases.admin.writing import (
     RefusalsFormMixin,
@@ -82,21 +83,7 @@ class ReferralAdmin(
     list_select_related = ["case", "agency"]
     list_filter = ["status", "basis", "agency__type"]
     search_fields = ["case__number", "agency__name_th"]
-    readonly_fields = [
-        "case",
-        "agency",
-        "referred_on",
-        "reason",
-        "basis",
-        "consent",
-        "basis_note",
-        "status",
-        "answered_on",
-        "finished_on",
-        "outcome",
-        "recorded_by",
-        "recorded_at",
-    ]
+    readonly_fields = ["case", *ReferralInline.fields, "recorded_by", "recorded_at"]
     fieldsets = [
         (None, {"fields": readonly_fields}),
         (_("Change status"), {"fields": ["new_status", "status_on", "new_outcome", "status_note"]}),
