@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from centres.services import centres_load, geography_load
+from centres.reference import centres_load, geography_load
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,7 @@ from django.core.management import call_command
 from django.db.models import Count
 
 from centres.models import District, Province, Region, Subdistrict
-from centres.services import geography_load
+from centres.reference import geography_load
 
 
 def test_geography_has_all_of_thailand(db):

@@ -17,8 +17,8 @@ from cases.bench.data.constants import (
     MINISTRY_USERNAME,
 )
 from centres.models import Centre, District, StaffAssignment, Subdistrict
+from centres.reference import geography_load
 from centres.roles import groups_load, roles_sync
-from centres.services import geography_load
 
 
 class _Centres:

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from centres.services import geography_load
+from centres.reference import geography_load
 
 
 class Command(BaseCommand):

@@ -2,8 +2,8 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from centres.reference import centres_load
 from centres.roles import groups_load
-from centres.services import centres_load
 
 
 class Command(BaseCommand):
