@@ -216,7 +216,8 @@ class Writer:
                 registration_number=f"{self.imported:04d}/2569",
             )
             report = volunteers_import(actor=actor, content=csv_file([row]), file_name="v.csv")
-            assert report.committed and report.saved_count == 1, report.rows
+            assert report.committed, report.rows
+            assert report.saved_count == 1, report.rows
         elif kind == "register":
             # The same person at the other centre or in another programme (as the admin
             # saves it): counted once in a row and total spanning both.
