@@ -94,7 +94,7 @@ def test_nonsense_dates_are_refused(text):
 def test_thai_date_field_explains_the_expected_form_in_thai():
     field = ThaiDateField()
     with translation.override("th"):
-        with pytest.raises(Exception) as error:
+        with pytest.raises(ValidationError) as error:
             field.clean("31/02/2560")
         # In Thai, not merely with a BE example (the English message has 2560 too).
         assert "กรุณากรอกวันที่ให้ถูกต้อง" in str(error.value)

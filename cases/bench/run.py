@@ -279,12 +279,12 @@ def table(results: list[Result]) -> list[str]:
         f"{'user':<8} {'page':<{width}} {'status':>6} {'queries':>7} {'p50 ms':>8} "
         f"{'p95 ms':>8} {'KB':>8} {'runs':>4}  budget"
     ]
-    for r in pages:
-        lines.append(
-            f"{r.user:<8} {r.name:<{width}} {r.status:>6} {r.queries:>7} "
-            f"{r.p50:>8,.0f} {r.p95:>8,.0f} {r.kb:>8,.0f} {len(r.times):>4}  "
-            f"{_flags(r)}"
-        )
+    lines.extend(
+        f"{r.user:<8} {r.name:<{width}} {r.status:>6} {r.queries:>7} "
+        f"{r.p50:>8,.0f} {r.p95:>8,.0f} {r.kb:>8,.0f} {len(r.times):>4}  "
+        f"{_flags(r)}"
+        for r in pages
+    )
     if jobs:
         lines += [
             "",

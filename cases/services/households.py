@@ -101,6 +101,103 @@ def _member_label(person: Person | None, name: str) -> str:
     return person.display_name if person is not None else name
 
 
+def _household_values(locked: Household, changes: dict[str, Any]) -> dict[str, Any]:
+    """The household's fields after ``changes``, checked."""
+    values = {f: changes.get(f, getattr(locked, f)) for f in HOUSEHOLD_FIELDS}
+    values["name"] = _text(values["name"], "name", Household)
+    try:
+        code = normalise_house_registration_code(values["house_registration_code"])
+    except ValidationError as refused:
+        raise ValidationError({"house_registration_code": refused}) from None
+    values["house_registration_code"] = code
+    return values
+
+
+def _member_rows(
+    actor, locked: Household, current: dict[int, HouseholdMember], members: Iterable[MemberRow]
+) -> tuple[list, list, list, list]:
+    """What the member rows do, checked: (the change of each member for the event, the members
+    to add, the (member, changed fields) to save, the members to remove). A row id that is not
+    one of ``current`` (or comes twice) is refused."""
+    member_changes, to_add, to_update, to_remove = [], [], [], []
+    seen_ids: set[int] = set()
+    for n, row in enumerate(members, start=1):
+        if row.id is not None:
+            member = current.get(row.id)
+            if member is None or row.id in seen_ids:
+                raise _invalid(
+                    "members",
+                    _("Row %(n)d is not a member of this household.") % {"n": n},
+                    "member_of_another_household",
+                )
+            seen_ids.add(row.id)
+            label = _member_label(member.person, member.name)
+            if row.remove:
+                to_remove.append(member)
+                member_changes.append(_removed_member(member, label))
+                continue
+            diff = _changed_member(actor, member, row, label)
+            if diff:
+                to_update.append((member, list(diff)))
+                member_changes.append({"action": "changed", "member": label, "changed": diff})
+        elif not row.remove:
+            new = _member_values(actor, row, _("Row %(n)d") % {"n": n})
+            to_add.append(HouseholdMember(household=locked, **new))
+            member_changes.append(_added_member(new))
+    return member_changes, to_add, to_update, to_remove
+
+
+def _removed_member(member: HouseholdMember, label: str) -> dict[str, Any]:
+    """The event's entry for a member taken off: the values it had."""
+    return {
+        "action": "removed",
+        "member": label,
+        "changed": {
+            f: {"from": _stored(getattr(member, f)), "to": None}
+            for f in MEMBER_FIELDS
+            if getattr(member, f) not in ("", None)
+        },
+    }
+
+
+def _changed_member(actor, member: HouseholdMember, row: MemberRow, label: str) -> dict:
+    """The fields ``row`` changes on ``member`` ({field: {"from", "to"}}), set on it."""
+    new = _member_values(actor, row, label)
+    diff = {
+        f: {"from": _stored(getattr(member, f)), "to": _stored(new[f])}
+        for f in MEMBER_FIELDS
+        if not _same(getattr(member, f), new[f])
+    }
+    for f in diff:
+        setattr(member, f, new[f])
+    return diff
+
+
+def _added_member(new: dict[str, Any]) -> dict[str, Any]:
+    """The event's entry for a member added with the values ``new``."""
+    return {
+        "action": "added",
+        "member": _member_label(new["person"], new["name"]),
+        "changed": {
+            f: {"from": None, "to": _stored(v)} for f, v in new.items() if v not in ("", None)
+        },
+    }
+
+
+def _persons_once(current: dict[int, HouseholdMember], to_add: list, to_remove: list) -> list[int]:
+    """The recorded persons of the household once the rows are applied; one there twice is
+    refused."""
+    kept = [m for m in current.values() if m not in to_remove]
+    persons = [m.person_id for m in kept if m.person_id] + [
+        m.person_id for m in to_add if m.person_id
+    ]
+    if len(persons) != len(set(persons)):
+        raise _invalid(
+            "members", _("This person is already a member of the household."), "member_twice"
+        )
+    return persons
+
+
 @transaction.atomic
 def household_update(
     *,
@@ -129,78 +226,14 @@ def household_update(
     locked = Household.objects.select_for_update().get(pk=household.pk)
     _check_version(expected_version, household_version(locked))
     current = {m.pk: m for m in locked.members.select_related("person").order_by("pk")}
-    values = {f: changes.get(f, getattr(locked, f)) for f in HOUSEHOLD_FIELDS}
-    values["name"] = _text(values["name"], "name", Household)
-    try:
-        code = normalise_house_registration_code(values["house_registration_code"])
-    except ValidationError as refused:
-        raise ValidationError({"house_registration_code": refused}) from None
-    values["house_registration_code"] = code
+    values = _household_values(locked, changes)
     changed = {
         f: {"from": _stored(getattr(locked, f)), "to": _stored(values[f])}
         for f in HOUSEHOLD_FIELDS
         if getattr(locked, f) != values[f]
     }
-    member_changes, to_add, to_update, to_remove = [], [], [], []
-    seen_ids: set[int] = set()
-    for n, row in enumerate(members, start=1):
-        if row.id is not None:
-            member = current.get(row.id)
-            if member is None or row.id in seen_ids:
-                raise _invalid(
-                    "members",
-                    _("Row %(n)d is not a member of this household.") % {"n": n},
-                    "member_of_another_household",
-                )
-            seen_ids.add(row.id)
-            label = _member_label(member.person, member.name)
-            if row.remove:
-                to_remove.append(member)
-                member_changes.append(
-                    {
-                        "action": "removed",
-                        "member": label,
-                        "changed": {
-                            f: {"from": _stored(getattr(member, f)), "to": None}
-                            for f in MEMBER_FIELDS
-                            if getattr(member, f) not in ("", None)
-                        },
-                    }
-                )
-                continue
-            new = _member_values(actor, row, label)
-            diff = {
-                f: {"from": _stored(getattr(member, f)), "to": _stored(new[f])}
-                for f in MEMBER_FIELDS
-                if not _same(getattr(member, f), new[f])
-            }
-            if diff:
-                for f in diff:
-                    setattr(member, f, new[f])
-                to_update.append((member, list(diff)))
-                member_changes.append({"action": "changed", "member": label, "changed": diff})
-        elif not row.remove:
-            new = _member_values(actor, row, _("Row %(n)d") % {"n": n})
-            to_add.append(HouseholdMember(household=locked, **new))
-            member_changes.append(
-                {
-                    "action": "added",
-                    "member": _member_label(new["person"], new["name"]),
-                    "changed": {
-                        f: {"from": None, "to": _stored(v)}
-                        for f, v in new.items()
-                        if v not in ("", None)
-                    },
-                }
-            )
-    kept = [m for m in current.values() if m not in to_remove]
-    persons = [m.person_id for m in kept if m.person_id] + [
-        m.person_id for m in to_add if m.person_id
-    ]
-    if len(persons) != len(set(persons)):
-        raise _invalid(
-            "members", _("This person is already a member of the household."), "member_twice"
-        )
+    member_changes, to_add, to_update, to_remove = _member_rows(actor, locked, current, members)
+    persons = _persons_once(current, to_add, to_remove)
     if not (changed or member_changes):
         return household
     everyone = {m.person_id for m in current.values() if m.person_id} | set(persons)

@@ -34,6 +34,44 @@ _CURRENT_ADDRESS_FIELDS = (
 )
 
 
+def _checked_national_id(actor, locked: Person, national_id: str) -> str:
+    """``national_id`` normalised, refused when malformed or already held by another person
+    (one the actor may not see is named only as "at another centre")."""
+    try:
+        national_id = normalise_national_id(national_id)
+    except ValidationError as error:
+        raise _invalid("national_id", error.messages[0], error.code or "invalid") from None
+    holder, visible = Person.objects.national_id_holder(
+        national_id, user=actor, exclude_pk=locked.pk
+    )
+    if holder is not None:
+        if visible:
+            message = _("A person with this national ID is already recorded: %(name)s.") % {
+                "name": holder.display_name
+            }
+        else:
+            # Nothing more about a person the actor may not see.
+            message = _("This national ID is already recorded at another centre.")
+        raise _invalid("national_id", message, "duplicate_national_id")
+    return national_id
+
+
+def _checked_no_id_reason(values: dict[str, Any]) -> str:
+    """The reason a person without a national ID has none, from the list; "other" needs a
+    note."""
+    reason = values["no_id_reason"]
+    if not reason:
+        raise _invalid(
+            "no_id_reason",
+            _("Give the national ID, or the reason the person has none."),
+            "no_id_reason_missing",
+        )
+    chosen = _choice(reason, NoIdReason, "no_id_reason")
+    if reason == NoIdReason.OTHER and not values["no_id_note"]:
+        raise _invalid("no_id_note", _("Say why the person has no national ID."), "required")
+    return chosen
+
+
 def _person_values(actor, locked: Person, changes: dict[str, Any]) -> dict[str, Any]:
     """The person's fields after ``changes``, checked as the intake checks them."""
     from volunteers.models import Sex
@@ -51,36 +89,12 @@ def _person_values(actor, locked: Person, changes: dict[str, Any]) -> dict[str, 
         raise _invalid("first_name", _("Give the person's first name."), "required")
     national_id = values["national_id"]
     if national_id:
-        try:
-            national_id = normalise_national_id(national_id)
-        except ValidationError as error:
-            raise _invalid("national_id", error.messages[0], error.code or "invalid") from None
-        holder, visible = Person.objects.national_id_holder(
-            national_id, user=actor, exclude_pk=locked.pk
-        )
-        if holder is not None:
-            if visible:
-                message = _("A person with this national ID is already recorded: %(name)s.") % {
-                    "name": holder.display_name
-                }
-            else:
-                # Nothing more about a person the actor may not see.
-                message = _("This national ID is already recorded at another centre.")
-            raise _invalid("national_id", message, "duplicate_national_id")
+        national_id = _checked_national_id(actor, locked, national_id)
         # A reason for having no ID no longer applies once the ID is known.
         values.update(national_id=national_id, no_id_reason="", no_id_note="")
     else:
         values["national_id"] = None
-        reason = values["no_id_reason"]
-        if not reason:
-            raise _invalid(
-                "no_id_reason",
-                _("Give the national ID, or the reason the person has none."),
-                "no_id_reason_missing",
-            )
-        values["no_id_reason"] = _choice(reason, NoIdReason, "no_id_reason")
-        if reason == NoIdReason.OTHER and not values["no_id_note"]:
-            raise _invalid("no_id_note", _("Say why the person has no national ID."), "required")
+        values["no_id_reason"] = _checked_no_id_reason(values)
     birth_date = values["birth_date"]
     if birth_date and birth_date > timezone.localdate():
         raise _invalid("birth_date", _("This date is in the future."), "future_date")

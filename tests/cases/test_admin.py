@@ -984,7 +984,8 @@ def test_every_person_volunteer_agency_and_centre_is_chosen_by_autocomplete_in_s
             r"[^>]*>",
             pages[page],
         )
-        assert widget and "admin-autocomplete" in widget.group(0), (model_name, field_name)
+        assert widget, (model_name, field_name)
+        assert "admin-autocomplete" in widget.group(0), (model_name, field_name)
         response = chair_a_client.get(
             reverse("admin:autocomplete"),
             {"app_label": "cases", "model_name": model_name, "field_name": field_name},

@@ -165,7 +165,7 @@ def test_the_dashboards_count_goods_without_a_programme_as_assistance(superuser)
     case = CaseFactory(centre=centre)
     AssistanceFactory(case=case, kind="money", programme="low_income_grant", amount=3000)
     AssistanceFactory(case=case, kind="goods", amount=Decimal("450.00"), description="ข้าวสาร")
-    _dashboard, figures, total = dashboard_values(superuser, "district", "1005")
+    _dashboard, figures, _total = dashboard_values(superuser, "district", "1005")
     assert figures[centre.pk]["assistance"] == 2
     assert figures[centre.pk]["baht"] == Decimal("3450.00")
     assert Assistance.objects.filter(programme="").count() == 1

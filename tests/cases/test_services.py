@@ -126,7 +126,8 @@ def test_illegal_jump_is_refused_in_thai(case_a, chair_a):
     with translation.override("th"), pytest.raises(ValidationError) as refused:
         case_change_status(actor=chair_a, case=case_a, to_status="closed")
     message = refused.value.messages[0]
-    assert "ปิด" in message and "ใหม่" in message, message
+    assert "ปิด" in message, message
+    assert "ใหม่" in message, message
 
 
 def test_closing_needs_a_reason_and_reopening_keeps_it_in_the_history(case_a, chair_a):
@@ -443,7 +444,8 @@ def test_absurd_amount_message_is_thai_and_says_the_limit(case_a, chair_a):
             actor=chair_a, case=case_a, kind="money", amount="2000000", given_on=TODAY
         )
     message = refused.value.message_dict["amount"][0]
-    assert "1,000,000" in message and "บาท" in message, message
+    assert "1,000,000" in message, message
+    assert "บาท" in message, message
 
 
 def test_goods_with_items_are_recorded_with_the_centre_as_provider(case_a, chair_a):

@@ -177,7 +177,8 @@ def test_a_new_account_must_change_its_password_before_any_page(
         "/no-such-page/",
     ):
         response = chair.get(url)
-        assert response.status_code == 302 and response["Location"] == change, url
+        assert response.status_code == 302, url
+        assert response["Location"] == change, url
     assert chair.post("/cases/new/", {}).status_code == 302
     page = chair.get(change)
     assert page.status_code == 200

@@ -200,12 +200,25 @@ def expected_figures(world, level, code, visible, *, fy=FY, programme="", proble
     start, end = fiscal_year_bounds(fy)
     in_fy = lambda d: d is not None and start <= d <= end  # noqa: E731
     rows = defaultdict(lambda: defaultdict(int))
-    persons = defaultdict(lambda: defaultdict(set))  # row -> column -> volunteer ids
-    total_persons = defaultdict(set)
 
     def counted(centre):
         return centre.pk in visible and inside(level, code, centre)
 
+    def case_counted(case):
+        return counted(case.centre) and (not problem or problem in case.problems)
+
+    total_persons = count_registrations(world, level, counted, in_fy, programme, rows)
+    count_centres(world, level, counted, today, rows)
+    count_cases(world, level, case_counted, in_fy, problem, today, rows)
+    count_case_work(world, level, case_counted, in_fy, rows)
+    return rows, total_row(rows, total_persons)
+
+
+def count_registrations(world, level, counted, in_fy, programme, rows):
+    """Registrations and ended ones in the year into ``rows``, and the active volunteers of
+    each row (a person counted once a row); returns {column: volunteer ids} of the total."""
+    persons = defaultdict(lambda: defaultdict(set))  # row -> column -> volunteer ids
+    total_persons = defaultdict(set)
     programmes = [programme] if programme else list(Programme.values)
     for reg in world.registrations:
         if not counted(reg.centre) or reg.programme not in programmes:
@@ -220,6 +233,11 @@ def expected_figures(world, level, code, visible, *, fy=FY, programme="", proble
     for k, columns in persons.items():
         for column, ids in columns.items():
             rows[k][column] = len(ids)
+    return total_persons
+
+
+def count_centres(world, level, counted, today, rows):
+    """The active centres and their chairs of ``today`` into ``rows``."""
     for centre in world.centres:
         if counted(centre) and centre.status == "active":
             k = row_key(level, centre)
@@ -233,9 +251,10 @@ def expected_figures(world, level, code, visible, *, fy=FY, programme="", proble
                 and (r.ends_on is None or r.ends_on >= today)
             )
 
-    def case_counted(case):
-        return counted(case.centre) and (not problem or problem in case.problems)
 
+def count_cases(world, level, case_counted, in_fy, problem, today, rows):
+    """The open cases by status and urgency, the overdue ones, and those opened and closed in
+    the year (by problem too) into ``rows``."""
     problems = [problem] if problem else list(Problem.values)
     for case in world.cases:
         if not case_counted(case):
@@ -250,6 +269,11 @@ def expected_figures(world, level, code, visible, *, fy=FY, programme="", proble
         rows[k]["closed"] += in_fy(case.closed_on)
         for p in problems:
             rows[k][f"problem_{p}"] += in_fy(case.opened_on) and p in case.problems
+
+
+def count_case_work(world, level, case_counted, in_fy, rows):
+    """The visits, assistance (and its baht) and referrals (by status) of the year into
+    ``rows``."""
     for visit in world.visits:
         if case_counted(visit.case) and in_fy(visit.visited_on):
             rows[row_key(level, visit.case.centre)]["visits"] += 1
@@ -263,13 +287,17 @@ def expected_figures(world, level, code, visible, *, fy=FY, programme="", proble
             k = row_key(level, referral.case.centre)
             rows[k]["referrals"] += 1
             rows[k][f"referral_{referral.status}"] += 1
+
+
+def total_row(rows, total_persons):
+    """The sum of the rows, but each active volunteer counted once however many rows."""
     total = defaultdict(int)
     for columns in rows.values():
         for column, value in columns.items():
             total[column] += value
     for column, ids in total_persons.items():
         total[column] = len(ids)
-    return rows, total
+    return total
 
 
 def is_overdue(case, visits, today) -> bool:

@@ -54,6 +54,15 @@ def expected_tallies() -> dict:
             out[centre, facet, figure, fy][0] += 1
             out[centre, facet, figure, fy][1] += amount
 
+    facets_of = add_case_tallies(add)
+    add_case_work_tallies(add, facets_of)
+    for centre, facet, _volunteer in add_registration_tallies(add):
+        out[centre, facet, "active", 0][0] += 1
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def add_case_tallies(add) -> dict:
+    """Each case's figures through ``add``; returns {case pk: (centre, facets)}."""
     facets_of = {}
     for case in Case.objects.all():
         facets = {"", *case.problems}
@@ -67,6 +76,11 @@ def expected_tallies() -> dict:
         add(case.centre_id, facets, "opened", fiscal_year(case.opened_on))
         if case.closed_on:
             add(case.centre_id, facets, "closed", fiscal_year(case.closed_on))
+    return facets_of
+
+
+def add_case_work_tallies(add, facets_of: dict) -> None:
+    """The visits, assistance and referrals through ``add``, counted where their case is."""
     for visit in Visit.objects.all():
         add(*facets_of[visit.case_id], "visits", fiscal_year(visit.visited_on))
     for help_ in Assistance.objects.all():
@@ -74,6 +88,11 @@ def expected_tallies() -> dict:
     for referral in Referral.objects.all():
         for figure in ("referrals", f"referral_{referral.status}"):
             add(*facets_of[referral.case_id], figure, fiscal_year(referral.referred_on))
+
+
+def add_registration_tallies(add) -> set:
+    """The registrations and ended ones through ``add``; returns the active volunteers as
+    {(centre, facet, volunteer)}, each counted once."""
     persons = set()
     for reg in Registration.objects.all():
         add(reg.centre_id, {"", reg.programme}, "registered", fiscal_year(reg.registered_on))
@@ -81,9 +100,7 @@ def expected_tallies() -> dict:
             add(reg.centre_id, {"", reg.programme}, "ended", fiscal_year(reg.ended_on))
         if reg.status == Registration.Status.ACTIVE:
             persons |= {(reg.centre_id, f, reg.volunteer_id) for f in ("", reg.programme)}
-    for centre, facet, _volunteer in persons:
-        out[centre, facet, "active", 0][0] += 1
-    return {k: tuple(v) for k, v in out.items()}
+    return persons
 
 
 def stored_tallies() -> dict:
@@ -216,7 +233,8 @@ class Writer:
                 registration_number=f"{self.imported:04d}/2569",
             )
             report = volunteers_import(actor=actor, content=csv_file([row]), file_name="v.csv")
-            assert report.committed and report.saved_count == 1, report.rows
+            assert report.committed, report.rows
+            assert report.saved_count == 1, report.rows
         elif kind == "register":
             # The same person at the other centre or in another programme (as the admin
             # saves it): counted once in a row and total spanning both.

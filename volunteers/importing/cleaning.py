@@ -112,47 +112,60 @@ class _RowChecks:
         if column.kind == "date":
             return parse_date_cell(value)
         if column.kind == "choice":
-            if not text:
-                return Registration.Status.ACTIVE if column.key == "status" else ""
-            table, shown = self.choices[column.key]
-            if _choice_key(text) not in table:
-                raise ValidationError(
-                    _("«%(value)s» is not one of: %(choices)s.")
-                    % {"value": text, "choices": ", ".join(shown)}
-                )
-            return table[_choice_key(text)]
+            return self._parse_choice(column, text)
         if column.kind == "country":
-            if not text:
-                return ""
-            code = thai_countries.find(text)
-            if not code:
-                raise ValidationError(
-                    _("No country is called «%(value)s»: write its code, such as JP or MM.")
-                    % {"value": text}
-                )
-            return code
+            return self._parse_country(text)
         if column.kind == "centre":
-            if not text:
-                raise ValidationError(_("Give the code of the centre, such as BKN."))
-            centre = self.centres.get(text.upper())
-            if centre is None:
-                raise ValidationError(_("No centre has the code «%(code)s».") % {"code": text})
-            if centre.pk not in self.allowed_centres:
-                raise ValidationError(
-                    _("The centre «%(code)s» is not one of your centres.") % {"code": text}
-                )
-            return centre
+            return self._parse_centre(text)
         if column.kind == "subdistrict":
-            if not text:
-                return None
-            text = to_arabic_digits(text)
-            if text not in self.subdistricts:
-                raise ValidationError(
-                    _("No subdistrict has the code «%(code)s» (6 digits, as in DOPA's list).")
-                    % {"code": text}
-                )
-            return self.subdistricts[text]
+            return self._parse_subdistrict(text)
         return text
+
+    def _parse_choice(self, column: Column, text: str):
+        if not text:
+            return Registration.Status.ACTIVE if column.key == "status" else ""
+        table, shown = self.choices[column.key]
+        if _choice_key(text) not in table:
+            raise ValidationError(
+                _("«%(value)s» is not one of: %(choices)s.")
+                % {"value": text, "choices": ", ".join(shown)}
+            )
+        return table[_choice_key(text)]
+
+    @staticmethod
+    def _parse_country(text: str) -> str:
+        if not text:
+            return ""
+        code = thai_countries.find(text)
+        if not code:
+            raise ValidationError(
+                _("No country is called «%(value)s»: write its code, such as JP or MM.")
+                % {"value": text}
+            )
+        return code
+
+    def _parse_centre(self, text: str):
+        if not text:
+            raise ValidationError(_("Give the code of the centre, such as BKN."))
+        centre = self.centres.get(text.upper())
+        if centre is None:
+            raise ValidationError(_("No centre has the code «%(code)s».") % {"code": text})
+        if centre.pk not in self.allowed_centres:
+            raise ValidationError(
+                _("The centre «%(code)s» is not one of your centres.") % {"code": text}
+            )
+        return centre
+
+    def _parse_subdistrict(self, text: str):
+        if not text:
+            return None
+        text = to_arabic_digits(text)
+        if text not in self.subdistricts:
+            raise ValidationError(
+                _("No subdistrict has the code «%(code)s» (6 digits, as in DOPA's list).")
+                % {"code": text}
+            )
+        return self.subdistricts[text]
 
     def _volunteer_clean(self, held: dict) -> tuple[dict | None, str]:
         """Volunteer.clean() on the row's values: its errors (by field) and the postcode it
