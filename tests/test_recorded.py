@@ -4,17 +4,18 @@ import pytest
 from django.utils import timezone
 
 from cases import services
-from tests.cases.factories import TODAY, AgencyFactory, open_case
+from tests import clock
+from tests.cases.factories import AgencyFactory, open_case
 from volunteer_centre.models import RecordedModel
 
 
 def _visit(actor, case):
-    return services.visit_record(actor=actor, case=case, visited_on=TODAY, findings="พบตัว")
+    return services.visit_record(actor=actor, case=case, visited_on=clock.today(), findings="พบตัว")
 
 
 def _assistance(actor, case):
     return services.assistance_record(
-        actor=actor, case=case, kind="money", amount=500, given_on=TODAY
+        actor=actor, case=case, kind="money", amount=500, given_on=clock.today()
     )
 
 

@@ -4,14 +4,12 @@ many rows fast (``cases_bulk``), so that numbers and events are real."""
 import datetime as dt
 
 import factory
-from django.utils import timezone
 
 from cases.models import Agency, Case, CaseStatus, Person
 from cases.services import case_number, case_open
 from centres.models import Subdistrict
+from tests import clock
 from tests.factories import CentreFactory, national_id
-
-TODAY = timezone.localdate()
 
 
 class PersonFactory(factory.django.DjangoModelFactory):
@@ -42,7 +40,7 @@ def open_case(actor, centre, person=None, **fields):
         "intake_channel": "walk_in",
         "reporter_type": "self",
         "problems": ["poverty"],
-        "opened_on": TODAY - dt.timedelta(days=10),
+        "opened_on": clock.today() - dt.timedelta(days=10),
         **fields,
     }
     person = person or PersonFactory(centre=centre)
@@ -55,7 +53,7 @@ def cases_bulk(centre, count: int, *, fiscal_year: int = 2569, start: int = 1) -
         PersonFactory.build(centre=centre, first_name=f"บุคคล{centre.code}{start + i}")
         for i in range(count)
     )
-    opened = TODAY - dt.timedelta(days=30)
+    opened = clock.today() - dt.timedelta(days=30)
     return Case.objects.bulk_create(
         Case(
             centre=centre,

@@ -21,7 +21,8 @@ from cases.models import (
     Visit,
 )
 from cases.services import case_change_status, consent_record, referral_create
-from tests.cases.factories import TODAY, AgencyFactory, PersonFactory, cases_bulk, open_case
+from tests import clock
+from tests.cases.factories import AgencyFactory, PersonFactory, cases_bulk, open_case
 from tests.factories import CentreFactory, RegistrationFactory
 
 
@@ -216,7 +217,7 @@ def test_adding_a_case_in_the_admin_opens_it_through_the_service(chair_a_client,
         {
             "centre": centre_a.pk,
             "person": person.pk,
-            "opened_on": be(TODAY),
+            "opened_on": be(clock.today()),
             "intake_channel": "hotline_1300",
             "reporter_type": "relative",
             "reporter_name": "นางญาติ",
@@ -242,7 +243,7 @@ def test_a_bad_case_in_the_admin_shows_the_services_message_and_saves_nothing(
         {
             "centre": centre_a.pk,
             "person": person.pk,
-            "opened_on": be(TODAY + dt.timedelta(days=3)),
+            "opened_on": be(clock.today() + dt.timedelta(days=3)),
             "intake_channel": "walk_in",
             "reporter_type": "self",
             "problems": ["poverty"],
@@ -294,7 +295,11 @@ def test_closing_in_the_admin_without_a_reason_is_refused_next_to_the_field(
     response = change_post(chair_a_client, case, new_status="closed", close_reason="resolved")
     assert response.status_code == 302
     case.refresh_from_db()
-    assert (case.status, case.closure_reason, case.closed_on) == ("closed", "resolved", TODAY)
+    assert (case.status, case.closure_reason, case.closed_on) == (
+        "closed",
+        "resolved",
+        clock.today(),
+    )
 
 
 def test_closing_while_adding_a_visit_in_the_same_save_is_refused_beside_the_status(
@@ -308,10 +313,10 @@ def test_closing_while_adding_a_visit_in_the_same_save_is_refused_beside_the_sta
         case,
         new_status="closed",
         close_reason="resolved",
-        status_on=be(TODAY - dt.timedelta(days=1)),
+        status_on=be(clock.today() - dt.timedelta(days=1)),
         **{
             "visits-TOTAL_FORMS": 1,
-            "visits-0-visited_on": be(TODAY),
+            "visits-0-visited_on": be(clock.today()),
             "visits-0-findings": "เยี่ยมครั้งสุดท้าย",
         },
     )
@@ -330,10 +335,10 @@ def test_a_visit_added_inline_goes_through_the_service(chair_a_client, centre_a,
         case,
         **{
             "visits-TOTAL_FORMS": 1,
-            "visits-0-visited_on": be(TODAY),
+            "visits-0-visited_on": be(clock.today()),
             "visits-0-volunteers": [volunteer.pk],
             "visits-0-findings": "ครอบครัวยากลำบาก",
-            "visits-0-next_follow_up_on": be(TODAY + dt.timedelta(days=14)),
+            "visits-0-next_follow_up_on": be(clock.today() + dt.timedelta(days=14)),
         },
     )
     assert response.status_code == 302
@@ -378,7 +383,7 @@ def test_assistance_with_an_absurd_amount_is_refused_inline(chair_a_client, cent
             "assistance-0-kind": "money",
             "assistance-0-programme": "low_income_grant",
             "assistance-0-amount": "30000000",
-            "assistance-0-given_on": be(TODAY),
+            "assistance-0-given_on": be(clock.today()),
         },
     )
     assert response.status_code == 200
@@ -391,7 +396,7 @@ def test_assistance_with_an_absurd_amount_is_refused_inline(chair_a_client, cent
             "assistance-0-kind": "goods",
             "assistance-0-programme": "other",
             "assistance-0-amount": "0",
-            "assistance-0-given_on": be(TODAY),
+            "assistance-0-given_on": be(clock.today()),
             "assistance-0-items_text": "รถจักรยาน 1 คัน\nเครื่องอุปโภคบริโภค ๒ ชุด",
         },
     )
@@ -406,7 +411,7 @@ def test_a_referral_added_inline_without_consent_is_refused(chair_a_client, cent
     referral = {
         "referrals-TOTAL_FORMS": 1,
         "referrals-0-agency": agency.pk,
-        "referrals-0-referred_on": be(TODAY),
+        "referrals-0-referred_on": be(clock.today()),
         "referrals-0-reason": "ต้องการที่พัก",
         "referrals-0-basis": "consent",
     }
@@ -440,7 +445,7 @@ def test_referral_status_is_changed_in_its_admin_through_the_service(
     assert (referral.status, referral.outcome, referral.answered_on) == (
         "accepted",
         "รับไว้ดูแล",
-        TODAY,
+        clock.today(),
     )
     assert referral.events.filter(kind="referral_status").count() == 1
 
@@ -454,7 +459,7 @@ def test_consents_are_withdrawn_by_an_admin_action(chair_a_client, centre_a, cha
     )
     assert response.status_code == 302
     consent.refresh_from_db()
-    assert consent.withdrawn_on == TODAY
+    assert consent.withdrawn_on == clock.today()
     assert CaseEvent.objects.filter(kind="consent_withdrawn").count() == 1
     assert Consent.objects.count() == 1
 
@@ -573,12 +578,14 @@ def test_every_cases_admin_page_renders_in_thai_for_a_full_case(
 
     volunteer = RegistrationFactory(centre=centre_a).volunteer
     case = open_case(chair_a, centre_a, volunteers=[volunteer])
-    visit_record(actor=chair_a, case=case, visited_on=TODAY, findings="ก", volunteers=[volunteer])
+    visit_record(
+        actor=chair_a, case=case, visited_on=clock.today(), findings="ก", volunteers=[volunteer]
+    )
     assistance_record(
         actor=chair_a,
         case=case,
         kind="goods",
-        given_on=TODAY,
+        given_on=clock.today(),
         items=[{"name": "รถจักรยาน", "unit": "คัน"}],
     )
     consent = consent_record(actor=chair_a, case=case, given_by="self", purpose="ส่งต่อ")
@@ -611,7 +618,11 @@ def test_every_cases_admin_page_renders_in_thai_for_a_full_case(
         admin_client.get(pages[2])
     for _ in range(19):
         visit_record(
-            actor=chair_a, case=case, visited_on=TODAY, findings="ซ้ำ", volunteers=[volunteer]
+            actor=chair_a,
+            case=case,
+            visited_on=clock.today(),
+            findings="ซ้ำ",
+            volunteers=[volunteer],
         )
     with django_assert_max_num_queries(len(one)):
         admin_client.get(pages[2])
@@ -721,7 +732,7 @@ def test_absurd_item_lines_are_refused_inline_beside_the_items(
             "assistance-0-kind": "goods",
             "assistance-0-programme": "other",
             "assistance-0-amount": "0",
-            "assistance-0-given_on": be(TODAY),
+            "assistance-0-given_on": be(clock.today()),
             "assistance-0-items_text": items_text,
         },
     )
@@ -802,7 +813,7 @@ def test_a_house_registration_code_is_typed_any_way_and_stored_as_11_digits(
 @pytest.mark.parametrize(
     ("fields", "field"),
     [
-        ({"birth_date": be(TODAY + dt.timedelta(days=1))}, "birth_date"),
+        ({"birth_date": be(clock.today() + dt.timedelta(days=1))}, "birth_date"),
         ({"postcode": "abcde"}, "postcode"),
         ({"postcode": "1022"}, "postcode"),
         (
@@ -917,7 +928,7 @@ def test_withdrawing_consents_leaves_those_of_a_centre_the_chair_only_supervises
     assert response.status_code == 302
     ours.refresh_from_db()
     theirs.refresh_from_db()
-    assert ours.withdrawn_on == TODAY
+    assert ours.withdrawn_on == clock.today()
     assert theirs.withdrawn_on is None
 
 
@@ -1056,8 +1067,8 @@ def full_case(superuser, centre_a):
 
     case = open_case(superuser, centre_a)
     case_change_status(actor=superuser, case=case, to_status="assessing")
-    visit_record(actor=superuser, case=case, visited_on=TODAY, findings="พบครอบครัว")
-    assistance_record(actor=superuser, case=case, kind="money", amount=500, given_on=TODAY)
+    visit_record(actor=superuser, case=case, visited_on=clock.today(), findings="พบครอบครัว")
+    assistance_record(actor=superuser, case=case, kind="money", amount=500, given_on=clock.today())
     consent = consent_record(actor=superuser, case=case, given_by="self", purpose="ส่งต่อ")
     referral = referral_create(
         actor=superuser, case=case, agency=AgencyFactory(), reason="ที่พัก", consent=consent

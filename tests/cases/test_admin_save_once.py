@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from cases.models import Case, CaseEvent, Visit
 from cases.services import case_change_status, referral_create, visit_record
-from tests.cases.factories import TODAY, AgencyFactory, open_case
+from tests import clock
+from tests.cases.factories import AgencyFactory, open_case
 from tests.cases.test_admin import be, change_post, inline_management, staff
 from tests.factories import RegistrationFactory
 
@@ -26,7 +27,7 @@ def rollbacks(queries) -> int:
 def a_visit(**extra):
     return {
         "visits-TOTAL_FORMS": 1,
-        "visits-0-visited_on": be(TODAY),
+        "visits-0-visited_on": be(clock.today()),
         "visits-0-findings": "เยี่ยมบ้าน พบผู้สูงอายุอยู่ลำพัง",
         **extra,
     }
@@ -125,7 +126,7 @@ def test_every_refusal_of_one_save_is_shown_beside_its_field(chair_a_client, cen
             "assistance-0-kind": "money",
             "assistance-0-programme": "low_income_grant",
             "assistance-0-amount": "30000000",
-            "assistance-0-given_on": be(TODAY),
+            "assistance-0-given_on": be(clock.today()),
         },
     )
     assert response.status_code == 200
@@ -144,7 +145,7 @@ def test_a_case_opened_in_the_admin_is_opened_once(chair_a_client, centre_a, cha
     data = {
         "centre": centre_a.pk,
         "person": person.pk,
-        "opened_on": be(TODAY),
+        "opened_on": be(clock.today()),
         "intake_channel": "walk_in",
         "reporter_type": "self",
         "problems": ["poverty"],
@@ -158,7 +159,7 @@ def test_a_case_opened_in_the_admin_is_opened_once(chair_a_client, centre_a, cha
     case = Case.objects.get(person=person)
     assert list(case.events.values_list("kind", flat=True)) == ["opened"]
     # Refused by the service (opened in the future): the message beside the date, no case.
-    data["opened_on"] = be(TODAY + dt.timedelta(days=3))
+    data["opened_on"] = be(clock.today() + dt.timedelta(days=3))
     response = chair_a_client.post(reverse("admin:cases_case_add"), data)
     assert response.status_code == 200
     assert "opened_on" in response.context["adminform"].form.errors
@@ -184,7 +185,7 @@ def test_a_referral_status_saved_in_the_admin_is_written_once(chair_a_client, ce
     # A date before the referral was sent: refused beside the date, nothing recorded.
     events = referral.events.count()
     response = chair_a_client.post(
-        url, {"new_status": "done", "status_on": be(TODAY - dt.timedelta(days=400))}
+        url, {"new_status": "done", "status_on": be(clock.today() - dt.timedelta(days=400))}
     )
     assert response.status_code == 200
     assert response.context["adminform"].form.errors
@@ -199,12 +200,12 @@ def test_an_admin_save_costs_the_same_queries_with_2_or_12_visits_on_the_case(
     volunteer = RegistrationFactory(centre=centre_a).volunteer
 
     def save_cost(visits: int) -> int:
-        case = open_case(chair_a, centre_a, opened_on=TODAY - dt.timedelta(days=30))
+        case = open_case(chair_a, centre_a, opened_on=clock.today() - dt.timedelta(days=30))
         for n in range(visits):
             visit_record(
                 actor=chair_a,
                 case=case,
-                visited_on=TODAY - dt.timedelta(days=n),
+                visited_on=clock.today() - dt.timedelta(days=n),
                 findings=f"ครั้งที่ {n}",
                 volunteers=[volunteer],
             )

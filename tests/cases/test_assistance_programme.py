@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from cases.models import Assistance
 from cases.services import assistance_record
-from tests.cases.factories import TODAY, open_case
+from tests import clock
+from tests.cases.factories import open_case
 from tests.cases.test_admin import change_post, staff
 from tests.staff.posts import be
 
@@ -26,11 +27,11 @@ def test_goods_recorded_without_a_programme_have_none(chair_a, case):
         actor=chair_a,
         case=case,
         kind="goods",
-        given_on=TODAY,
+        given_on=clock.today(),
         items=[{"name": "จักรยาน", "quantity": 1, "unit": "คัน"}],
     )
     assert goods.programme == ""
-    assert Assistance(case=case, kind="goods", given_on=TODAY).programme == ""
+    assert Assistance(case=case, kind="goods", given_on=clock.today()).programme == ""
 
 
 def test_a_grant_keeps_the_programme_it_was_given_under(chair_a, case):
@@ -39,7 +40,7 @@ def test_a_grant_keeps_the_programme_it_was_given_under(chair_a, case):
         case=case,
         kind="money",
         amount=3000,
-        given_on=TODAY,
+        given_on=clock.today(),
         programme="low_income_grant",
     )
     grant.refresh_from_db()
@@ -49,7 +50,12 @@ def test_a_grant_keeps_the_programme_it_was_given_under(chair_a, case):
 def test_an_unknown_programme_is_refused_on_the_programme_field(chair_a, case):
     with pytest.raises(ValidationError) as refused:
         assistance_record(
-            actor=chair_a, case=case, kind="money", amount=3000, given_on=TODAY, programme="lottery"
+            actor=chair_a,
+            case=case,
+            kind="money",
+            amount=3000,
+            given_on=clock.today(),
+            programme="lottery",
         )
     assert "programme" in refused.value.message_dict
     assert not case.assistance.exists()
@@ -73,7 +79,7 @@ def test_goods_posted_on_the_staff_page_show_no_programme_on_the_timeline(client
         {
             "kind": "goods",
             "programme": "",
-            "given_on": be(TODAY),
+            "given_on": be(clock.today()),
             "item_1_name": "ถุงยังชีพ",
             "item_1_quantity": "1",
         },
@@ -91,7 +97,13 @@ def test_a_grant_posted_from_the_staff_page_shows_its_programme(client, chair_a,
     client.force_login(chair_a)
     url = reverse("cases:assistance-create", args=[case.pk])
     response = client.post(
-        url, {"kind": "money", "programme": "newborn_grant", "given_on": be(TODAY), "amount": "600"}
+        url,
+        {
+            "kind": "money",
+            "programme": "newborn_grant",
+            "given_on": be(clock.today()),
+            "amount": "600",
+        },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     page = client.get(reverse("cases:case-detail", args=[case.pk])).content.decode()
@@ -112,7 +124,7 @@ def test_goods_added_in_the_admin_without_a_programme_have_none(client, chair_a,
             "assistance-0-kind": "goods",
             "assistance-0-programme": "",
             "assistance-0-amount": "0",
-            "assistance-0-given_on": be(TODAY),
+            "assistance-0-given_on": be(clock.today()),
             "assistance-0-items_text": "ข้าวสาร 2 ถุง",
         },
     )

@@ -25,7 +25,8 @@ from cases.services import (
     visit_record,
 )
 from centres.models import Subdistrict
-from tests.cases.factories import TODAY, PersonFactory, open_case
+from tests import clock
+from tests.cases.factories import PersonFactory, open_case
 from tests.factories import RegistrationFactory, also_supervising_the_north, national_id
 from volunteer_centre.thai import fiscal_year
 
@@ -146,7 +147,7 @@ def test_giving_the_national_id_clears_the_reason_and_keeps_it_in_the_history(ce
     [
         ({"national_id": "1234567890123"}, "national_id", "national_id_checksum"),
         ({"national_id": "12345"}, "national_id", "national_id_length"),
-        ({"birth_date": TODAY + dt.timedelta(days=1)}, "birth_date", "future_date"),
+        ({"birth_date": clock.today() + dt.timedelta(days=1)}, "birth_date", "future_date"),
         ({"first_name": "  "}, "first_name", "required"),
         ({"first_name": "ก" * 101}, "first_name", "max_length"),
         ({"sex": "other-sex"}, "sex", "invalid_choice"),
@@ -345,7 +346,7 @@ def test_a_member_row_of_another_household_is_refused_with_nothing_saved(
         (MemberRow(relation="child"), "member_without_person_or_name"),
         (MemberRow(name="ก", relation="boss"), "invalid_choice"),
         (
-            MemberRow(name="ก", relation="child", birth_date=TODAY + dt.timedelta(days=1)),
+            MemberRow(name="ก", relation="child", birth_date=clock.today() + dt.timedelta(days=1)),
             "future_date",
         ),
         (MemberRow(name="ก", relation="child", monthly_income=Decimal("-1")), "income"),
@@ -428,7 +429,7 @@ def test_an_opening_date_in_another_fiscal_year_or_after_the_work_is_refused(cas
         "opening_in_another_fiscal_year",
     )
     with pytest.raises(ValidationError) as refused:
-        case_update(actor=chair_a, case=case_a, opened_on=TODAY + dt.timedelta(days=1))
+        case_update(actor=chair_a, case=case_a, opened_on=clock.today() + dt.timedelta(days=1))
     assert "opened_on" in refused.value.error_dict
     assert Case.objects.get(pk=case_a.pk).opened_on == case_a.opened_on
     assert not case_a.events.filter(kind=K.UPDATED).exists()
@@ -443,15 +444,17 @@ def test_withdrawing_a_consent_keeps_the_date_and_twice_is_a_message(case_a, cha
     consent = consent_record(
         actor=chair_a, case=case_a, given_by="self", purpose="ส่งต่อ", given_on=case_a.opened_on
     )
-    consent_withdraw(actor=chair_a, consent=consent, withdrawn_on=TODAY, note="ขอถอน")
+    consent_withdraw(actor=chair_a, consent=consent, withdrawn_on=clock.today(), note="ขอถอน")
     event = case_a.events.get(kind=K.CONSENT_WITHDRAWN)
-    assert event.detail["changed"] == {"withdrawn_on": {"from": None, "to": str(TODAY)}}
+    assert event.detail["changed"] == {"withdrawn_on": {"from": None, "to": str(clock.today())}}
     assert event.note == "ขอถอน"
     with translation.override("th"):
-        assert event.change_lines() == [f"วันที่ถอนความยินยอม: – → {date_format(TODAY, 'j M Y')}"]
-        assert str(TODAY.year + 543) in event.change_lines()[0]
+        assert event.change_lines() == [
+            f"วันที่ถอนความยินยอม: – → {date_format(clock.today(), 'j M Y')}"
+        ]
+        assert str(clock.today().year + 543) in event.change_lines()[0]
     with pytest.raises(ValidationError) as refused:
-        consent_withdraw(actor=chair_a, consent=consent, withdrawn_on=TODAY)
+        consent_withdraw(actor=chair_a, consent=consent, withdrawn_on=clock.today())
     assert refused.value.code == "already_withdrawn"
     assert case_a.events.filter(kind=K.CONSENT_WITHDRAWN).count() == 1
 

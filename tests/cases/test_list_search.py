@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from cases import admin as cases_admin
 from cases.models import Case, Consent, Household, HouseholdMember, Person, Referral
-from tests.cases.factories import TODAY, AgencyFactory, PersonFactory, cases_bulk, open_case
+from tests import clock
+from tests.cases.factories import AgencyFactory, PersonFactory, cases_bulk, open_case
 from tests.cases.test_admin import staff
 from tests.factories import CentreFactory
 
@@ -103,11 +104,13 @@ def test_referrals_and_consents_are_found_by_a_whole_case_number_in_thai_digits(
 ):
     other = Case.objects.exclude(pk=somsri_case.pk).get()
     for case in (somsri_case, other):
-        consent = Consent.objects.create(case=case, given_by="self", purpose="ส่งต่อ", given_on=TODAY)
+        consent = Consent.objects.create(
+            case=case, given_by="self", purpose="ส่งต่อ", given_on=clock.today()
+        )
         Referral.objects.create(
             case=case,
             agency=AgencyFactory(),
-            referred_on=TODAY,
+            referred_on=clock.today(),
             reason="ช่วย",
             basis="consent",
             consent=consent,
@@ -151,11 +154,13 @@ def test_a_chair_finds_nothing_of_another_centre_by_its_case_number_or_national_
 def _households_and_work(centre, cases):
     agency = AgencyFactory()
     for case in cases:
-        consent = Consent.objects.create(case=case, given_by="self", purpose="ส่งต่อ", given_on=TODAY)
+        consent = Consent.objects.create(
+            case=case, given_by="self", purpose="ส่งต่อ", given_on=clock.today()
+        )
         Referral.objects.create(
             case=case,
             agency=agency,
-            referred_on=TODAY,
+            referred_on=clock.today(),
             reason="ช่วย",
             basis="consent",
             consent=consent,
@@ -254,7 +259,7 @@ def test_a_search_expected_to_be_large_that_fits_a_page_is_counted_exactly(
 
 def test_the_admin_pages_past_the_first_list_the_next_cases_in_order(ministry_client, centre_a):
     cases_bulk(centre_a, 130)
-    Case.objects.filter(sequence__lte=40).update(opened_on=TODAY - dt.timedelta(days=90))
+    Case.objects.filter(sequence__lte=40).update(opened_on=clock.today() - dt.timedelta(days=90))
     ordered = [c.pk for c in Case.objects.order_by("-opened_on", "-pk")]
     for page, rows in [(1, ordered[:50]), (2, ordered[50:100]), (3, ordered[100:])]:
         response = ministry_client.get(ADMIN_CASES, {"p": page})

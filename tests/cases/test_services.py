@@ -30,7 +30,8 @@ from cases.services import (
     referral_update_status,
     visit_record,
 )
-from tests.cases.factories import TODAY, AgencyFactory, PersonFactory, open_case
+from tests import clock
+from tests.cases.factories import AgencyFactory, PersonFactory, open_case
 from tests.factories import RegistrationFactory
 
 S = CaseStatus
@@ -137,13 +138,13 @@ def test_closing_needs_a_reason_and_reopening_keeps_it_in_the_history(case_a, ch
     assert "closure_reason" in refused.value.message_dict
     case_change_status(actor=chair_a, case=case_a, to_status="closed", closure_reason="moved")
     case_a.refresh_from_db()
-    assert (case_a.closed_on, case_a.closure_reason) == (TODAY, "moved")
+    assert (case_a.closed_on, case_a.closure_reason) == (clock.today(), "moved")
 
     case_change_status(actor=chair_a, case=case_a, to_status="assessing", note="กลับมาอีก")
     case_a.refresh_from_db()
     assert (case_a.status, case_a.closed_on, case_a.closure_reason) == ("assessing", None, "")
     reopen = case_a.events.order_by("-pk").first()
-    assert reopen.detail == {"closure_reason": "moved", "closed_on": str(TODAY)}
+    assert reopen.detail == {"closure_reason": "moved", "closed_on": str(clock.today())}
     # Every step is still there, in order.
     assert list(case_a.events.filter(kind="status").values_list("to_status", flat=True)) == [
         "assessing",
@@ -157,7 +158,7 @@ def test_closing_needs_a_reason_and_reopening_keeps_it_in_the_history(case_a, ch
 def test_a_closed_case_takes_no_visit_until_reopened(case_a, chair_a):
     walk(chair_a, case_a, PATH_TO["closed"])
     with pytest.raises(ValidationError) as refused:
-        visit_record(actor=chair_a, case=case_a, visited_on=TODAY, findings="x")
+        visit_record(actor=chair_a, case=case_a, visited_on=clock.today(), findings="x")
     assert refused.value.code == "case_closed"
 
 
@@ -249,7 +250,7 @@ def test_a_correction_is_checked_like_the_intake_and_saves_nothing(changes, fiel
 def test_a_correction_cannot_touch_the_number_status_or_dates_nor_another_centre(
     case_a, chair_a, chair_b
 ):
-    for field, value in [("number", "X-1"), ("status", "closed"), ("closed_on", TODAY)]:
+    for field, value in [("number", "X-1"), ("status", "closed"), ("closed_on", clock.today())]:
         with pytest.raises(TypeError, match=f"^case_update cannot change {field}$"):
             case_update(actor=chair_a, case=case_a, **{field: value})
     with pytest.raises(PermissionDenied):
@@ -299,7 +300,7 @@ def test_a_refused_intake_gives_its_number_back(centre_a, centre_b, superuser):
     [
         ({"problems": []}, "problems"),
         ({"problems": ["not-a-problem"]}, "problems"),
-        ({"opened_on": TODAY + dt.timedelta(days=1)}, "opened_on"),
+        ({"opened_on": clock.today() + dt.timedelta(days=1)}, "opened_on"),
         ({"risk_flags": ["other"]}, "risk_note"),
         ({"reporter_anonymous": True, "reporter_name": "นายแจ้ง"}, "reporter_anonymous"),
         ({"reporter_phone": "12345"}, "reporter_phone"),
@@ -340,7 +341,7 @@ def test_only_active_volunteers_of_the_cases_centre_can_be_assigned(
 ):
     ours = RegistrationFactory(centre=centre_a).volunteer
     theirs = RegistrationFactory(centre=centre_b).volunteer
-    ended = RegistrationFactory(centre=centre_a, status="ended", ended_on=TODAY).volunteer
+    ended = RegistrationFactory(centre=centre_a, status="ended", ended_on=clock.today()).volunteer
     for stranger in (theirs, ended):
         before = snapshot(case_a)
         with pytest.raises(ValidationError) as refused:
@@ -377,7 +378,11 @@ def test_a_visit_by_a_volunteer_of_another_centre_is_refused(case_a, chair_a, ce
     before = snapshot(case_a)
     with pytest.raises(ValidationError) as refused:
         visit_record(
-            actor=chair_a, case=case_a, visited_on=TODAY, findings="x", volunteers=[stranger]
+            actor=chair_a,
+            case=case_a,
+            visited_on=clock.today(),
+            findings="x",
+            volunteers=[stranger],
         )
     assert refused.value.error_dict["volunteers"][0].code == "volunteer_of_another_centre"
     assert snapshot(case_a) == before
@@ -390,26 +395,26 @@ def test_a_visit_sets_the_next_follow_up_and_the_overdue_flag(case_a, chair_a, c
     visit_record(
         actor=chair_a,
         case=case_a,
-        visited_on=TODAY - dt.timedelta(days=5),
+        visited_on=clock.today() - dt.timedelta(days=5),
         findings="บ้านทรุดโทรม",
         volunteers=[volunteer],
-        next_follow_up_on=TODAY - dt.timedelta(days=1),
+        next_follow_up_on=clock.today() - dt.timedelta(days=1),
     )
     case = Case.objects.with_next_follow_up().get(pk=case_a.pk)
-    assert case.next_follow_up() == TODAY - dt.timedelta(days=1)
+    assert case.next_follow_up() == clock.today() - dt.timedelta(days=1)
     assert case.is_overdue()
     assert list(Case.objects.overdue()) == [case_a]
     visit_record(
         actor=chair_a,
         case=case_a,
-        visited_on=TODAY,
+        visited_on=clock.today(),
         findings="ติดตามแล้ว",
-        next_follow_up_on=TODAY + dt.timedelta(days=30),
+        next_follow_up_on=clock.today() + dt.timedelta(days=30),
     )
     case = Case.objects.with_next_follow_up().get(pk=case_a.pk)
     assert not case.is_overdue()
     assert not Case.objects.overdue().exists()
-    assert Case.objects.get(pk=case_a.pk).next_follow_up() == TODAY + dt.timedelta(days=30)
+    assert Case.objects.get(pk=case_a.pk).next_follow_up() == clock.today() + dt.timedelta(days=30)
 
 
 @pytest.mark.parametrize(
@@ -431,7 +436,7 @@ def test_negative_or_absurd_amounts_are_refused_with_nothing_saved(amount, code,
             case=case_a,
             kind="money",
             amount=amount,
-            given_on=TODAY,
+            given_on=clock.today(),
             items=[Item("ถุงยังชีพ", 1, "ชุด")],
         )
     assert refused.value.error_dict["amount"][0].code == code
@@ -441,7 +446,7 @@ def test_negative_or_absurd_amounts_are_refused_with_nothing_saved(amount, code,
 def test_absurd_amount_message_is_thai_and_says_the_limit(case_a, chair_a):
     with translation.override("th"), pytest.raises(ValidationError) as refused:
         assistance_record(
-            actor=chair_a, case=case_a, kind="money", amount="2000000", given_on=TODAY
+            actor=chair_a, case=case_a, kind="money", amount="2000000", given_on=clock.today()
         )
     message = refused.value.message_dict["amount"][0]
     assert "1,000,000" in message, message
@@ -453,7 +458,7 @@ def test_goods_with_items_are_recorded_with_the_centre_as_provider(case_a, chair
         actor=chair_a,
         case=case_a,
         kind="goods",
-        given_on=TODAY,
+        given_on=clock.today(),
         items=[Item("รถจักรยาน", 1, "คัน"), {"name": "เครื่องอุปโภคบริโภค", "quantity": 2}],
     )
     assert assistance.provider == case_a.centre
@@ -470,7 +475,7 @@ def test_a_bad_item_quantity_saves_neither_the_assistance_nor_its_items(case_a, 
             actor=chair_a,
             case=case_a,
             kind="goods",
-            given_on=TODAY,
+            given_on=clock.today(),
             items=[Item("รถจักรยาน", 1, "คัน"), Item("ข้าวสาร", 0, "ถุง")],
         )
     assert refused.value.error_dict["items"][0].code == "item_quantity"
@@ -495,7 +500,7 @@ def test_absurd_item_lines_are_refused_with_nothing_saved(item, code, case_a, ch
             actor=chair_a,
             case=case_a,
             kind="goods",
-            given_on=TODAY,
+            given_on=clock.today(),
             items=[Item("รถจักรยาน", 1, "คัน"), item],
         )
     assert refused.value.error_dict["items"][0].code == code
@@ -607,8 +612,8 @@ def test_referral_with_consent_or_a_lawful_basis_and_its_status_path(case_a, cha
     referral.refresh_from_db()
     assert (referral.status, referral.answered_on, referral.finished_on, referral.outcome) == (
         "done",
-        TODAY,
-        TODAY,
+        clock.today(),
+        clock.today(),
         "ได้ที่พัก",
     )
     assert list(referral.events.order_by("pk").values_list("kind", "from_status", "to_status")) == [
@@ -719,7 +724,7 @@ def test_timeline_orders_by_date_then_time_recorded_in_constant_queries(
     assert dates == sorted(dates)
 
     for _ in range(5):
-        visit_record(actor=chair_a, case=case_a, visited_on=TODAY, findings="ซ้ำ")
+        visit_record(actor=chair_a, case=case_a, visited_on=clock.today(), findings="ซ้ำ")
     with django_assert_num_queries(6):
         assert len(case_timeline(case_a)) == 11
 
@@ -748,9 +753,9 @@ def test_a_referral_cannot_finish_before_it_was_answered(to_status, case_a, chai
         reason="ที่พัก",
         basis="legal_duty",
         basis_note="มาตรา",
-        referred_on=TODAY - dt.timedelta(days=8),
+        referred_on=clock.today() - dt.timedelta(days=8),
     )
-    answered = TODAY - dt.timedelta(days=3)
+    answered = clock.today() - dt.timedelta(days=3)
     referral_update_status(actor=chair_a, referral=referral, to_status="accepted", on=answered)
     before = snapshot(case_a)
     with pytest.raises(ValidationError) as refused, translation.override("th"):
@@ -771,7 +776,7 @@ def test_a_referral_cannot_finish_before_it_was_answered(to_status, case_a, chai
 @pytest.mark.parametrize("last", ["visit", "assistance", "referral", "referral answered"])
 def test_a_case_cannot_close_before_its_last_visit_assistance_or_referral(last, case_a, chair_a):
     walk(chair_a, case_a, ["assessing", "assisting"])
-    day = TODAY - dt.timedelta(days=2)
+    day = clock.today() - dt.timedelta(days=2)
     if last == "visit":
         visit_record(actor=chair_a, case=case_a, visited_on=day, findings="พบครอบครัว")
     elif last == "assistance":
@@ -816,7 +821,7 @@ def test_assistance_from_an_inactive_agency_is_refused(case_a, chair_a):
             case=case_a,
             kind="money",
             amount=500,
-            given_on=TODAY,
+            given_on=clock.today(),
             provider_agency=agency,
         )
     assert refused.value.error_dict["provider_agency"][0].code == "agency_inactive"
@@ -824,20 +829,25 @@ def test_assistance_from_an_inactive_agency_is_refused(case_a, chair_a):
     agency.active = True
     agency.save()
     assistance = assistance_record(
-        actor=chair_a, case=case_a, kind="money", amount=500, given_on=TODAY, provider_agency=agency
+        actor=chair_a,
+        case=case_a,
+        kind="money",
+        amount=500,
+        given_on=clock.today(),
+        provider_agency=agency,
     )
     assert assistance.provider == agency
 
 
 def test_titles_of_history_rows_show_dates_in_the_buddhist_era_in_thai(case_a, chair_a):
     day = dt.date(2025, 11, 6)
-    visit = visit_record(actor=chair_a, case=case_a, visited_on=TODAY, findings="พบ")
+    visit = visit_record(actor=chair_a, case=case_a, visited_on=clock.today(), findings="พบ")
     consent = consent_record(actor=chair_a, case=case_a, given_by="self", purpose="ส่งต่อ")
     event = case_a.events.get(kind="opened")
     with translation.override("th"):
-        be_year = str(TODAY.year + 543)
+        be_year = str(clock.today().year + 543)
         for row in (event, visit, consent):
             assert be_year in str(row), str(row)
-            assert TODAY.isoformat() not in str(row)
+            assert clock.today().isoformat() not in str(row)
         visit.visited_on = day
         assert str(visit).endswith("6 พ.ย. 2568")

@@ -8,18 +8,17 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from centres.account_forms import find_volunteer
 from centres.models import Account, StaffAssignment
 from centres.roles import staff_assignment_create
 from centres.services import account_deactivate, account_reactivate, account_update
+from tests import clock
 from tests.factories import RegistrationFactory, UserFactory, national_id
 from volunteer_centre.identity import format_national_id
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
 THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 NEW = reverse("centres:account-create")
 
@@ -38,7 +37,7 @@ def new_account(**changes) -> dict:
         "centre": "BKN",
         "province": "",
         "region": "",
-        "starts_on": be(TODAY),
+        "starts_on": be(clock.today()),
         "volunteer": "",
     }
     data.update(changes)
@@ -78,7 +77,11 @@ def test_an_administrator_creates_a_chairs_account_with_its_assignment_in_one_fo
     user = User.objects.get(username="somsri.bkn")
     assert (user.first_name, user.email) == ("สมศรี", "somsri@example.org")
     assignment = user.staff_assignments.get()
-    assert (assignment.role, assignment.centre, assignment.starts_on) == ("chair", centre_a, TODAY)
+    assert (assignment.role, assignment.centre, assignment.starts_on) == (
+        "chair",
+        centre_a,
+        clock.today(),
+    )
     assert user.is_staff
     assert user.groups.filter(name="role:chair").exists()
     account = Account.objects.get(user=user)
@@ -258,7 +261,7 @@ def test_an_administrator_deactivates_an_account_which_keeps_its_history(
     assert not chair_a.is_staff
     assert not chair_a.groups.filter(name__startswith="role:").exists()
     assignment.refresh_from_db()
-    assert assignment.ends_on == TODAY - dt.timedelta(days=1)  # ended, not deleted
+    assert assignment.ends_on == clock.today() - dt.timedelta(days=1)  # ended, not deleted
     assert not client_factory().login(username=chair_a.username, password="pw-Test-1234")
     # A deactivated account gets no new role, and no password reset either.
     response = admin_client.post(reverse("centres:account-password-reset", args=[chair_a.pk]))

@@ -9,16 +9,14 @@ from django.contrib import admin
 from django.contrib.auth.models import Group, Permission, User
 from django.test import RequestFactory
 from django.urls import reverse
-from django.utils import timezone
 
 from centres.models import Account, StaffAssignment
 from centres.roles import roles_sync
+from tests import clock
 from tests.factories import RegistrationFactory, UserFactory
 from volunteers.models import Volunteer
 
 pytestmark = pytest.mark.django_db
-
-YESTERDAY = timezone.localdate() - dt.timedelta(days=1)
 
 
 def be(day: dt.date) -> str:
@@ -116,7 +114,7 @@ def test_ending_or_deleting_an_assignment_in_the_admin_takes_the_group_away(
             "role": "chair",
             "centre": assignment.centre_id,
             "starts_on": "",
-            "ends_on": be(YESTERDAY),
+            "ends_on": be(clock.yesterday()),
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

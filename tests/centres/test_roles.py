@@ -8,7 +8,6 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
-from django.utils import timezone
 
 from centres.demo import DEMO_PASSWORD, demo_users_load
 from centres.models import StaffAssignment
@@ -20,13 +19,10 @@ from centres.roles import (
     staff_assignment_create,
     staff_assignment_end,
 )
+from tests import clock
 from tests.factories import StaffAssignmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-TODAY = timezone.localdate()
-YESTERDAY = TODAY - dt.timedelta(days=1)
-TOMORROW = TODAY + dt.timedelta(days=1)
 
 
 def codes(group_or_user) -> set[str]:
@@ -127,7 +123,7 @@ def test_ending_the_last_role_takes_its_group_and_staff_status_away(ministry_adm
     assert role_groups_of(user) == {"role:staff"}
     assert user.is_staff
     chair.refresh_from_db()
-    assert chair.ends_on == YESTERDAY  # the role stops now; the record of the term stays
+    assert chair.ends_on == clock.yesterday()  # the role stops now; the record of the term stays
     staff_assignment_end(actor=ministry_admin, assignment=staff)
     user.refresh_from_db()
     assert role_groups_of(user) == set()
@@ -138,13 +134,13 @@ def test_ending_the_last_role_takes_its_group_and_staff_status_away(ministry_adm
 def test_a_future_dated_assignment_gives_nothing_until_its_first_day(ministry_admin, centre_a):
     user = UserFactory()
     assignment = staff_assignment_create(
-        actor=ministry_admin, user=user, role="chair", centre=centre_a, starts_on=TOMORROW
+        actor=ministry_admin, user=user, role="chair", centre=centre_a, starts_on=clock.tomorrow()
     )
     user.refresh_from_db()
     assert role_groups_of(user) == set()
     assert not user.is_staff
     # The calendar moves on: the daily re-sync gives the role on its first day.
-    StaffAssignment.objects.filter(pk=assignment.pk).update(starts_on=TODAY)
+    StaffAssignment.objects.filter(pk=assignment.pk).update(starts_on=clock.today())
     call_command("sync_roles", stdout=io.StringIO())
     user.refresh_from_db()
     assert role_groups_of(user) == {"role:chair"}
@@ -165,13 +161,13 @@ def test_an_assignment_whose_first_day_has_come_takes_effect_at_the_next_log_in(
 ):
     user = UserFactory()
     assignment = staff_assignment_create(
-        actor=ministry_admin, user=user, role="chair", centre=centre_a, starts_on=TOMORROW
+        actor=ministry_admin, user=user, role="chair", centre=centre_a, starts_on=clock.tomorrow()
     )
     user.refresh_from_db()
     assert role_groups_of(user) == set()
     assert not user.is_staff
     # The calendar moves on (the start day arrives) before the daily sync has run.
-    StaffAssignment.objects.filter(pk=assignment.pk).update(starts_on=TODAY)
+    StaffAssignment.objects.filter(pk=assignment.pk).update(starts_on=clock.today())
     log_in(client, user)
     user.refresh_from_db()
     assert role_groups_of(user) == {"role:chair"}
@@ -187,12 +183,12 @@ def test_an_assignment_past_its_last_day_is_taken_away_at_the_next_log_in_to_the
 ):
     user = UserFactory()
     assignment = staff_assignment_create(
-        actor=ministry_admin, user=user, role="staff", centre=centre_a, ends_on=TODAY
+        actor=ministry_admin, user=user, role="staff", centre=centre_a, ends_on=clock.today()
     )
     user.refresh_from_db()
     assert role_groups_of(user) == {"role:staff"}
     assert user.is_staff
-    StaffAssignment.objects.filter(pk=assignment.pk).update(ends_on=YESTERDAY)
+    StaffAssignment.objects.filter(pk=assignment.pk).update(ends_on=clock.yesterday())
     response = client.post("/admin/login/", {"username": user.username, "password": "pw-Test-1234"})
     # No role left: staff status is gone, so the admin's own log-in refuses them.
     assert response.status_code == 200
@@ -204,9 +200,9 @@ def test_an_assignment_past_its_last_day_is_taken_away_at_the_next_log_in_to_the
 def test_a_wrong_password_syncs_nothing(client, ministry_admin, centre_a):
     user = UserFactory()
     assignment = staff_assignment_create(
-        actor=ministry_admin, user=user, role="chair", centre=centre_a, starts_on=TOMORROW
+        actor=ministry_admin, user=user, role="chair", centre=centre_a, starts_on=clock.tomorrow()
     )
-    StaffAssignment.objects.filter(pk=assignment.pk).update(starts_on=TODAY)
+    StaffAssignment.objects.filter(pk=assignment.pk).update(starts_on=clock.today())
     response = client.post("/accounts/login/", {"username": user.username, "password": "wrong"})
     assert response.status_code == 200
     user.refresh_from_db()
@@ -219,11 +215,11 @@ def test_an_assignment_past_its_last_day_loses_its_group_at_the_daily_sync(
 ):
     user = UserFactory()
     assignment = staff_assignment_create(
-        actor=ministry_admin, user=user, role="supervisor", centre=centre_a, ends_on=TODAY
+        actor=ministry_admin, user=user, role="supervisor", centre=centre_a, ends_on=clock.today()
     )
     user.refresh_from_db()
     assert role_groups_of(user) == {"role:supervisor"}
-    StaffAssignment.objects.filter(pk=assignment.pk).update(ends_on=YESTERDAY)
+    StaffAssignment.objects.filter(pk=assignment.pk).update(ends_on=clock.yesterday())
     out = io.StringIO()
     call_command("sync_roles", stdout=out)
     assert "changed" in out.getvalue()
@@ -240,7 +236,7 @@ def test_an_expired_assignment_gives_nothing(ministry_admin, centre_a):
         role="chair",
         centre=centre_a,
         starts_on=dt.date(2019, 3, 11),
-        ends_on=YESTERDAY,
+        ends_on=clock.yesterday(),
     )
     user.refresh_from_db()
     assert role_groups_of(user) == set()
@@ -250,7 +246,7 @@ def test_an_expired_assignment_gives_nothing(ministry_admin, centre_a):
 def test_ending_an_assignment_that_has_not_started_removes_it(ministry_admin, centre_a):
     user = UserFactory()
     assignment = staff_assignment_create(
-        actor=ministry_admin, user=user, role="chair", centre=centre_a, starts_on=TOMORROW
+        actor=ministry_admin, user=user, role="chair", centre=centre_a, starts_on=clock.tomorrow()
     )
     assert staff_assignment_end(actor=ministry_admin, assignment=assignment) is None
     assert not StaffAssignment.objects.filter(pk=assignment.pk).exists()

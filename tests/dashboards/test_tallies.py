@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -34,6 +33,7 @@ from cases.services import (
     referral_create,
     visit_record,
 )
+from tests import clock
 from tests.cases.factories import AgencyFactory, PersonFactory, open_case
 from tests.factories import RegistrationFactory, VolunteerFactory
 from tests.volunteers.helpers import csv_file, good_row
@@ -41,8 +41,6 @@ from volunteer_centre.thai import fiscal_year
 from volunteers.importing import volunteers_import
 from volunteers.models import Programme, Registration
 from volunteers.services import registration_end, registration_reinstate, registration_suspend
-
-TODAY = timezone.localdate()
 
 
 def expected_tallies() -> dict:
@@ -127,7 +125,11 @@ def assert_summaries_equal_the_rows():
         latest = case.visits.order_by("-visited_on", "-pk").first()
         assert case.visited == (latest is not None)
         assert case.follow_up_on == (latest.next_follow_up_on if latest else None)
-    for today in (TODAY, TODAY + dt.timedelta(days=2), TODAY + dt.timedelta(days=40)):
+    for today in (
+        clock.today(),
+        clock.today() + dt.timedelta(days=2),
+        clock.today() + dt.timedelta(days=40),
+    ):
         live = {c.pk for c in Case.objects.all() if is_overdue(c, today)}
         assert set(Case.objects.overdue(today).values_list("pk", flat=True)) == live
         open_ = set(Case.objects.open().values_list("pk", flat=True))
@@ -186,7 +188,7 @@ class Writer:
         actor, centre = self.actor, self.centres[i % 2]
         case = self.pick(Case.objects.all(), i)
         reg = self.pick(Registration.objects.all(), i)
-        opened = TODAY - dt.timedelta(days=days)
+        opened = clock.today() - dt.timedelta(days=days)
         if kind == "intake":
             open_case(actor, centre, problems=sorted(problems), urgency=urgency, opened_on=opened)
         elif kind == "visit" and case:
@@ -198,7 +200,7 @@ class Writer:
         elif kind == "status" and case:
             to = sorted(CASE_TRANSITIONS[case.status])[i % len(CASE_TRANSITIONS[case.status])]
             case_change_status(
-                actor=actor, case=case, to_status=to, closure_reason="resolved", on=TODAY
+                actor=actor, case=case, to_status=to, closure_reason="resolved", on=clock.today()
             )
         elif kind == "transfer" and case:
             other = next(c for c in self.centres if c.pk != case.centre_id)
@@ -248,7 +250,7 @@ class Writer:
                 "reinstate": registration_reinstate,
                 "end": registration_end,
             }[kind]
-            change(actor=actor, registration=reg, on=TODAY, reason="moved")
+            change(actor=actor, registration=reg, on=clock.today(), reason="moved")
 
 
 @settings(
@@ -281,7 +283,10 @@ def test_a_bulk_statement_over_several_rows_keeps_the_tallies(db, ministry_admin
         open_case(ministry_admin, centre_a, person=PersonFactory(centre=centre_a)) for _ in range(3)
     ]
     Visit.objects.bulk_create(
-        [Visit(case=c, visited_on=TODAY, findings="x", next_follow_up_on=None) for c in cases]
+        [
+            Visit(case=c, visited_on=clock.today(), findings="x", next_follow_up_on=None)
+            for c in cases
+        ]
     )
     Registration.objects.filter(volunteer=volunteer).update(status="suspended")
     Case.objects.filter(pk__in=[c.pk for c in cases]).update(urgency="urgent")
@@ -304,21 +309,24 @@ def test_the_dashboard_overdue_count_is_the_desks_rule(db, ministry_admin, centr
 
     for days, urgency in ((0, "normal"), (2, "urgent"), (30, "most_urgent")):
         open_case(
-            ministry_admin, centre_a, opened_on=TODAY - dt.timedelta(days=days), urgency=urgency
+            ministry_admin,
+            centre_a,
+            opened_on=clock.today() - dt.timedelta(days=days),
+            urgency=urgency,
         )
-    visited = open_case(ministry_admin, centre_a, opened_on=TODAY - dt.timedelta(days=9))
+    visited = open_case(ministry_admin, centre_a, opened_on=clock.today() - dt.timedelta(days=9))
     visit_record(
         actor=ministry_admin,
         case=visited,
-        visited_on=TODAY - dt.timedelta(days=5),
+        visited_on=clock.today() - dt.timedelta(days=5),
         findings="x",
-        next_follow_up_on=TODAY - dt.timedelta(days=1),
+        next_follow_up_on=clock.today() - dt.timedelta(days=1),
     )
     dashboard = Dashboard(
         ministry_admin,
         NATION_UNIT,
         reach_for(ministry_admin),
-        Filters(fiscal_year(TODAY), problem=problem),
+        Filters(fiscal_year(clock.today()), problem=problem),
     )
     overdue = sum(v["overdue"] for v in dashboard.overdue_figures.values())
-    assert overdue == Case.objects.overdue(TODAY).count() == 2
+    assert overdue == Case.objects.overdue(clock.today()).count() == 2

@@ -4,7 +4,7 @@ import pytest
 
 from cases.models import Agency, Person
 from cases.services import case_open
-from tests.staff.posts import TODAY
+from tests import clock
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def case_a(centre_a, chair_a):
         intake_channel="walk_in",
         reporter_type="self",
         problems=["poverty"],
-        opened_on=TODAY - dt.timedelta(days=10),
+        opened_on=clock.today() - dt.timedelta(days=10),
     )
 
 

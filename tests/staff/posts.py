@@ -2,11 +2,8 @@
 
 import datetime as dt
 
-from django.utils import timezone
-
+from tests import clock
 from tests.factories import national_id
-
-TODAY = timezone.localdate()
 
 
 def be(day: dt.date) -> str:
@@ -28,7 +25,7 @@ def intake_post(centre, **overrides):
         "person-subdistrict": "100502",
         "person-current_same_as_registered": "on",
         "case-centre": centre.pk,
-        "case-opened_on": be(TODAY),
+        "case-opened_on": be(clock.today()),
         "case-intake_channel": "field_visit",
         "case-reporter_type": "volunteer",
         "case-problems": ["poverty"],

@@ -6,9 +6,10 @@ from django.utils import translation
 
 from cases.models import Case, Person, Referral, Visit
 from cases.services import case_change_status, case_open, visit_record
+from tests import clock
 from tests.cases.factories import open_case
 from tests.factories import RegistrationFactory, national_id
-from tests.staff.posts import TODAY, be, block, field_errors, intake_post
+from tests.staff.posts import be, block, field_errors, intake_post
 
 
 def test_chair_opens_a_case_for_a_new_person_with_a_be_birth_date(client, chair_a, centre_a):
@@ -93,14 +94,15 @@ def test_visit_assistance_and_referral_appear_on_the_timeline(client, chair_a, c
     client.force_login(chair_a)
     url = reverse("cases:visit-create", args=[case_a.pk])
     response = client.post(
-        url, {"visited_on": be(TODAY), "findings": "บ้านทรุดโทรม", "volunteers": [volunteer.pk]}
+        url,
+        {"visited_on": be(clock.today()), "findings": "บ้านทรุดโทรม", "volunteers": [volunteer.pk]},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     url = reverse("cases:assistance-create", args=[case_a.pk])
     goods = {
         "kind": "goods",
         "programme": "other",
-        "given_on": be(TODAY),
+        "given_on": be(clock.today()),
         "item_1_name": "จักรยาน",
         "item_1_quantity": "๑",
         "item_2_name": "เครื่องอุปโภคบริโภค",
@@ -111,7 +113,7 @@ def test_visit_assistance_and_referral_appear_on_the_timeline(client, chair_a, c
     url = reverse("cases:referral-create", args=[case_a.pk])
     post = {
         "agency": agency.pk,
-        "referred_on": be(TODAY),
+        "referred_on": be(clock.today()),
         "reason": "ต้องการที่พัก",
         "basis": "consent",
     }
@@ -152,7 +154,12 @@ def test_assistance_with_an_absurd_amount_is_refused(client, chair_a, case_a):
     for amount in ("-5", "99999999"):
         response = client.post(
             url,
-            {"kind": "money", "programme": "low_income", "given_on": be(TODAY), "amount": amount},
+            {
+                "kind": "money",
+                "programme": "low_income",
+                "given_on": be(clock.today()),
+                "amount": amount,
+            },
         )
         assert response.status_code == 400
     assert not case_a.assistance.exists()
@@ -211,7 +218,7 @@ def test_supervisor_reads_cases_in_scope_but_cannot_act(client, case_a, centre_a
     assert client.get(reverse("cases:case-detail", args=[case_a.pk])).status_code == 200
     assert client.get(reverse("cases:case-create")).status_code == 403
     url = reverse("cases:visit-create", args=[case_a.pk])
-    assert client.post(url, {"visited_on": be(TODAY), "findings": "x"}).status_code == 403
+    assert client.post(url, {"visited_on": be(clock.today()), "findings": "x"}).status_code == 403
 
 
 def test_case_list_query_count_does_not_grow(
@@ -246,7 +253,11 @@ def test_desk_shows_open_cases_by_urgency_and_overdue_follow_ups(client, chair_a
     # Visited today with a follow-up today: due this week, not overdue.
     visited = open_case(chair_a, case_a.centre)
     visit_record(
-        actor=chair_a, case=visited, visited_on=TODAY, findings="พบ", next_follow_up_on=TODAY
+        actor=chair_a,
+        case=visited,
+        visited_on=clock.today(),
+        findings="พบ",
+        next_follow_up_on=clock.today(),
     )
     page = client.get("/").content.decode()
     overdue, due = block(page, "overdue"), block(page, "due")

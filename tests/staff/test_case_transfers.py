@@ -12,6 +12,7 @@ from cases.services import (
     case_transfer_request,
 )
 from centres.models import Centre
+from tests import clock
 from tests.cases.factories import PersonFactory, open_case
 from tests.factories import (
     CentreFactory,
@@ -20,7 +21,7 @@ from tests.factories import (
     UserFactory,
     also_supervising_the_north,
 )
-from tests.staff.posts import TODAY, be, block, field_errors
+from tests.staff.posts import be, block, field_errors
 
 
 @pytest.fixture
@@ -57,7 +58,7 @@ def test_a_case_transferred_end_to_end_keeps_its_number_and_its_history(
     assert number.startswith("BKN-")
     client.force_login(chair_a)
     url = reverse("cases:visit-create", args=[case.pk])
-    visit = {"visited_on": be(TODAY), "findings": "บ้านเช่าหมดสัญญา"}
+    visit = {"visited_on": be(clock.today()), "findings": "บ้านเช่าหมดสัญญา"}
     assert client.post(url, visit).status_code == 302
     # The sender finds the receiving centre by its name, then types its code (any case).
     form_url = reverse("cases:transfer-create", args=[case.pk])
@@ -75,7 +76,7 @@ def test_a_case_transferred_end_to_end_keeps_its_number_and_its_history(
     page = client.get(reverse("cases:case-detail", args=[case.pk])).content.decode()
     assert 'id="pending-transfer"' in page
     assert 'id="add-visit"' not in page
-    refused = client.post(url, {"visited_on": be(TODAY), "findings": "อีกครั้ง"})
+    refused = client.post(url, {"visited_on": be(clock.today()), "findings": "อีกครั้ง"})
     assert refused.status_code == 400
     assert str(centre_b) in " ".join(refused.context["form"].non_field_errors())
     assert Visit.objects.count() == 1
@@ -106,7 +107,10 @@ def test_a_case_transferred_end_to_end_keeps_its_number_and_its_history(
     assert kinds == ["opened", "visit", "transfer_requested", "transfer_accepted"]
     # The new centre records on the case; the old one no longer sees it.
     url_b = reverse("cases:visit-create", args=[case.pk])
-    assert client.post(url_b, {"visited_on": be(TODAY), "findings": "เยี่ยมที่ใหม่"}).status_code == 302
+    assert (
+        client.post(url_b, {"visited_on": be(clock.today()), "findings": "เยี่ยมที่ใหม่"}).status_code
+        == 302
+    )
     client.force_login(chair_a)
     assert client.get(reverse("cases:case-detail", args=[case.pk])).status_code == 404
     assert client.get(url).status_code == 404
@@ -121,15 +125,15 @@ def test_a_case_transferred_end_to_end_keeps_its_number_and_its_history(
 def test_the_number_keeps_its_centre_code_and_neither_centre_reuses_a_sequence(
     chair_a, chair_b, centre_a, centre_b
 ):
-    moved = open_case(chair_a, centre_a, opened_on=TODAY)
-    theirs = open_case(chair_b, centre_b, opened_on=TODAY)
+    moved = open_case(chair_a, centre_a, opened_on=clock.today())
+    theirs = open_case(chair_b, centre_b, opened_on=clock.today())
     assert moved.sequence == theirs.sequence == 1  # both centres' first case of the year
     case_transfer_accept(actor=chair_b, transfer=pending_transfer(chair_a, moved, centre_b))
     moved.refresh_from_db()
     assert moved.centre == centre_b
     assert moved.number.startswith("BKN-")
-    assert open_case(chair_a, centre_a, opened_on=TODAY).number.endswith("-0002")
-    assert open_case(chair_b, centre_b, opened_on=TODAY).number.startswith("CMI-")
+    assert open_case(chair_a, centre_a, opened_on=clock.today()).number.endswith("-0002")
+    assert open_case(chair_b, centre_b, opened_on=clock.today()).number.startswith("CMI-")
     assert Case.objects.filter(centre=centre_b).count() == 3
 
 
@@ -172,7 +176,10 @@ def test_a_declined_transfer_leaves_the_case_with_the_sender_who_may_record_agai
     assert case_with_person.centre == centre_a
     client.force_login(chair_a)
     visit = reverse("cases:visit-create", args=[case_with_person.pk])
-    assert client.post(visit, {"visited_on": be(TODAY), "findings": "เยี่ยมต่อ"}).status_code == 302
+    assert (
+        client.post(visit, {"visited_on": be(clock.today()), "findings": "เยี่ยมต่อ"}).status_code
+        == 302
+    )
     page = client.get(reverse("cases:case-detail", args=[case_with_person.pk])).content.decode()
     assert "อยู่นอกพื้นที่ของศูนย์" in block(page, "timeline")
     assert 'id="transfer-case"' in page  # and may ask again, elsewhere or later
@@ -346,7 +353,7 @@ def test_a_write_prepared_before_the_acceptance_is_refused_after_it(
     transfer = pending_transfer(chair_a, case_with_person, centre_b)
     case_transfer_accept(actor=chair_b, transfer=transfer)
     with pytest.raises(ValidationError) as error:
-        visit_record(actor=chair_a, case=stale, visited_on=TODAY, findings="มาช้า")
+        visit_record(actor=chair_a, case=stale, visited_on=clock.today(), findings="มาช้า")
     assert error.value.code == "case_moved"
     assert not Visit.objects.exists()
 
@@ -363,9 +370,11 @@ def test_every_write_service_is_refused_while_a_transfer_is_pending(
     writes = [
         lambda: services.case_change_status(actor=chair_a, case=case, to_status="assessing"),
         lambda: services.case_update(actor=chair_a, case=case, urgency="urgent"),
-        lambda: services.visit_record(actor=chair_a, case=case, visited_on=TODAY, findings="x"),
+        lambda: services.visit_record(
+            actor=chair_a, case=case, visited_on=clock.today(), findings="x"
+        ),
         lambda: services.assistance_record(
-            actor=chair_a, case=case, kind="money", amount=100, given_on=TODAY
+            actor=chair_a, case=case, kind="money", amount=100, given_on=clock.today()
         ),
         lambda: services.consent_record(actor=chair_a, case=case, given_by="self", purpose="x"),
         lambda: services.referral_create(

@@ -18,6 +18,7 @@ from cases.services import (
     person_update,
     referral_create,
 )
+from tests import clock
 from tests.cases.factories import AgencyFactory, PersonFactory, open_case
 from tests.factories import (
     RegistrationFactory,
@@ -26,7 +27,7 @@ from tests.factories import (
     also_supervising_the_north,
     national_id,
 )
-from tests.staff.posts import TODAY, be, block, field_errors, form_post
+from tests.staff.posts import be, block, field_errors, form_post
 
 K = CaseEvent.Kind
 THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
@@ -435,24 +436,24 @@ def test_chair_withdraws_a_consent_and_twice_is_a_message(client, chair_a, case_
     assert f'id="withdraw-consent-{consent.pk}"' in page
     assert url in page
     response = client.post(
-        url, {"withdrawn_on": be(TODAY).translate(THAI_DIGITS), "note": "ไม่ประสงค์ให้ส่งต่อ"}
+        url, {"withdrawn_on": be(clock.today()).translate(THAI_DIGITS), "note": "ไม่ประสงค์ให้ส่งต่อ"}
     )
     assert response.status_code == 302
     consent.refresh_from_db()
-    assert consent.withdrawn_on == TODAY
+    assert consent.withdrawn_on == clock.today()
     shown = timeline(client, case_a)
     assert "ไม่ประสงค์ให้ส่งต่อ" in shown
-    assert str(TODAY.year + 543) in shown
+    assert str(clock.today().year + 543) in shown
     page = client.get(reverse("cases:case-detail", args=[case_a.pk])).content.decode()
     assert f'id="withdraw-consent-{consent.pk}"' not in page
-    response = client.post(url, {"withdrawn_on": be(TODAY)})
+    response = client.post(url, {"withdrawn_on": be(clock.today())})
     assert response.status_code == 400
     assert response.context["form"].non_field_errors()
     assert case_a.events.filter(kind=K.CONSENT_WITHDRAWN).count() == 1
     # Before it was given: beside the date.
     fresh = consent_record(actor=chair_a, case=case_a, given_by="self", purpose="อื่น")
     url = reverse("cases:consent-withdraw", args=[fresh.pk])
-    response = client.post(url, {"withdrawn_on": be(TODAY - dt.timedelta(days=1))})
+    response = client.post(url, {"withdrawn_on": be(clock.today() - dt.timedelta(days=1))})
     assert response.status_code == 400
     assert field_errors(response, "withdrawn_on")
 
@@ -531,7 +532,7 @@ def test_a_chair_who_supervises_a_region_corrects_only_their_own_centres_records
         assert client.post(url, {"note": "x"}).status_code == 403, url
     # The older record pages too: a visit on a case the user only reads is refused.
     url = reverse("cases:visit-create", args=[case_b.pk])
-    assert client.post(url, {"visited_on": be(TODAY), "findings": "x"}).status_code == 403
+    assert client.post(url, {"visited_on": be(clock.today()), "findings": "x"}).status_code == 403
     assert not case_b.visits.exists()
 
 

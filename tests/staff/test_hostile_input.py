@@ -10,8 +10,9 @@ from django.urls import reverse
 
 from cases.models import Assistance, Case, CaseEvent, Consent, Person, Referral, Visit
 from cases.services import case_assign_volunteers, consent_record, referral_create
+from tests import clock
 from tests.factories import RegistrationFactory, national_id
-from tests.staff.posts import TODAY, be, field_errors, intake_post, registration_post
+from tests.staff.posts import be, field_errors, intake_post, registration_post
 from volunteers.models import Registration, Volunteer
 
 SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -41,26 +42,26 @@ def base_posts(chair, case, agency, volunteer):
         reason="ต้องการที่พัก",
         basis="legal_duty",
         basis_note="มาตรา",
-        referred_on=TODAY,
+        referred_on=clock.today(),
     )
     case_id = case.pk
     return {
         reverse("cases:case-create"): intake_post(case.centre, **{"case-volunteers": []}),
         reverse("cases:visit-create", args=[case_id]): {
-            "visited_on": be(TODAY),
+            "visited_on": be(clock.today()),
             "findings": "พบครอบครัว",
             "volunteers": [volunteer.pk],
         },
         reverse("cases:assistance-create", args=[case_id]): {
             "kind": "goods",
             "programme": "other",
-            "given_on": be(TODAY),
+            "given_on": be(clock.today()),
             "item_1_name": "จักรยาน",
             "item_1_quantity": "1",
         },
         reverse("cases:referral-create", args=[case_id]): {
             "agency": agency.pk,
-            "referred_on": be(TODAY),
+            "referred_on": be(clock.today()),
             "reason": "ต้องการที่พัก",
             "basis": "consent",
             "consent_given_by": "self",
@@ -69,7 +70,7 @@ def base_posts(chair, case, agency, volunteer):
         reverse("cases:case-status", args=[case_id]): {"to_status": "assessing", "note": "ok"},
         reverse("cases:referral-status", args=[referral.pk]): {
             "to_status": "accepted",
-            "on": be(TODAY),
+            "on": be(clock.today()),
             "outcome": "รับไว้",
         },
         reverse("volunteers:volunteer-create"): registration_post(
@@ -101,7 +102,7 @@ def correction_posts(chair, case, volunteer):
             "summary": "แก้ไข",
         },
         reverse("cases:consent-withdraw", args=[consent.pk]): {
-            "withdrawn_on": be(TODAY),
+            "withdrawn_on": be(clock.today()),
             "note": "ขอถอน",
         },
         reverse("cases:case-unassign", args=[case.pk]): {

@@ -12,8 +12,9 @@ from django.urls import reverse
 from cases.models import Agency, Case
 from cases.services import case_assign_volunteers
 from centres.models import Centre
+from tests import clock
 from tests.factories import RegistrationFactory, national_id
-from tests.staff.posts import TODAY, be, field_errors, intake_post, registration_post
+from tests.staff.posts import be, field_errors, intake_post, registration_post
 from volunteer_centre.forms import MAX_CHOICES
 from volunteers.models import Registration, Volunteer
 
@@ -112,7 +113,7 @@ def test_a_ticked_volunteer_stays_listed_when_the_form_comes_back(client, chair_
     client.force_login(chair_a)
     url = reverse("cases:visit-create", args=[case_a.pk])
     response = client.post(
-        url, {"visited_on": be(TODAY), "findings": "", "volunteers": [sought.pk]}
+        url, {"visited_on": be(clock.today()), "findings": "", "volunteers": [sought.pk]}
     )
     assert response.status_code == 400
     page = response.content.decode()
@@ -166,7 +167,7 @@ def test_a_referral_finds_the_agency_among_many(client, chair_a, case_a):
         url,
         {
             "agency": wanted.pk,
-            "referred_on": be(TODAY),
+            "referred_on": be(clock.today()),
             "reason": "ต้องการที่พัก",
             "basis": "vital_interest",
             "basis_note": "อันตราย",

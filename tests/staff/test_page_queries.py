@@ -18,8 +18,8 @@ from cases.services import (
     person_update,
     visit_record,
 )
+from tests import clock
 from tests.factories import RegistrationFactory
-from tests.staff.posts import TODAY
 
 WRITERS = ["chair_a", "ministry_admin"]
 
@@ -32,7 +32,7 @@ def open_case_for(person, chair, centre):
         intake_channel="walk_in",
         reporter_type="self",
         problems=["poverty"],
-        opened_on=TODAY - dt.timedelta(days=40),
+        opened_on=clock.today() - dt.timedelta(days=40),
     )
 
 
@@ -49,7 +49,7 @@ def add_work(case, chair, volunteer, n: int) -> None:
         visit_record(
             actor=chair,
             case=case,
-            visited_on=TODAY - dt.timedelta(days=i),
+            visited_on=clock.today() - dt.timedelta(days=i),
             findings=f"ครั้งที่ {i}",
             volunteers=[volunteer],
         )
@@ -59,7 +59,7 @@ def add_work(case, chair, volunteer, n: int) -> None:
             kind="money",
             programme="low_income_grant",
             amount=500,
-            given_on=TODAY - dt.timedelta(days=i),
+            given_on=clock.today() - dt.timedelta(days=i),
         )
         consent_record(actor=chair, case=case, given_by="self", purpose=f"ส่งต่อ {i}")
 

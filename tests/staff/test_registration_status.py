@@ -6,13 +6,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from tests import clock
 from tests.factories import (
     RegistrationFactory,
     StaffAssignmentFactory,
     UserFactory,
     also_supervising_the_north,
 )
-from tests.staff.posts import TODAY, be, field_errors
+from tests.staff.posts import be, field_errors
 from volunteers.models import Registration, RegistrationStatusChange
 from volunteers.services import registration_end, registration_reinstate, registration_suspend
 
@@ -70,13 +71,13 @@ def test_chair_suspends_reinstates_and_ends_with_be_dates_in_thai_digits_and_a_h
         "",
     )
     response = client.post(
-        url("registration-end", registration), {"on": be(TODAY), "reason": "ย้ายภูมิลำเนา"}
+        url("registration-end", registration), {"on": be(clock.today()), "reason": "ย้ายภูมิลำเนา"}
     )
     assert response.status_code == 302
     registration.refresh_from_db()
     assert (registration.status, registration.ended_on, registration.end_reason) == (
         "ended",
-        TODAY,
+        clock.today(),
         "ย้ายภูมิลำเนา",
     )
     history = list(
@@ -85,7 +86,7 @@ def test_chair_suspends_reinstates_and_ends_with_be_dates_in_thai_digits_and_a_h
     assert history == [
         ("active", "suspended", suspended_on, "ขาดการปฏิบัติงานสามเดือน", chair_a.pk),
         ("suspended", "active", dt.date(2024, 8, 1), "", chair_a.pk),
-        ("active", "ended", TODAY, "ย้ายภูมิลำเนา", chair_a.pk),
+        ("active", "ended", clock.today(), "ย้ายภูมิลำเนา", chair_a.pk),
     ]
     page = detail(client, registration)
     history_html = page[page.index('id="status-history"') :]
@@ -119,13 +120,17 @@ def test_ending_a_suspended_registration_clears_the_suspension_and_keeps_it_in_h
     ("name", "post", "field"),
     [
         ("registration-end", {"on": "10/03/2562", "reason": "x"}, "on"),  # before 11/03/2562
-        ("registration-suspend", {"on": be(TODAY + dt.timedelta(days=1)), "reason": "x"}, "on"),
+        (
+            "registration-suspend",
+            {"on": be(clock.today() + dt.timedelta(days=1)), "reason": "x"},
+            "on",
+        ),
         ("registration-end", {"on": "31/02/2567", "reason": "x"}, "on"),  # no such day
         ("registration-end", {"on": "12/2567", "reason": "x"}, "on"),
         ("registration-suspend", {"on": "01/01/1990", "reason": "x"}, "on"),  # before ministry
-        ("registration-suspend", {"on": be(TODAY), "reason": "   "}, "reason"),
-        ("registration-end", {"on": be(TODAY), "reason": ""}, "reason"),
-        ("registration-end", {"on": be(TODAY), "reason": "ก" * 201}, "reason"),
+        ("registration-suspend", {"on": be(clock.today()), "reason": "   "}, "reason"),
+        ("registration-end", {"on": be(clock.today()), "reason": ""}, "reason"),
+        ("registration-end", {"on": be(clock.today()), "reason": "ก" * 201}, "reason"),
         ("registration-suspend", {"reason": "x"}, "on"),
     ],
 )
@@ -161,13 +166,15 @@ def test_suspending_a_suspended_and_reinstating_an_ended_registration_say_why_no
         actor=chair_a, registration=registration, on=dt.date(2024, 5, 1), reason="พัก"
     )
     response = client.post(
-        url("registration-suspend", registration), {"on": be(TODAY), "reason": "อีกครั้ง"}
+        url("registration-suspend", registration), {"on": be(clock.today()), "reason": "อีกครั้ง"}
     )
     assert response.status_code == 400
     assert "1 พ.ค. 2567" in " ".join(response.context["form"].non_field_errors())
-    registration_end(actor=chair_a, registration=registration, on=TODAY, reason="ลาออก")
+    registration_end(actor=chair_a, registration=registration, on=clock.today(), reason="ลาออก")
     for name in ("registration-reinstate", "registration-suspend", "registration-end"):
-        response = client.post(url(name, registration), {"on": be(TODAY), "reason": "กลับมา"})
+        response = client.post(
+            url(name, registration), {"on": be(clock.today()), "reason": "กลับมา"}
+        )
         assert response.status_code == 400
         assert response.context["form"].non_field_errors()
     registration.refresh_from_db()
@@ -177,7 +184,7 @@ def test_suspending_a_suspended_and_reinstating_an_ended_registration_say_why_no
 
 def test_reinstating_an_active_registration_is_refused(chair_a, registration):
     with pytest.raises(ValidationError) as error:
-        registration_reinstate(actor=chair_a, registration=registration, on=TODAY)
+        registration_reinstate(actor=chair_a, registration=registration, on=clock.today())
     assert error.value.code == "not_suspended"
 
 
@@ -188,13 +195,13 @@ def test_a_supervisor_gets_403_and_sees_no_status_button(client, supervisor_nort
     for name in ACTIONS:
         assert url(name, registration) not in page
         assert client.get(url(name, registration)).status_code == 403
-        response = client.post(url(name, registration), {"on": be(TODAY), "reason": "x"})
+        response = client.post(url(name, registration), {"on": be(clock.today()), "reason": "x"})
         assert response.status_code == 403
     listing = client.get(reverse("volunteers:volunteer-list")).content.decode()
     assert reverse("volunteers:volunteer-create") not in listing
     with pytest.raises(PermissionDenied):
         registration_suspend(
-            actor=supervisor_north, registration=registration, on=TODAY, reason="x"
+            actor=supervisor_north, registration=registration, on=clock.today(), reason="x"
         )
     registration.refresh_from_db()
     assert registration.status == "active"
@@ -213,7 +220,7 @@ def test_a_chair_who_also_supervises_changes_registrations_of_their_own_centre_o
         reverse("volunteers:volunteer-create")
         in client.get(reverse("volunteers:volunteer-list")).content.decode()
     )
-    post = {"on": be(TODAY), "reason": "พัก"}
+    post = {"on": be(clock.today()), "reason": "พัก"}
     assert client.post(url("registration-suspend", read_only), post).status_code == 403
     assert client.post(url("registration-suspend", mine), post).status_code == 302
     assert Registration.objects.get(pk=read_only.pk).status == "active"
@@ -237,7 +244,10 @@ def test_a_volunteer_registered_at_two_centres_shows_buttons_only_at_the_users_o
 def test_chair_of_another_centre_gets_404(client, chair_b, registration, name):
     client.force_login(chair_b)
     assert client.get(url(name, registration)).status_code == 404
-    assert client.post(url(name, registration), {"on": be(TODAY), "reason": "x"}).status_code == 404
+    assert (
+        client.post(url(name, registration), {"on": be(clock.today()), "reason": "x"}).status_code
+        == 404
+    )
     registration.refresh_from_db()
     assert registration.status == "active"
 
@@ -245,7 +255,7 @@ def test_chair_of_another_centre_gets_404(client, chair_b, registration, name):
 def test_status_history_is_scoped_like_its_registration(
     chair_a, chair_b, supervisor_north, ministry_admin, registration
 ):
-    registration_suspend(actor=chair_a, registration=registration, on=TODAY, reason="พัก")
+    registration_suspend(actor=chair_a, registration=registration, on=clock.today(), reason="พัก")
     change = RegistrationStatusChange.objects.get()
     visible = RegistrationStatusChange.objects.visible_to
     assert list(visible(chair_a)) == [change]
@@ -259,10 +269,10 @@ def test_the_volunteer_page_runs_a_fixed_number_of_queries(
     client, chair_a, registration, django_assert_max_num_queries
 ):
     client.force_login(chair_a)
-    registration_suspend(actor=chair_a, registration=registration, on=TODAY, reason="พัก")
+    registration_suspend(actor=chair_a, registration=registration, on=clock.today(), reason="พัก")
     with django_assert_max_num_queries(12) as few:
         detail(client, registration)
-    registration_reinstate(actor=chair_a, registration=registration, on=TODAY)
+    registration_reinstate(actor=chair_a, registration=registration, on=clock.today())
     for _ in range(4):
         RegistrationFactory(
             centre=registration.centre, volunteer=registration.volunteer, programme="network"
