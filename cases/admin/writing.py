@@ -1,117 +1,43 @@
 """Writing through the services: admin forms whose save runs cases.services, each once.
 
-ServiceSaveAdminMixin keeps each service's refusal (ServiceSave) and rolls the whole save back
-if any refused; the page is then shown again with the messages beside the fields
-(RefusalsFormMixin). ``acting_form`` gives a form its actor, the user whose save it records.
+The mechanism (ServiceSave, ServiceSaveAdminMixin, RefusalsFormMixin, acting_form) is the
+project's, in volunteer_centre.admin_services; its names are re-exported here. What is the cases'
+own: ServiceForm and ServiceInline, whose new rows a service writes, and the admins that never
+delete.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 
 from cases.models import CaseStatus
 from centres.admin import ScopedAdminMixin
 from centres.forms import QUICK_RENDERER
 from volunteer_centre.admin import ThaiDatesAdminMixin
+from volunteer_centre.admin_services import (
+    RefusalsFormMixin,
+    ServiceRefused,
+    ServiceSave,
+    ServiceSaveAdminMixin,
+    acting_form,
+    add_service_error,
+    service_save,
+)
 
-
-class ServiceRefused(Exception):
-    """A service refused part of an admin save. Raised out of the save's transaction, so that
-    everything the save wrote is rolled back."""
-
-
-class ServiceSave:
-    """What the services refused during one admin save, by the prefix of the form whose input
-    they refused (None for the page's main form)."""
-
-    def __init__(self) -> None:
-        self.refused: dict[str | None, list[ValidationError]] = {}
-
-    def run(self, form: forms.BaseForm, call: Callable[[], object]) -> object | None:
-        """``call()``, a service run for ``form``; its ValidationError is kept for the form
-        (the service's own atomic block has undone what it wrote) and None returned."""
-        try:
-            return call()
-        except ValidationError as error:
-            self.refused.setdefault(form.prefix, []).append(error)
-            return None
-
-    def check(self) -> None:
-        """After the save's last service: anything refused undoes the whole save."""
-        if self.refused:
-            raise ServiceRefused
-
-
-def service_save(request) -> ServiceSave:
-    """The refusals of the save of ``request`` (ServiceSaveAdminMixin sets them up)."""
-    return request.__dict__.setdefault("_vc_service_save", ServiceSave())
-
-
-def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put a service's errors next to the form's fields (the others at the top).
-
-    ``form.service_fields`` maps a service's argument names to the form's field names where
-    they differ.
-    """
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    renames = getattr(form, "service_fields", {})
-    for name, errors in error.error_dict.items():
-        field = renames.get(name, name)
-        form.add_error(field if field in form.fields else None, errors)
-
-
-class RefusalsFormMixin:
-    """A form of an admin page that ServiceSaveAdminMixin shows again after a refused save:
-    the services' messages go beside the fields they name, and the form is then invalid, so
-    the page is shown, not saved. ``refused`` is set on the form's class, per request."""
-
-    refused: dict[str | None, list[ValidationError]] = {}
-
-    def add_refusals(self) -> None:
-        for error in self.refused.get(self.prefix, ()):
-            add_service_error(self, error)
-
-
-class ServiceSaveAdminMixin:
-    """An admin whose save writes through the services, each run once.
-
-    The forms check only their input. The save (save_form, save_model, save_related) runs the
-    services for real, inside the transaction of Django's change view; each refusal is kept
-    (ServiceSave.run) and the save goes on, so that one submit shows every message. If any
-    service refused, ServiceRefused leaves the transaction, which rolls back everything the
-    save wrote (no half-saved case, no event of a save that did not happen), and the page is
-    built again from the same submit with the messages beside the fields: the forms are
-    checked again, no service runs."""
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if request.method != "POST":
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        save = request.__dict__["_vc_service_save"] = ServiceSave()
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ServiceRefused:
-            request.__dict__["_vc_refused"] = save.refused
-            return super().changeform_view(request, object_id, form_url, extra_context)
-
-    @staticmethod
-    def refusals(request) -> dict:
-        """For the forms' classes: the refusals to show (none during a save)."""
-        return {"refused": request.__dict__.get("_vc_refused", {})}
-
-
-def acting_form(form: type, request, *, refusals: bool = True) -> type:
-    """``form`` for this request: its ``actor`` (whom its save records) is the user, and with
-    ``refusals`` it shows the services' refusals of the save (ServiceSaveAdminMixin)."""
-    attrs = {"actor": request.user}
-    if refusals:
-        attrs.update(ServiceSaveAdminMixin.refusals(request))
-    return type(form.__name__, (form,), attrs)
+__all__ = [
+    "RefusalsFormMixin",
+    "ServiceForm",
+    "ServiceInline",
+    "ServiceRefused",
+    "ServiceSave",
+    "ServiceSaveAdminMixin",
+    "UndeletableAdminMixin",
+    "acting_form",
+    "add_service_error",
+    "save_service_formset",
+    "service_save",
+]
 
 
 class ServiceForm(RefusalsFormMixin, forms.ModelForm):

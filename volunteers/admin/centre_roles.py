@@ -3,8 +3,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from volunteer_centre.admin_services import service_save
 from volunteers import services
-from volunteers.admin._common import ScopedAdmin, _ScopedInline, _SiblingRowsFormSet
+from volunteers.admin._common import ServiceAdmin, _ServiceRowsInline, _SiblingRowsFormSet
 from volunteers.admin_filters import CentreFilter, ProvinceFilter, RegionFilter
 from volunteers.models import CentreRole
 
@@ -33,7 +34,7 @@ class CentreRoleFormSet(_SiblingRowsFormSet):
         )
 
 
-class CentreRoleInline(_ScopedInline, admin.TabularInline):
+class CentreRoleInline(_ServiceRowsInline, admin.TabularInline):
     model = CentreRole
     formset = CentreRoleFormSet
     autocomplete_fields = ["centre"]
@@ -41,7 +42,7 @@ class CentreRoleInline(_ScopedInline, admin.TabularInline):
 
 
 @admin.register(CentreRole)
-class CentreRoleAdmin(ScopedAdmin):
+class CentreRoleAdmin(ServiceAdmin):
     list_display = ["volunteer", "role", "centre", "starts_on", "ends_on"]
     list_filter = ["role", RegionFilter, ProvinceFilter, CentreFilter]
     list_select_related = ["volunteer", "centre"]
@@ -51,7 +52,9 @@ class CentreRoleAdmin(ScopedAdmin):
     centre_path = "centre"
 
     def save_model(self, request, obj, form, change):
-        save_centre_role(request.user, obj, form.changed_data)
+        save = service_save(request)
+        save.run(form, lambda: save_centre_role(request.user, obj, form.changed_data))
+        save.check()
 
 
 def save_centre_role(actor, role: CentreRole, changed: list[str]) -> CentreRole:

@@ -6,8 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 from centres.admin import WrittenByServicesAdminMixin
 from volunteer_centre.admin import EstimatedCountPaginator
+from volunteer_centre.admin_services import service_save
 from volunteers import services
-from volunteers.admin._common import ScopedAdmin, _ScopedInline, _SiblingRowsFormSet
+from volunteers.admin._common import (
+    ScopedAdmin,
+    ServiceAdmin,
+    _ServiceRowsInline,
+    _SiblingRowsFormSet,
+)
 from volunteers.admin_filters import CentreFilter, ProvinceFilter, RegionFilter
 from volunteers.models import Registration, RegistrationStatusChange, Volunteer
 
@@ -23,7 +29,7 @@ class RegistrationFormSet(_SiblingRowsFormSet):
         )
 
 
-class RegistrationInline(_ScopedInline, admin.StackedInline):
+class RegistrationInline(_ServiceRowsInline, admin.StackedInline):
     model = Registration
     formset = RegistrationFormSet
     autocomplete_fields = ["centre"]
@@ -61,7 +67,7 @@ class RegistrationInline(_ScopedInline, admin.StackedInline):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(ScopedAdmin):
+class RegistrationAdmin(ServiceAdmin):
     list_display = ["volunteer", "programme", "number", "centre", "registered_on", "status"]
     list_filter = ["programme", "status", RegionFilter, ProvinceFilter, CentreFilter]
     list_select_related = ["volunteer", "centre"]
@@ -78,7 +84,9 @@ class RegistrationAdmin(ScopedAdmin):
         return queryset.search(search_term), False
 
     def save_model(self, request, obj, form, change):
-        save_registration(request.user, obj, form.changed_data)
+        save = service_save(request)
+        save.run(form, lambda: save_registration(request.user, obj, form.changed_data))
+        save.check()
 
 
 def save_registration(actor, registration: Registration, changed: list[str]) -> Registration:

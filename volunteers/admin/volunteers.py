@@ -19,8 +19,9 @@ from django.utils.translation import gettext_lazy as _
 
 from centres.admin import ScopedAdminMixin
 from volunteer_centre.admin import EstimatedCountPaginator, ThaiDatesAdminMixin
+from volunteer_centre.admin_services import ServiceSaveAdminMixin, acting_form, service_save
 from volunteers import services
-from volunteers.admin._common import save_rows
+from volunteers.admin._common import ServiceRowForm, save_rows
 from volunteers.admin.centre_roles import CentreRoleInline, save_centre_role
 from volunteers.admin.events import AttendanceInline
 from volunteers.admin.exports import VolunteerExportMixin
@@ -65,6 +66,7 @@ class VolunteerChangeList(ChangeList):
 
 @admin.register(Volunteer)
 class VolunteerAdmin(
+    ServiceSaveAdminMixin,
     VolunteerExportMixin,
     VolunteerImportMixin,
     CountriesTypedAdminMixin,
@@ -116,6 +118,7 @@ class VolunteerAdmin(
         (_("Skills"), {"fields": ["skills", "languages", "training_hours"]}),
     ]
     readonly_fields = ["training_hours"]
+    form = ServiceRowForm
     change_list_template = "admin/volunteers/volunteer/change_list.html"
 
     def get_queryset(self, request):
@@ -183,30 +186,46 @@ class VolunteerAdmin(
             ),
         )
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return acting_form(super().get_form(request, obj, change=change, **kwargs), request)
+
     def save_model(self, request, obj, form, change):
         # A new volunteer is saved with their first registration (save_related).
         if change:
-            services.volunteer_update(actor=request.user, volunteer=obj)
+            service_save(request).run(
+                form, lambda: services.volunteer_update(actor=request.user, volunteer=obj)
+            )
 
     def save_related(self, request, form, formsets, change):
         # The registrations first: a new volunteer is saved with the first of them
-        # (save_registration), before the rows that refer to them.
+        # (save_registration), before the rows that refer to them. Each service's refusal is
+        # kept and the save goes on; any refusal undoes the whole save (ServiceSaveAdminMixin).
+        save = service_save(request)
         form.save_m2m()
         for formset in formsets:
             if formset.model is Registration:
                 self.save_formset(request, form, formset, change)
-        if form.instance.pk is None:
+        volunteer = form.instance
+        if volunteer.pk is None and not save.refused:
             # None came (no registrations' inline for this user): the volunteer alone.
-            services.volunteer_update(actor=request.user, volunteer=form.instance)
+            save.run(
+                form, lambda: services.volunteer_update(actor=request.user, volunteer=volunteer)
+            )
+        if volunteer.pk is None:
+            # Refused, and the other rows refer to the volunteer: nothing more can be saved.
+            save.check()
         for formset in formsets:
             if formset.model is not Registration:
                 self.save_formset(request, form, formset, change)
+        save.check()
 
     def save_formset(self, request, form, formset, change):
+        save = service_save(request)
         if formset.model is Registration:
-            save_rows(formset, partial(save_registration, request.user))
+            registration = partial(save_registration, request.user)
+            save_rows(formset, registration, save, page_form=form)
         elif formset.model is CentreRole:
-            save_rows(formset, partial(save_centre_role, request.user))
+            save_rows(formset, partial(save_centre_role, request.user), save)
         else:
             super().save_formset(request, form, formset, change)
 
