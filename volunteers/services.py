@@ -19,7 +19,10 @@ before the registration's last change of status.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, TypeVar
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.formats import date_format
@@ -29,6 +32,9 @@ from centres.models import Centre
 from volunteer_centre.actors import recorded_actor
 from volunteers.models import CentreRole, Registration, RegistrationStatusChange, Volunteer
 from volunteers.validation import validate_registration_date
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 Status = Registration.Status
 
@@ -40,11 +46,11 @@ CHANGES: dict[str, tuple[frozenset[str], str]] = {
 }
 
 
-def _invalid(field: str, message, code: str) -> ValidationError:
+def _invalid(field: str, message: StrOrPromise, code: str) -> ValidationError:
     return ValidationError({field: ValidationError(message, code=code)})
 
 
-def _day(value) -> str:
+def _day(value: dt.date) -> str:
     return date_format(value, "SHORT_DATE_FORMAT")
 
 
@@ -53,6 +59,7 @@ def _refuse_step(registration: Registration, change: str) -> None:
     sources, _target = CHANGES[change]
     if registration.status in sources:
         return
+    message: StrOrPromise
     if registration.status == Status.ENDED:
         message = _(
             "This registration ended on %(day)s: an ended registration is final. If the "
@@ -107,7 +114,13 @@ def _checked_reason(reason: str, *, required: bool) -> str:
 
 
 def _change(
-    *, actor, registration: Registration, change: str, on, reason: str, reason_required: bool
+    *,
+    actor: User,
+    registration: Registration,
+    change: str,
+    on: dt.date | None,
+    reason: str,
+    reason_required: bool,
 ) -> Registration:
     if not Registration.objects.writable_by(actor).filter(pk=registration.pk).exists():
         raise PermissionDenied(_("You may not change the registrations of this centre."))
@@ -145,7 +158,7 @@ def _change(
 
 @transaction.atomic
 def registration_suspend(
-    *, actor, registration: Registration, on: dt.date | None, reason: str
+    *, actor: User, registration: Registration, on: dt.date | None, reason: str
 ) -> Registration:
     """Suspend an active registration from ``on`` (not after today), for ``reason``
     (required). Kept on the registration while it lasts, and in its history."""
@@ -161,7 +174,7 @@ def registration_suspend(
 
 @transaction.atomic
 def registration_reinstate(
-    *, actor, registration: Registration, on: dt.date | None, reason: str = ""
+    *, actor: User, registration: Registration, on: dt.date | None, reason: str = ""
 ) -> Registration:
     """Make a suspended registration active again from ``on``; the reason is optional (the
     suspension ending is reason enough). An ended registration is never reinstated."""
@@ -177,7 +190,7 @@ def registration_reinstate(
 
 @transaction.atomic
 def registration_end(
-    *, actor, registration: Registration, on: dt.date | None, reason: str
+    *, actor: User, registration: Registration, on: dt.date | None, reason: str
 ) -> Registration:
     """End an active or suspended registration on ``on`` (not after today, not before it
     began), for ``reason`` (required). Final."""
@@ -196,7 +209,7 @@ def registration_end(
 NOT_WRITER = _("You may not change the volunteers of this centre.")
 
 
-def _require_writer_at(actor, centre_id: int | None) -> None:
+def _require_writer_at(actor: User, centre_id: int | None) -> None:
     """The actor writes at the centre (a chair or staff member of it or of a centre above it,
     or a ministry administrator). No centre yet: full_clean() says it is required."""
     if (
@@ -206,13 +219,17 @@ def _require_writer_at(actor, centre_id: int | None) -> None:
         raise PermissionDenied(NOT_WRITER)
 
 
-def _require_writable(actor, row) -> None:
+# The rows these services save (each model's ``objects`` is its scoped QuerySet).
+_Row = TypeVar("_Row", Volunteer, Registration, CentreRole)
+
+
+def _require_writable(actor: User, row: _Row) -> None:
     """The saved ``row``, as it is in the database, is one the actor may change."""
     if not type(row).objects.writable_by(actor).filter(pk=row.pk).exists():
         raise PermissionDenied(NOT_WRITER)
 
 
-def _save(actor, row, changes: dict):
+def _save(actor: User, row: _Row, changes: Mapping[str, object]) -> _Row:
     """``row`` with ``changes``, checked by full_clean() and saved: a saved row must be the
     actor's to change as it was, and a centre's row is at a centre the actor writes at."""
     if row.pk is not None:
@@ -226,7 +243,9 @@ def _save(actor, row, changes: dict):
 
 
 @transaction.atomic
-def volunteer_register(*, actor, volunteer: Volunteer, registration: Registration) -> Volunteer:
+def volunteer_register(
+    *, actor: User, volunteer: Volunteer, registration: Registration
+) -> Volunteer:
     """Enter a new volunteer (unsaved) into the registry with their first registration (unsaved,
     at a centre the actor writes at): a volunteer belongs to the centres of their registrations,
     and without one no chair would see them. The volunteer's errors come first."""
@@ -242,21 +261,25 @@ def volunteer_register(*, actor, volunteer: Volunteer, registration: Registratio
 
 
 @transaction.atomic
-def volunteer_update(*, actor, volunteer: Volunteer, **changes) -> Volunteer:
+def volunteer_update(*, actor: User, volunteer: Volunteer, **changes: object) -> Volunteer:
     """Save a volunteer's record with ``changes`` (or with those a form has set on it)."""
     return _save(actor, volunteer, changes)
 
 
 @transaction.atomic
-def registration_create(*, actor, registration: Registration) -> Registration:
+def registration_create(*, actor: User, registration: Registration) -> Registration:
     """Save a new registration (unsaved, of a saved volunteer) at a centre the actor writes at."""
-    if registration.pk is not None:
+    # None until saved (django-stubs types an AutoField's pk as int).
+    pk: int | None = registration.pk
+    if pk is not None:
         raise ValueError("registration_create saves a new registration")
     return _save(actor, registration, {})
 
 
 @transaction.atomic
-def registration_update(*, actor, registration: Registration, **changes) -> Registration:
+def registration_update(
+    *, actor: User, registration: Registration, **changes: object
+) -> Registration:
     """Save a registration with ``changes`` (or with those a form has set on it). Its status
     changes through registration_suspend, _reinstate and _end, which keep the history; the
     admin corrects it here."""
@@ -264,22 +287,23 @@ def registration_update(*, actor, registration: Registration, **changes) -> Regi
 
 
 @transaction.atomic
-def centre_role_assign(*, actor, centre_role: CentreRole) -> CentreRole:
+def centre_role_assign(*, actor: User, centre_role: CentreRole) -> CentreRole:
     """Give a volunteer an office at a centre (``centre_role``, unsaved): a chair's term must
     not overlap another chair's of the same centre."""
-    if centre_role.pk is not None:
+    pk: int | None = centre_role.pk  # None until saved, as in registration_create
+    if pk is not None:
         raise ValueError("centre_role_assign saves a new role")
     return _save(actor, centre_role, {})
 
 
 @transaction.atomic
-def centre_role_update(*, actor, centre_role: CentreRole, **changes) -> CentreRole:
+def centre_role_update(*, actor: User, centre_role: CentreRole, **changes: object) -> CentreRole:
     """Save a centre role with ``changes`` (or with those a form has set on it)."""
     return _save(actor, centre_role, changes)
 
 
 @transaction.atomic
-def centre_role_end(*, actor, centre_role: CentreRole, ends_on: dt.date | None) -> CentreRole:
+def centre_role_end(*, actor: User, centre_role: CentreRole, ends_on: dt.date | None) -> CentreRole:
     """End a term of office on ``ends_on``, its last day (not before it began)."""
     if not ends_on:
         raise _invalid("ends_on", _("Give the date."), "required")

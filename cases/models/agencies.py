@@ -12,7 +12,7 @@ from centres.access import ScopedQuerySet
 from centres.models import THAI_COLLATION, District, Province
 
 
-class AgencyQuerySet(ScopedQuerySet):
+class AgencyQuerySet(ScopedQuerySet["Agency"]):
     # The partner list is shared reference data: every user with a scope sees all of it.
     centre_path = None
 

@@ -106,7 +106,7 @@ class Assistance(RecordedModel):
         return self.provider_agency or self.provider_centre
 
 
-class AssistanceItemQuerySet(ScopedQuerySet):
+class AssistanceItemQuerySet(ScopedQuerySet["AssistanceItem"]):
     centre_path = "assistance__case__centre"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
@@ -96,7 +97,7 @@ def first_visit_days() -> dict[str, int]:
     return {**DEFAULT_FIRST_VISIT_DAYS, **getattr(settings, "CASE_FIRST_VISIT_DAYS", {})}
 
 
-class CaseQuerySet(ScopedQuerySet):
+class CaseQuerySet(ScopedQuerySet["Case"]):
     """Cases of centres in the user's scope."""
 
     def open(self):
@@ -355,7 +356,10 @@ class CaseCounter(models.Model):
         return f"{self.centre_id}/{self.fiscal_year}: {self.last_sequence}"
 
 
-class CaseChildQuerySet(ScopedQuerySet):
+_M = TypeVar("_M", bound=models.Model)
+
+
+class CaseChildQuerySet(ScopedQuerySet[_M]):
     """Rows that belong to a case are visible when the case is."""
 
     centre_path = "case__centre"

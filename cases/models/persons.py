@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Self
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
@@ -39,8 +40,8 @@ class NoIdReason(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class PersonQuerySet(ScopedQuerySet):
-    def in_scope(self, scope: Scope, user) -> models.QuerySet:
+class PersonQuerySet(ScopedQuerySet["Person"]):
+    def in_scope(self, scope: Scope, user) -> Self:
         """Persons recorded by a centre in scope, or with a case at a centre in scope."""
         from cases.models.cases import Case  # which imports this module
 
@@ -71,7 +72,7 @@ class PersonQuerySet(ScopedQuerySet):
         birth_date: dt.date | None = None,
         district_code: str | None = None,
         exclude_pk: int | None = None,
-    ):
+    ) -> Self:
         """Persons that look like the one described: the same national ID, or the same first
         and last name, birth date and district (of the registered or the current address).
 
@@ -220,7 +221,7 @@ class Person(PersonDisplayMixin, ThaiAddress):
         return current.address_text()
 
 
-class HouseholdQuerySet(ScopedQuerySet):
+class HouseholdQuerySet(ScopedQuerySet["Household"]):
     """Households recorded by a centre in scope."""
 
 
@@ -276,7 +277,7 @@ class Relation(models.TextChoices):
     OTHER = "other", pgettext_lazy("household relation", "not related")
 
 
-class HouseholdMemberQuerySet(ScopedQuerySet):
+class HouseholdMemberQuerySet(ScopedQuerySet["HouseholdMember"]):
     centre_path = "household__centre"
 
 

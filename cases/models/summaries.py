@@ -13,7 +13,7 @@ from centres.models import Centre
 from volunteers.models import Volunteer
 
 
-class DashboardTallyQuerySet(ScopedQuerySet):
+class DashboardTallyQuerySet(ScopedQuerySet["DashboardTally"]):
     """Tallies of centres in the user's scope: the same centres as their cases."""
 
 

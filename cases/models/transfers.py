@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Self
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -21,17 +23,17 @@ class TransferStatus(models.TextChoices):
     CANCELLED = "cancelled", pgettext_lazy("transfer status", "cancelled")
 
 
-class CaseTransferQuerySet(ScopedQuerySet):
+class CaseTransferQuerySet(ScopedQuerySet["CaseTransfer"]):
     """Transfers are seen at both ends: by the sending and by the receiving centre."""
 
-    def in_scope(self, scope: Scope, user) -> models.QuerySet:
+    def in_scope(self, scope: Scope, user) -> Self:
         if scope.sees_all:
             return self
         if scope.is_empty:
             return self.none()
         return self.filter(scope.centre_q("from_centre__") | scope.centre_q("to_centre__"))
 
-    def pending(self):
+    def pending(self) -> Self:
         return self.filter(status=TransferStatus.PENDING)
 
     def _written_at(self, user, end: str) -> models.QuerySet:

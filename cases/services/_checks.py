@@ -5,32 +5,37 @@ volunteers, status steps, a transfer under way, and the event every write ends w
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import TextChoices
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cases.models import Case, CaseEvent, CaseStatus, CaseTransfer
+from cases.models import Case, CaseEvent, CaseStatus, CaseTransfer, Referral
 from centres.access import scope_for
 from centres.models import Centre
 from volunteer_centre.actors import recorded_actor
 from volunteer_centre.ministry import MINISTRY_FOUNDED
 from volunteers.models import Registration, Volunteer
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 S = CaseStatus
 
 
-def _invalid(field: str, message, code: str) -> ValidationError:
+def _invalid(field: str, message: StrOrPromise, code: str) -> ValidationError:
     """An error for one form field. ValidationError({field: message}, code=...) would drop
     the code, which callers and tests read."""
     return ValidationError({field: ValidationError(message, code=code)})
 
 
-def _require_writer(actor, centre: Centre) -> None:
+def _require_writer(actor: User, centre: Centre) -> None:
     """The actor writes at ``centre``: a chair or staff member of it (or a centre above it),
     or a ministry administrator. Supervisors read only."""
     scope = scope_for(actor)
@@ -79,7 +84,7 @@ def _day(value: dt.date | None, field: str, *, case: Case | None = None) -> dt.d
     return value
 
 
-def _choices(values: Iterable[str], choices, field: str) -> list[str]:
+def _choices(values: Iterable[str], choices: type[TextChoices], field: str) -> list[str]:
     values = list(dict.fromkeys(values or []))
     valid = {c.value for c in choices}
     if any(v not in valid for v in values):
@@ -87,7 +92,7 @@ def _choices(values: Iterable[str], choices, field: str) -> list[str]:
     return values
 
 
-def _choice(value: str, choices, field: str) -> str:
+def _choice(value: str, choices: type[TextChoices], field: str) -> str:
     return _choices([value], choices, field)[0]
 
 
@@ -118,7 +123,13 @@ def _active_volunteers(case: Case, volunteers: Iterable[Volunteer | int]) -> lis
     return ids
 
 
-def _check_step(transitions, statuses, from_status: str, to_status: str, message) -> None:
+def _check_step(
+    transitions: Mapping[str, frozenset[str]],
+    statuses: type[TextChoices],
+    from_status: str,
+    to_status: str,
+    message: StrOrPromise,
+) -> None:
     """Refuse a status change its path does not allow, naming the steps that are."""
     allowed = transitions.get(from_status, frozenset())
     if to_status in allowed:
@@ -178,7 +189,19 @@ def _refuse_while_in_transfer(case: Case, kind: str) -> None:
         )
 
 
-def _event(case: Case, actor, kind: str, **fields: Any) -> CaseEvent:
+class EventFields(TypedDict, total=False):
+    """What a service may set on the CaseEvent it appends, beside the case, kind and actor."""
+
+    note: str
+    from_status: str
+    to_status: str
+    # JSON: primitives, lists and mappings of them.
+    detail: Mapping[str, object]
+    referral: Referral
+    transfer: CaseTransfer
+
+
+def _event(case: Case, actor: User, kind: str, **fields: Unpack[EventFields]) -> CaseEvent:
     # Every write to a case ends here: while a transfer is pending it is refused (see
     # _refuse_while_in_transfer above), and the whole service rolls back.
     _refuse_while_in_transfer(case, kind)

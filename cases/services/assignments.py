@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -21,7 +22,11 @@ from volunteers.models import Volunteer
 
 
 def _assign(
-    actor, case: Case, volunteers, on: dt.date | None = None, note: str = ""
+    actor: User,
+    case: Case,
+    volunteers: Iterable[Volunteer | int],
+    on: dt.date | None = None,
+    note: str = "",
 ) -> list[CaseAssignment]:
     ids = _active_volunteers(case, volunteers)
     already = set(case.assignments.values_list("volunteer_id", flat=True))
@@ -47,7 +52,7 @@ def _assign(
 
 @transaction.atomic
 def case_assign_volunteers(
-    *, actor, case: Case, volunteers: Iterable[Volunteer | int], note: str = ""
+    *, actor: User, case: Case, volunteers: Iterable[Volunteer | int], note: str = ""
 ) -> list[CaseAssignment]:
     """Assign volunteers to an open case. Each must hold an active registration at the case's
     centre; if one does not, nobody is assigned. Returns the new assignments."""
@@ -58,7 +63,7 @@ def case_assign_volunteers(
 
 @transaction.atomic
 def case_unassign_volunteers(
-    *, actor, case: Case, volunteers: Iterable[Volunteer | int], note: str = ""
+    *, actor: User, case: Case, volunteers: Iterable[Volunteer | int], note: str = ""
 ) -> int:
     """Take volunteers off a case; the event keeps who they were (ids and names as shown
     then). Under the case's lock, so that two people removing the same volunteer at once

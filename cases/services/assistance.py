@@ -6,7 +6,9 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import NotRequired, TypedDict, cast
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -26,7 +28,7 @@ from centres.models import Centre
 from volunteer_centre.actors import recorded_actor
 
 
-def _amount(value) -> Decimal:
+def _amount(value: Decimal | int | str | None) -> Decimal:
     not_a_number = _invalid("amount", _("Enter the amount in baht as a number."), "invalid")
     try:
         amount = Decimal(str(value if value not in (None, "") else 0).replace(",", ""))
@@ -54,10 +56,19 @@ class Item:
     unit: str = ""
 
 
+class ItemFields(TypedDict):
+    """A line of goods as a form gives it: the fields of an ``Item``."""
+
+    name: str
+    quantity: NotRequired[int]
+    unit: NotRequired[str]
+
+
 def _check_items(lines: list[Item]) -> None:
     """Every line named, with a quantity from 1 to MAX_ITEM_QUANTITY and texts that fit."""
-    name_max = AssistanceItem._meta.get_field("name").max_length
-    unit_max = AssistanceItem._meta.get_field("unit").max_length
+    # Both are CharFields, which always have a max_length.
+    name_max = cast(int, AssistanceItem._meta.get_field("name").max_length)
+    unit_max = cast(int, AssistanceItem._meta.get_field("unit").max_length)
     for line in lines:
         name = line.name.strip()
         if not name:
@@ -88,14 +99,14 @@ def _check_items(lines: list[Item]) -> None:
 @transaction.atomic
 def assistance_record(
     *,
-    actor,
+    actor: User,
     case: Case,
     kind: str,
     given_on: dt.date,
     programme: str = "",
-    amount: Decimal | int | str = 0,
+    amount: Decimal | int | str | None = 0,
     description: str = "",
-    items: Iterable[Item | dict] = (),
+    items: Iterable[Item | ItemFields] = (),
     provider_agency: Agency | None = None,
     provider_centre: Centre | None = None,
 ) -> Assistance:

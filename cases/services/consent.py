@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.formats import date_format
@@ -17,7 +18,7 @@ from volunteer_centre.actors import recorded_actor
 @transaction.atomic
 def consent_record(
     *,
-    actor,
+    actor: User,
     case: Case,
     given_by: str,
     purpose: str,
@@ -47,7 +48,7 @@ def consent_record(
 
 @transaction.atomic
 def consent_withdraw(
-    *, actor, consent: Consent, withdrawn_on: dt.date | None = None, note: str = ""
+    *, actor: User, consent: Consent, withdrawn_on: dt.date | None = None, note: str = ""
 ) -> Consent:
     """Mark a consent withdrawn. Referrals already sent stay on record; no new referral may
     rely on it."""

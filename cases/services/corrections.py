@@ -8,9 +8,11 @@ import datetime as dt
 import hashlib
 import json
 import uuid
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import cast
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -78,7 +80,7 @@ STALE_MESSAGE = _(
 )
 
 
-def _version(*values: Any) -> str:
+def _version(*values: object) -> str:
     return hashlib.sha256(json.dumps(values, default=str).encode()).hexdigest()[:20]
 
 
@@ -111,7 +113,7 @@ def _check_version(expected: str | None, current: str) -> None:
         raise ValidationError(STALE_MESSAGE, code="stale")
 
 
-def _stored(value: Any) -> Any:
+def _stored(value: object) -> object:
     """A value as an event's detail keeps it: JSON primitives that need no query to show."""
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -131,13 +133,17 @@ def _stored(value: Any) -> Any:
     return value
 
 
-def _same(old: Any, new: Any) -> bool:
+def _same(old: object, new: object) -> bool:
     if isinstance(old, models.Model) or isinstance(new, models.Model):
-        return getattr(old, "pk", None) == getattr(new, "pk", None)
+        old_pk: object = getattr(old, "pk", None)
+        new_pk: object = getattr(new, "pk", None)
+        return old_pk == new_pk
     return old == new
 
 
-def _correction_events(cases: list[Case], actor, kind: str, note: str, detail: dict) -> None:
+def _correction_events(
+    cases: list[Case], actor: User, kind: str, note: str, detail: Mapping[str, object]
+) -> None:
     """One event per case, all of one correction (``detail["correction"]``)."""
     detail = {**detail, "correction": uuid.uuid4().hex}
     CaseEvent.objects.bulk_create(
@@ -152,22 +158,23 @@ def _correction_events(cases: list[Case], actor, kind: str, note: str, detail: d
     )
 
 
-def person_correction_cases(actor, person: Person) -> list[Case]:
+def person_correction_cases(actor: User | AnonymousUser, person: Person) -> list[Case]:
     """The cases whose timelines a correction of ``person`` by ``actor`` goes on: those of
     the person at the centres the actor writes at."""
     return list(Case.objects.writable_by(actor).filter(person_id=person.pk).order_by("pk"))
 
 
-def household_correction_cases(actor, household: Household) -> list[Case]:
+def household_correction_cases(actor: User | AnonymousUser, household: Household) -> list[Case]:
     """The cases whose timelines a correction of ``household`` by ``actor`` goes on (as it
     stands: persons a correction adds bring theirs too)."""
     persons = household.members.filter(person__isnull=False).values("person_id")
     return list(Case.objects.writable_by(actor).filter(person_id__in=persons).order_by("pk"))
 
 
-def _text(value, field: str, model) -> str:
+def _text(value: str | None, field: str, model: type[models.Model]) -> str:
     value = (value or "").strip()
-    limit = model._meta.get_field(field).max_length
+    # Callers name a text field of ``model``: a Field, never a relation.
+    limit = cast("models.Field[object, object]", model._meta.get_field(field)).max_length
     if limit and len(value) > limit:
         raise _invalid(
             field,
@@ -178,7 +185,7 @@ def _text(value, field: str, model) -> str:
     return value
 
 
-def person_corrections(user, person: Person) -> list[CaseEvent]:
+def person_corrections(user: User | AnonymousUser, person: Person) -> list[CaseEvent]:
     """The corrections of ``person`` and of their households that ``user`` may read, newest
     first, each once (one correction is an event on each of several cases)."""
     households = list(person.household_memberships.values_list("household_id", flat=True))
@@ -191,9 +198,10 @@ def person_corrections(user, person: Person) -> list[CaseEvent]:
         .select_related("actor")
         .order_by("-at", "-pk")
     )
-    seen, shown = set(), []
+    seen: set[str | int] = set()
+    shown: list[CaseEvent] = []
     for event in events:
-        key = event.detail.get("correction") or event.pk
+        key: str | int = event.detail.get("correction") or event.pk
         if key not in seen:
             seen.add(key)
             shown.append(event)

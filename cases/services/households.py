@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -48,7 +49,7 @@ class MemberRow:
     remove: bool = False
 
 
-def _member_values(actor, row: MemberRow, label: str) -> dict[str, Any]:
+def _member_values(actor: User, row: MemberRow, label: str) -> dict[str, Any]:
     """A member row's fields, checked; ``label`` names the row in messages."""
     name = _text(row.name, "name", HouseholdMember)
     person = row.person
@@ -114,12 +115,23 @@ def _household_values(locked: Household, changes: dict[str, Any]) -> dict[str, A
 
 
 def _member_rows(
-    actor, locked: Household, current: dict[int, HouseholdMember], members: Iterable[MemberRow]
-) -> tuple[list, list, list, list]:
+    actor: User,
+    locked: Household,
+    current: dict[int, HouseholdMember],
+    members: Iterable[MemberRow],
+) -> tuple[
+    list[dict[str, Any]],
+    list[HouseholdMember],
+    list[tuple[HouseholdMember, list[str]]],
+    list[HouseholdMember],
+]:
     """What the member rows do, checked: (the change of each member for the event, the members
     to add, the (member, changed fields) to save, the members to remove). A row id that is not
     one of ``current`` (or comes twice) is refused."""
-    member_changes, to_add, to_update, to_remove = [], [], [], []
+    member_changes: list[dict[str, Any]] = []
+    to_add: list[HouseholdMember] = []
+    to_update: list[tuple[HouseholdMember, list[str]]] = []
+    to_remove: list[HouseholdMember] = []
     seen_ids: set[int] = set()
     for n, row in enumerate(members, start=1):
         if row.id is not None:
@@ -160,7 +172,9 @@ def _removed_member(member: HouseholdMember, label: str) -> dict[str, Any]:
     }
 
 
-def _changed_member(actor, member: HouseholdMember, row: MemberRow, label: str) -> dict:
+def _changed_member(
+    actor: User, member: HouseholdMember, row: MemberRow, label: str
+) -> dict[str, dict[str, Any]]:
     """The fields ``row`` changes on ``member`` ({field: {"from", "to"}}), set on it."""
     new = _member_values(actor, row, label)
     diff = {
@@ -184,7 +198,11 @@ def _added_member(new: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _persons_once(current: dict[int, HouseholdMember], to_add: list, to_remove: list) -> list[int]:
+def _persons_once(
+    current: dict[int, HouseholdMember],
+    to_add: list[HouseholdMember],
+    to_remove: list[HouseholdMember],
+) -> list[int]:
     """The recorded persons of the household once the rows are applied; one there twice is
     refused."""
     kept = [m for m in current.values() if m not in to_remove]
@@ -201,7 +219,7 @@ def _persons_once(current: dict[int, HouseholdMember], to_add: list, to_remove: 
 @transaction.atomic
 def household_update(
     *,
-    actor,
+    actor: User,
     household: Household,
     members: Iterable[MemberRow] = (),
     note: str = "",

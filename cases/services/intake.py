@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, TypedDict
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +29,9 @@ from volunteer_centre.actors import recorded_actor
 from volunteer_centre.identity import normalise_phone
 from volunteers.models import Volunteer
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 def _next_sequence(centre: Centre, fy: int) -> int:
     """Bump the centre's counter for the fiscal year and return the new value.
@@ -47,7 +51,9 @@ def _next_sequence(centre: Centre, fy: int) -> int:
             """,  # noqa: S608 - the table name is ours, the values are bound parameters
             [centre.pk, fy],
         )
-        return cursor.fetchone()[0]
+        # RETURNING gives the one row upserted.
+        sequence: int = cursor.fetchone()[0]
+        return sequence
 
 
 def case_number(centre: Centre, fy: int, sequence: int) -> str:
@@ -71,6 +77,36 @@ CASE_DETAIL_FIELDS = (
 )
 
 
+class CaseDetails(TypedDict):
+    """The descriptive fields of a case (``CASE_DETAIL_FIELDS``), checked and cleaned."""
+
+    intake_channel: str
+    reporter_type: str
+    reporter_anonymous: bool
+    reporter_name: str
+    reporter_phone: str
+    problems: list[str]
+    risk_flags: list[str]
+    risk_note: str
+    urgency: str
+    summary: str
+
+
+class CaseDetailChanges(TypedDict, total=False):
+    """The descriptive fields a correction (``case_update``) may give, as a form gives them."""
+
+    intake_channel: str
+    reporter_type: str
+    reporter_anonymous: bool
+    reporter_name: str
+    reporter_phone: str
+    problems: Iterable[str]
+    risk_flags: Iterable[str]
+    risk_note: str
+    urgency: str
+    summary: str
+
+
 def _case_details(
     *,
     intake_channel: str,
@@ -83,12 +119,12 @@ def _case_details(
     risk_note: str,
     urgency: str,
     summary: str,
-) -> dict[str, Any]:
+) -> CaseDetails:
     """The descriptive fields of a case, checked and cleaned, for case_open and case_update.
     Raises one ValidationError naming every field that is wrong."""
     reporter_name, reporter_phone = (reporter_name or "").strip(), (reporter_phone or "").strip()
     risk_note = (risk_note or "").strip()
-    errors: dict[str, Any] = {}
+    errors: dict[str, StrOrPromise | list[str]] = {}
     problems = _choices(problems, Problem, "problems")
     if not problems:
         errors["problems"] = _("Choose at least one problem.")
@@ -122,7 +158,7 @@ def _case_details(
 @transaction.atomic
 def case_open(
     *,
-    actor,
+    actor: User,
     centre: Centre,
     person: Person,
     intake_channel: str,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -24,6 +25,9 @@ from cases.services.corrections import (
 )
 from volunteer_centre.identity import normalise_national_id, normalise_phone, normalise_postcode
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 _CURRENT_ADDRESS_FIELDS = (
     "current_house_number",
     "current_moo",
@@ -34,7 +38,7 @@ _CURRENT_ADDRESS_FIELDS = (
 )
 
 
-def _checked_national_id(actor, locked: Person, national_id: str) -> str:
+def _checked_national_id(actor: User, locked: Person, national_id: str) -> str:
     """``national_id`` normalised, refused when malformed or already held by another person
     (one the actor may not see is named only as "at another centre")."""
     try:
@@ -45,6 +49,7 @@ def _checked_national_id(actor, locked: Person, national_id: str) -> str:
         national_id, user=actor, exclude_pk=locked.pk
     )
     if holder is not None:
+        message: StrOrPromise
         if visible:
             message = _("A person with this national ID is already recorded: %(name)s.") % {
                 "name": holder.display_name
@@ -72,7 +77,7 @@ def _checked_no_id_reason(values: dict[str, Any]) -> str:
     return chosen
 
 
-def _person_values(actor, locked: Person, changes: dict[str, Any]) -> dict[str, Any]:
+def _person_values(actor: User, locked: Person, changes: dict[str, Any]) -> dict[str, Any]:
     """The person's fields after ``changes``, checked as the intake checks them."""
     from volunteers.models import Sex
 
@@ -121,7 +126,7 @@ def _person_values(actor, locked: Person, changes: dict[str, Any]) -> dict[str, 
 @transaction.atomic
 def person_update(
     *,
-    actor,
+    actor: User,
     person: Person,
     note: str = "",
     expected_version: str | None = None,

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TypedDict, Unpack
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from cases.models import Assistance, Case, CaseEvent, Person, Referral, Visit
+from cases.models import Assistance, Case, CaseEvent, Person, PersonQuerySet, Referral, Visit
 from volunteers.models import Volunteer
 
 
@@ -20,7 +21,7 @@ class TimelineEntry:
     date: dt.date
     recorded_at: dt.datetime
     kind: str
-    obj: Any
+    obj: CaseEvent | Visit | Assistance | Referral
 
 
 # The audit events of visits, assistance and referrals are shown as the rows themselves.
@@ -62,9 +63,23 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
     return entries
 
 
+class DuplicateFields(TypedDict, total=False):
+    """What a person is compared on (``PersonQuerySet.possible_duplicates``)."""
+
+    national_id: str | None
+    first_name: str
+    last_name: str
+    birth_date: dt.date | None
+    district_code: str | None
+
+
 def person_possible_duplicates(
-    *, user, person: Person | None = None, exclude_pk: int | None = None, **fields
-):
+    *,
+    user: User | AnonymousUser,
+    person: Person | None = None,
+    exclude_pk: int | None = None,
+    **fields: Unpack[DuplicateFields],
+) -> PersonQuerySet:
     """Persons visible to ``user`` that look like ``person`` (or like the ``fields`` given:
     national_id, first_name, last_name, birth_date, district_code). Candidates outside the
     user's centres are not shown: they would only lead to a page the user may not open."""

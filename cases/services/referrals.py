@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -40,7 +41,7 @@ NO_BASIS_MESSAGE = _(
 @transaction.atomic
 def referral_create(
     *,
-    actor,
+    actor: User,
     case: Case,
     agency: Agency,
     reason: str,
@@ -98,7 +99,7 @@ def referral_create(
 @transaction.atomic
 def referral_update_status(
     *,
-    actor,
+    actor: User,
     referral: Referral,
     to_status: str,
     on: dt.date | None = None,

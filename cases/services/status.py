@@ -10,8 +10,9 @@ help is given again.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import cast
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -55,7 +56,9 @@ def _check_closes_after_work(case: Case) -> None:
         if d is not None
     ]
     latest = max(dates, default=None)
-    if latest is not None and case.closed_on < latest:
+    # case_change_status has just set the closing date.
+    closed_on = cast(dt.date, case.closed_on)
+    if latest is not None and closed_on < latest:
         raise _invalid(
             "closed_on",
             _(
@@ -70,7 +73,7 @@ def _check_closes_after_work(case: Case) -> None:
 @transaction.atomic
 def case_change_status(
     *,
-    actor,
+    actor: User,
     case: Case,
     to_status: str,
     note: str = "",
@@ -93,7 +96,7 @@ def case_change_status(
         to_status,
         _("A case cannot go from “%(from)s” to “%(to)s”. Allowed from “%(from)s”: %(next)s."),
     )
-    detail: dict[str, Any] = {}
+    detail: dict[str, str] = {}
     if to_status == S.CLOSED:
         if not closure_reason:
             raise _invalid(

@@ -4,8 +4,9 @@ decline or cancellation.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +18,9 @@ from cases.services._checks import S, _event, _invalid, _locked, _require_writer
 from centres.models import Centre
 from volunteer_centre.actors import recorded_actor
 from volunteers.models import Registration
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 
 def _locked_transfer(transfer: CaseTransfer) -> tuple[Case, CaseTransfer]:
@@ -34,7 +38,7 @@ def _locked_transfer(transfer: CaseTransfer) -> tuple[Case, CaseTransfer]:
 def _require_pending(transfer: CaseTransfer) -> None:
     if transfer.is_pending:
         return
-    messages = {
+    messages: dict[str, StrPromise] = {
         TransferStatus.ACCEPTED: _("This transfer was already accepted on %(day)s."),
         TransferStatus.DECLINED: _("This transfer was declined on %(day)s."),
         TransferStatus.CANCELLED: _("This transfer was cancelled on %(day)s."),
@@ -43,12 +47,12 @@ def _require_pending(transfer: CaseTransfer) -> None:
     raise ValidationError(messages[transfer.status], code="transfer_answered", params={"day": day})
 
 
-def _transfer_detail(transfer: CaseTransfer) -> dict[str, Any]:
+def _transfer_detail(transfer: CaseTransfer) -> dict[str, str]:
     """What the events keep of a transfer: the centres' codes, from and to."""
     return {"from_centre": transfer.from_centre.code, "to_centre": transfer.to_centre.code}
 
 
-def _answer(transfer: CaseTransfer, actor, status: str, note: str) -> None:
+def _answer(transfer: CaseTransfer, actor: User, status: str, note: str) -> None:
     transfer.status = status
     transfer.decided_by = recorded_actor(actor)
     transfer.decided_at = timezone.now()
@@ -57,7 +61,9 @@ def _answer(transfer: CaseTransfer, actor, status: str, note: str) -> None:
 
 
 @transaction.atomic
-def case_transfer_request(*, actor, case: Case, to_centre: Centre, reason: str) -> CaseTransfer:
+def case_transfer_request(
+    *, actor: User, case: Case, to_centre: Centre, reason: str
+) -> CaseTransfer:
     """Ask ``to_centre`` to take ``case`` over, saying why.
 
     The actor writes at the case's centre; the case is open and has no transfer pending; the
@@ -121,7 +127,7 @@ def case_transfer_request(*, actor, case: Case, to_centre: Centre, reason: str) 
 
 
 @transaction.atomic
-def case_transfer_accept(*, actor, transfer: CaseTransfer, note: str = "") -> CaseTransfer:
+def case_transfer_accept(*, actor: User, transfer: CaseTransfer, note: str = "") -> CaseTransfer:
     """Take the case over: its centre becomes the receiving centre, in this transaction.
 
     The actor writes at the receiving centre; the transfer is pending and the receiving centre
@@ -172,7 +178,7 @@ def case_transfer_accept(*, actor, transfer: CaseTransfer, note: str = "") -> Ca
 
 
 @transaction.atomic
-def case_transfer_decline(*, actor, transfer: CaseTransfer, reason: str) -> CaseTransfer:
+def case_transfer_decline(*, actor: User, transfer: CaseTransfer, reason: str) -> CaseTransfer:
     """Decline a pending transfer, saying why; the case stays at the sending centre, which
     may record on it again. The actor writes at the receiving centre."""
     _require_writer(actor, transfer.to_centre)
@@ -194,7 +200,7 @@ def case_transfer_decline(*, actor, transfer: CaseTransfer, reason: str) -> Case
 
 
 @transaction.atomic
-def case_transfer_cancel(*, actor, transfer: CaseTransfer, note: str = "") -> CaseTransfer:
+def case_transfer_cancel(*, actor: User, transfer: CaseTransfer, note: str = "") -> CaseTransfer:
     """Withdraw a pending transfer; the actor writes at the sending centre."""
     _require_writer(actor, transfer.from_centre)
     case, locked = _locked_transfer(transfer)

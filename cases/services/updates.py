@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Unpack
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -12,18 +13,18 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Assistance, Case, CaseEvent, Referral, Visit
 from cases.services._checks import _day, _event, _invalid, _locked, _require_writer
 from cases.services.corrections import _check_version, case_version
-from cases.services.intake import CASE_DETAIL_FIELDS, _case_details
+from cases.services.intake import CASE_DETAIL_FIELDS, CaseDetailChanges, _case_details
 
 
 @transaction.atomic
 def case_update(
     *,
-    actor,
+    actor: User,
     case: Case,
     note: str = "",
     opened_on: dt.date | None = None,
     expected_version: str | None = None,
-    **changes: Any,
+    **changes: Unpack[CaseDetailChanges],
 ) -> Case:
     """Correct the descriptive fields of ``case`` (``CASE_DETAIL_FIELDS``: channel, reporter,
     problems, risks, urgency, summary) with the checks of the intake, and its opening date
@@ -37,7 +38,9 @@ def case_update(
     _require_writer(actor, case.centre)
     locked = _locked(case)
     _check_version(expected_version, case_version(locked))
-    details = _case_details(**{f: changes.get(f, getattr(locked, f)) for f in CASE_DETAIL_FIELDS})
+    given = {**{f: getattr(locked, f) for f in CASE_DETAIL_FIELDS}, **changes}
+    # What the case's columns become: the checked fields, and the opening date below.
+    details: dict[str, object] = {**_case_details(**given)}
     changed = {
         f: {"from": getattr(locked, f), "to": value}
         for f, value in details.items()

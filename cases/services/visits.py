@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -24,7 +25,7 @@ from volunteers.models import Volunteer
 @transaction.atomic
 def visit_record(
     *,
-    actor,
+    actor: User,
     case: Case,
     visited_on: dt.date,
     findings: str,

@@ -1,6 +1,9 @@
 """What the volunteer models share: the centre-owned rows' QuerySet and small helpers."""
 
+from typing import TypeVar
+
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 
 from centres.access import ScopedQuerySet
 
@@ -12,5 +15,8 @@ def _try(normalise, text: str) -> str:
         return ""
 
 
-class CentreOwnedQuerySet(ScopedQuerySet):
+_M = TypeVar("_M", bound=Model)
+
+
+class CentreOwnedQuerySet(ScopedQuerySet[_M]):
     """Rows owned by the centre at ``centre_path``: Registration, CentreRole, Event, Attendance."""

@@ -23,7 +23,7 @@ class DateRange(models.Func):
     output_field = DateRangeField()
 
 
-class CentreRoleQuerySet(CentreOwnedQuerySet):
+class CentreRoleQuerySet(CentreOwnedQuerySet["CentreRole"]):
     def current(self, day: dt.date | None = None):
         """Roles held on ``day`` (today by default): begun, and not ended before it."""
         day = day or timezone.localdate()

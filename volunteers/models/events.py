@@ -15,7 +15,7 @@ from volunteers.models.volunteers import Volunteer
 from volunteers.validation import validate_since_ministry
 
 
-class EventQuerySet(CentreOwnedQuerySet):
+class EventQuerySet(CentreOwnedQuerySet["Event"]):
     centre_path = "organiser"
 
 
@@ -73,7 +73,7 @@ class Event(models.Model):
         rules.check_first(self, rules.EVENT_RULES)
 
 
-class AttendanceQuerySet(CentreOwnedQuerySet):
+class AttendanceQuerySet(CentreOwnedQuerySet["Attendance"]):
     centre_path = "event__organiser"
 
 

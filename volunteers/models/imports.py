@@ -1,5 +1,7 @@
 """The record of volunteer files imported through the admin."""
 
+from typing import Self
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -8,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from centres.access import Scope, ScopedQuerySet
 
 
-class VolunteerImportQuerySet(ScopedQuerySet):
-    def in_scope(self, scope: Scope, user) -> models.QuerySet:
+class VolunteerImportQuerySet(ScopedQuerySet["VolunteerImport"]):
+    def in_scope(self, scope: Scope, user) -> Self:
         """A user has the imports they made; a ministry administrator has all."""
         if scope.sees_all:
             return self

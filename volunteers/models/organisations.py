@@ -1,5 +1,7 @@
 """Organisations (shared by every centre) and the volunteers' memberships of them."""
 
+from typing import Self
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +15,7 @@ from volunteers.models.volunteers import Volunteer, _in_scope
 from volunteers.validation import PhoneField, validate_recorded_date
 
 
-class OrganisationQuerySet(ScopedQuerySet):
+class OrganisationQuerySet(ScopedQuerySet["Organisation"]):
     # Organisations are shared by every centre: anyone with a scope sees them all.
     centre_path = None
 
@@ -55,8 +57,8 @@ class Organisation(models.Model):
         return self.name
 
 
-class MembershipQuerySet(ScopedQuerySet):
-    def in_scope(self, scope: Scope, user) -> models.QuerySet:
+class MembershipQuerySet(ScopedQuerySet["Membership"]):
+    def in_scope(self, scope: Scope, user) -> Self:
         """Memberships of the volunteers of ``scope``."""
         if scope.sees_all:
             return self

@@ -1,6 +1,8 @@
 """Registrations: a volunteer's enrolment in a programme at a centre, how they are searched,
 and the record of their changes of status."""
 
+from typing import Self
+
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
@@ -37,8 +39,8 @@ def _name_contains(field: str, word: str) -> Q:
 NAME_MATCHES_READ = 20_000
 
 
-class RegistrationQuerySet(CentreOwnedQuerySet):
-    def active(self):
+class RegistrationQuerySet(CentreOwnedQuerySet["Registration"]):
+    def active(self) -> Self:
         return self.filter(status=Registration.Status.ACTIVE)
 
     def search(self, text: str):
@@ -192,7 +194,7 @@ class Registration(models.Model):
         rules.check_all(self, rules.REGISTRATION_RULES)
 
 
-class RegistrationStatusChangeQuerySet(CentreOwnedQuerySet):
+class RegistrationStatusChangeQuerySet(CentreOwnedQuerySet["RegistrationStatusChange"]):
     centre_path = "registration__centre"
 
 

@@ -2,6 +2,7 @@
 how they are searched and scoped."""
 
 from decimal import Decimal
+from typing import Self
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
@@ -74,8 +75,8 @@ def unindexed_name_order(ordering) -> list:
     return fields
 
 
-class VolunteerQuerySet(ScopedQuerySet):
-    def in_scope(self, scope: Scope, user) -> models.QuerySet:
+class VolunteerQuerySet(ScopedQuerySet["Volunteer"]):
+    def in_scope(self, scope: Scope, user) -> Self:
         """Volunteers with a registration at a centre in ``scope``."""
         if scope.sees_all:
             return self
