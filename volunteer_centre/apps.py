@@ -10,7 +10,12 @@ class VolunteerCentreConfig(AppConfig):
     verbose_name = "Volunteer Centre"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from volunteer_centre.sessions import mark_signed_in
+
         _show_years_in_buddhist_era()
+        user_logged_in.connect(mark_signed_in, dispatch_uid="vc-session-limits")
 
 
 def _show_years_in_buddhist_era() -> None:
