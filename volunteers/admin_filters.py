@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from centres.models import Centre, Province, Region
+from volunteer_centre.thai import whole_number
 from volunteers.models import Programme, Registration, Volunteer
 
 
@@ -165,4 +166,5 @@ class CentreFilter(_ScopedCentreFilter):
 
     @classmethod
     def clean(cls, value: str):
-        return value if value.isdigit() else None
+        number = whole_number(value, 18)
+        return str(number) if number is not None else None

@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from centres.access import scope_for
+from volunteer_centre.thai import whole_number
 from volunteers.admin._common import ScopedAdmin, _ScopedInline, _SiblingRowsFormSet
 from volunteers.countries import CountriesTypedAdminMixin
 from volunteers.models import Membership, Organisation, Registration, Volunteer
@@ -68,8 +69,8 @@ class OrganisationMembershipInline(_ScopedInline, admin.TabularInline):
 
     def get_queryset(self, request):
         members = super().get_queryset(request).order_by("-since", "-pk")
-        organisation_id = request.resolver_match.kwargs.get("object_id")
-        if organisation_id is None or not str(organisation_id).isdigit():
+        organisation_id = whole_number(request.resolver_match.kwargs.get("object_id"), 18)
+        if organisation_id is None:
             return members.none()
         latest = members.filter(organisation_id=organisation_id)[:MEMBERS_ON_PAGE]
         # With the organisation: each row's form reads it (its hidden key and the row's name).
@@ -129,8 +130,11 @@ class MembershipAdmin(ScopedAdmin):
     def get_changeform_initial_data(self, request):
         # "Add a member" on an organisation's page comes here with ?organisation=<id>.
         initial = super().get_changeform_initial_data(request)
-        if not str(initial.get("organisation", "")).isdigit():
+        organisation = whole_number(initial.get("organisation"), 18)
+        if organisation is None:
             initial.pop("organisation", None)
+        else:
+            initial["organisation"] = str(organisation)
         return initial
 
 

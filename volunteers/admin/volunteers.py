@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from centres.admin import ScopedAdminMixin
 from volunteer_centre.admin import EstimatedCountPaginator, ThaiDatesAdminMixin
 from volunteer_centre.admin_services import ServiceSaveAdminMixin, acting_form, service_save
+from volunteer_centre.thai import whole_number
 from volunteers import services
 from volunteers.admin._common import ServiceRowForm, save_rows
 from volunteers.admin.centre_roles import CentreRoleInline, save_centre_role
@@ -142,9 +143,9 @@ class VolunteerAdmin(
     def _ordered_by_training_hours(self, request) -> bool:
         list_display = list(self.get_list_display(request))
         for part in request.GET.get(ORDER_VAR, "").split("."):
-            index = part.lstrip("-")
-            known = index.isdigit() and 0 < int(index) <= len(list_display)
-            if known and list_display[int(index) - 1] == "training_hours":
+            index = whole_number(part.lstrip("-"), 3)
+            known = index is not None and 0 < index <= len(list_display)
+            if known and list_display[index - 1] == "training_hours":
                 return True
         return False
 
